@@ -1,0 +1,149 @@
+"""The rule catalog: one TOML file per rule, the single source of a rule's
+metadata (code, name, category, score inputs, options, rationale, examples).
+
+In a source checkout the catalog is the top-level ``rules/`` folder; in an
+installed wheel it is shipped as ``mldebtlint/_catalog``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SEVERITIES = ("error", "warning", "note")
+OPTION_TYPES = ("bool", "int", "float", "str", "list[str]", "list[float]", "list[int]")
+
+
+@dataclass(frozen=True)
+class Example:
+    code: str
+    filename: str = "example.py"
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    name: str
+    type: str
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    code: str
+    name: str
+    category: str
+    severity: str
+    default_enabled: bool
+    effort: int
+    impact: int
+    risk: int
+    summary: str
+    fix: str
+    rationale: str
+    options: dict[str, RuleOption] = field(default_factory=dict)
+    bad: tuple[Example, ...] = ()
+    good: tuple[Example, ...] = ()
+    builtin: bool = False
+    source: str = ""
+
+    def option_defaults(self) -> dict[str, Any]:
+        return {name: option.default for name, option in self.options.items()}
+
+
+class CatalogError(Exception):
+    """A catalog file is malformed (a packaging bug, reported as exit 2)."""
+
+
+def catalog_dir() -> Path:
+    packaged = Path(__file__).parent / "_catalog"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).parent.parent / "rules"
+
+
+def _examples(raw: Any, source: str) -> tuple[Example, ...]:
+    examples = []
+    for item in raw or ():
+        if isinstance(item, str):
+            examples.append(Example(code=item))
+        elif isinstance(item, dict) and "code" in item:
+            examples.append(Example(code=item["code"], filename=item.get("filename", "example.py")))
+        else:
+            raise CatalogError(f"{source}: an example must be a string or a table with 'code'")
+    return tuple(examples)
+
+
+def _option(name: str, raw: Any, source: str) -> RuleOption:
+    if not isinstance(raw, dict) or "type" not in raw or "default" not in raw:
+        raise CatalogError(f"{source}: option {name!r} needs 'type' and 'default'")
+    if raw["type"] not in OPTION_TYPES:
+        raise CatalogError(f"{source}: option {name!r} has unknown type {raw['type']!r}")
+    return RuleOption(name, raw["type"], raw["default"], raw.get("description", ""))
+
+
+def parse_entry(data: dict[str, Any], source: str) -> CatalogEntry:
+    try:
+        examples = data.get("examples", {})
+        entry = CatalogEntry(
+            code=data["code"],
+            name=data["name"],
+            category=data["category"],
+            severity=data["severity"],
+            default_enabled=data["default-enabled"],
+            effort=int(data["effort"]),
+            impact=int(data["impact"]),
+            risk=int(data["risk"]),
+            summary=data["summary"].strip(),
+            fix=data.get("fix", "").strip(),
+            rationale=data["rationale"].strip(),
+            options={n: _option(n, o, source) for n, o in data.get("options", {}).items()},
+            bad=_examples(examples.get("bad"), source),
+            good=_examples(examples.get("good"), source),
+            builtin=bool(data.get("builtin", False)),
+            source=source,
+        )
+    except KeyError as exc:
+        raise CatalogError(f"{source}: missing key {exc.args[0]!r}") from None
+    if entry.severity not in SEVERITIES:
+        raise CatalogError(f"{source}: severity must be one of {SEVERITIES}")
+    return entry
+
+
+@functools.lru_cache(maxsize=None)
+def load_catalog(directory: str | None = None) -> dict[str, CatalogEntry]:
+    """All catalog entries keyed by code, in code order."""
+    folder = Path(directory) if directory else catalog_dir()
+    entries: dict[str, CatalogEntry] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as handle:
+            try:
+                data = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as exc:
+                raise CatalogError(f"{path.name}: {exc}") from None
+        entry = parse_entry(data, path.name)
+        if entry.code in entries:
+            raise CatalogError(f"{path.name}: duplicate code {entry.code}")
+        entries[entry.code] = entry
+    return dict(sorted(entries.items()))
+
+
+def lookup(code_or_name: str) -> CatalogEntry | None:
+    """Find an entry by exact code (case-insensitive) or name."""
+    key = code_or_name.strip()
+    for entry in load_catalog().values():
+        if entry.code.lower() == key.lower() or entry.name == key.lower():
+            return entry
+    return None
+
+
+def by_name() -> dict[str, CatalogEntry]:
+    return {entry.name: entry for entry in load_catalog().values()}

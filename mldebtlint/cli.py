@@ -1,0 +1,83 @@
+"""The ``mldebtlint`` command line.
+
+Sub-commands live in ``mldebtlint/commands/`` and are imported only when
+invoked, so ``mldebtlint --version`` stays fast (no libcst import).
+Usage, configuration and internal errors exit 2 with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from mldebtlint import __version__
+
+COMMANDS = {
+    "check": ("mldebtlint.commands.check", "check", "Lint files for ML technical debt."),
+    "report": ("mldebtlint.commands.report", "report", "Audit report: debt ratio, rating, hotspots, priorities."),
+    "rules": ("mldebtlint.commands.catalog", "rules", "List every rule."),
+    "explain": ("mldebtlint.commands.catalog", "explain", "Explain one rule: rationale, examples, options."),
+    "graph": ("mldebtlint.commands.graph", "graph", "Export the model dependency graph."),
+    "baseline": ("mldebtlint.commands.baseline", "baseline", "Write a baseline of today's findings."),
+    "cache": ("mldebtlint.commands.cache", "cache", "Manage the results cache."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (module, _, _) in COMMANDS.items() if _available(module)]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        spec = COMMANDS.get(name)
+        if spec is None or not _available(spec[0]):
+            return None
+        module = importlib.import_module(spec[0])
+        return getattr(module, spec[1])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mldebtlint")
+def cli() -> None:
+    """mldebtlint: find and score machine-learning technical debt."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    verbose = "--verbose" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="mldebtlint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("mldebtlint: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        message = exc.format_message().replace("\n", " ")
+        click.echo(f"mldebtlint: error: {message}", err=True)
+        sys.exit(2)
+    except Exception as exc:
+        from mldebtlint.catalog import CatalogError
+        from mldebtlint.config import ConfigError
+
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        if isinstance(exc, (ConfigError, CatalogError)):
+            click.echo(f"mldebtlint: error: {exc}", err=True)
+        else:
+            click.echo(f"mldebtlint: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+    sys.exit(0)

@@ -1,0 +1,52 @@
+"""Options and helpers shared by several sub-commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mldebtlint.config import ConfigError, Settings, load_settings
+
+
+def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select MLD1,MLD2 --select MLD3`` -> ('MLD1', 'MLD2', 'MLD3')."""
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def selection_options(function):
+    function = click.option("--select", multiple=True, help="Rules to enable (code, name or prefix); replaces config.")(function)
+    function = click.option("--extend-select", multiple=True, help="Rules to enable in addition.")(function)
+    function = click.option("--ignore", multiple=True, help="Rules to disable.")(function)
+    function = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+                            help="Use this config file instead of searching for one.")(function)
+    function = click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")(function)
+    function = click.option("--verbose", is_flag=True, help="Show tracebacks of internal errors.")(function)
+    return function
+
+
+def resolve_settings(
+    paths: list[Path], config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...],
+    ignore: tuple[str, ...], jobs: int | None,
+) -> Settings:
+    from mldebtlint.selection import validate_selectors
+
+    first = paths[0] if paths else Path(".")
+    settings = load_settings(first, config_file)
+    select_codes, extend, ignored = split_codes(select), split_codes(extend_select), split_codes(ignore)
+    for option, values in (("--select", select_codes), ("--extend-select", extend), ("--ignore", ignored)):
+        validate_selectors(values, option)
+    return settings.with_cli(
+        select=select_codes or None,
+        extend_select=(settings.extend_select + extend) if extend else None,
+        ignore=(settings.ignore + ignored) if ignored else None,
+        jobs=jobs,
+    )
+
+
+def check_paths(paths: tuple[Path, ...]) -> list[Path]:
+    resolved = list(paths) or [Path(".")]
+    for path in resolved:
+        if not path.exists() and not path.is_symlink():
+            raise ConfigError(f"{path}: no such file or directory")
+    return resolved

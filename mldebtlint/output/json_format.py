@@ -1,0 +1,11 @@
+"""``--format json``: an array of finding objects (SPEC section 4)."""
+
+from __future__ import annotations
+
+import json
+
+from mldebtlint.types import CheckResult
+
+
+def render(result: CheckResult) -> str:
+    return json.dumps([finding.to_dict() for finding in result.findings], indent=2) + "\n"

@@ -1,0 +1,147 @@
+"""The value types that flow through mldebtlint.
+
+All of them are frozen dataclasses: picklable (the process pool sends them
+between processes), comparable (tests, cache equality) and hashable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PARSE_ERROR_CODE = "MLD000"
+PARSE_ERROR_NAME = "parse-error"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based span in a file (columns are 1-based too, like ruff)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnostic: a rule matched at a location."""
+
+    code: str
+    rule: str
+    category: str
+    severity: str
+    message: str
+    path: str
+    location: Location
+    debt_minutes: int = 0
+    priority: float = 0.0
+    fingerprint: str = ""
+    # Lines on which a suppression comment silences this finding (the finding's
+    # own lines plus the first/last line of its enclosing statement).
+    suppress_lines: tuple[int, ...] = ()
+    # Extra machine-readable data a rule wants to expose (e.g. the chain of a
+    # model-dependency finding). Must be JSON-serialisable.
+    data: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def column(self) -> int:
+        return self.location.column
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.location.line, self.location.column, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape documented in SPEC section 4."""
+        out = {
+            "code": self.code,
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "line": self.location.line,
+            "column": self.location.column,
+            "end_line": self.location.end_line,
+            "end_column": self.location.end_column,
+            "debt_minutes": self.debt_minutes,
+            "priority": self.priority,
+            "fingerprint": self.fingerprint,
+        }
+        if self.data:
+            out["data"] = dict(self.data)
+        return out
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Everything the per-file phase learns about one file.
+
+    A pure function of (file bytes, settings): this is what the cache stores
+    and what the process pool returns.
+    """
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    # Serialisable facts for the repo-wide phase (model graph), or None.
+    facts: Any = None
+    lines: int = 0
+    is_python: bool = True
+    # Suppression comments: ((line, (codes...)), ...); "*" means all.
+    noqa: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    skip_file: bool = False
+    # Internal errors (a rule crashed on this file): reported on stderr.
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The result of linting a set of paths."""
+
+    findings: tuple[Finding, ...]
+    files: tuple[FileResult, ...] = field(default_factory=tuple)
+    # Findings dropped by suppressions / baseline, counted for summaries.
+    suppressed: int = 0
+    baselined: int = 0
+    baseline_fixed: int = 0
+
+    @property
+    def total_lines(self) -> int:
+        return sum(result.lines for result in self.files)
+
+    @property
+    def total_debt_minutes(self) -> int:
+        return sum(finding.debt_minutes for finding in self.findings)
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    """Inverse of Finding.to_dict (used by reports and baselines)."""
+    return Finding(
+        code=data["code"],
+        rule=data["rule"],
+        category=data["category"],
+        severity=data["severity"],
+        message=data["message"],
+        path=data["path"],
+        location=Location(data["line"], data["column"], data["end_line"], data["end_column"]),
+        debt_minutes=data.get("debt_minutes", 0),
+        priority=data.get("priority", 0.0),
+        fingerprint=data.get("fingerprint", ""),
+        data=tuple(sorted((data.get("data") or {}).items())),
+    )
+
+
+__all__ = [
+    "CheckResult",
+    "FileResult",
+    "Finding",
+    "Location",
+    "PARSE_ERROR_CODE",
+    "PARSE_ERROR_NAME",
+    "asdict",
+    "finding_from_dict",
+]

@@ -1,0 +1,45 @@
+"""Each project under fixtures/ is linted end to end and its findings are
+compared exactly with the ``expected-findings.txt`` kept beside it.
+
+The file holds one ``path:line: CODE`` per line (paths relative to the
+project, sorted); ``#`` starts a comment. Set ``MLDEBTLINT_REGEN=1`` to
+rewrite the files, then review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, lint_folder
+
+PROJECTS = sorted(p for p in FIXTURES.iterdir() if (p / "expected-findings.txt").is_file()) if FIXTURES.is_dir() else []
+
+
+def actual_lines(project: Path) -> list[str]:
+    result = lint_folder(project)
+    lines = []
+    for finding in result.findings:
+        relative = os.path.relpath(Path(finding.path).resolve(), project)
+        lines.append(f"{Path(relative).as_posix()}:{finding.line}: {finding.code}")
+    return sorted(lines)
+
+
+def expected_lines(project: Path) -> list[str]:
+    text = (project / "expected-findings.txt").read_text(encoding="utf-8")
+    return sorted(line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip())
+
+
+def test_there_are_fixture_projects():
+    assert PROJECTS, "fixtures/ must hold at least one project with expected-findings.txt"
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_fixture_project_findings_match_expected(project: Path):
+    actual = actual_lines(project)
+    if os.environ.get("MLDEBTLINT_REGEN"):
+        header = "# path:line: CODE, one expected finding per line (see tests/test_fixture_projects.py)\n"
+        (project / "expected-findings.txt").write_text(header + "\n".join(actual) + "\n", encoding="utf-8")
+    assert actual == expected_lines(project)
