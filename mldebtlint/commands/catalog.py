@@ -11,12 +11,16 @@ from mldebtlint.catalog import CatalogEntry, load_catalog, lookup
 
 
 @click.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
 def rules(output_format: str) -> None:
     """List every rule: code, name, category, default on/off and summary."""
     entries = list(load_catalog().values())
     if output_format == "json":
         click.echo(json.dumps([_entry_dict(entry) for entry in entries], indent=2))
+        return
+    if output_format == "markdown":
+        click.echo(markdown_table(entries), nl=False)
         return
     click.echo(f"{'code':<7}  {'name':<28} {'category':<14} {'default':<7}  summary")
     for entry in entries:
@@ -73,3 +77,18 @@ def _entry_dict(entry: CatalogEntry) -> dict:
         "fix": entry.fix,
         "options": {name: option.default for name, option in entry.options.items()},
     }
+
+
+def markdown_table(entries: list[CatalogEntry]) -> str:
+    """The README's rule table (tests/test_readme.py keeps the two in sync)."""
+    lines = [
+        "| code | name | category | default | effort | impact | risk | summary |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for entry in entries:
+        default = "on" if entry.default_enabled else "off"
+        lines.append(
+            f"| {entry.code} | {entry.name} | {entry.category} | {default} | {entry.effort} min "
+            f"| {entry.impact} | {entry.risk} | {entry.summary} |"
+        )
+    return "\n".join(lines) + "\n"
