@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from mldebtlint.catalog import CatalogEntry, load_catalog
 from mldebtlint.config import Settings
 from mldebtlint.detectors import registry
+from mldebtlint.fingerprint import make_fingerprint, node_snippet, normalize_snippet  # noqa: F401 (re-exported)
 from mldebtlint.rule import FactCollector, FileContext, ManifestContext, ManifestRule, RepoRule, Report, Rule
 from mldebtlint.suppressions import parse_suppressions
 from mldebtlint.types import PARSE_ERROR_CODE, FileResult, Finding, Location
@@ -133,18 +134,6 @@ class BatchedVisitor(cst.CSTVisitor):
 _WHITESPACE = re.compile(r"\s+")
 
 
-def make_fingerprint(code: str, relative: str, scope: str, snippet: str, occurrence: int) -> str:
-    """Stable across unrelated edits: no line numbers, whitespace-insensitive.
-
-    Recipe: sha256 of rule code, root-relative path, enclosing scope names,
-    the flagged code with all whitespace removed, and the occurrence index of
-    that same (code, scope, snippet) in the file; first 16 hex digits.
-    """
-    normalized = _WHITESPACE.sub("", snippet)
-    payload = "\x1f".join((code, relative, scope, normalized, str(occurrence)))
-    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
 def build_finding(
     entry: CatalogEntry,
     settings: Settings,
@@ -197,8 +186,8 @@ def _python_findings(
             suppress.add(statement_span.start.line)
             if isinstance(report.statement, cst.SimpleStatementLine):
                 suppress.add(statement_span.end.line)
-        snippet = context.module.code_for_node(node)
-        key = (report.code, report.scope, _WHITESPACE.sub("", snippet))
+        snippet = node_snippet(context.module, node)
+        key = (report.code, report.scope, normalize_snippet(snippet))
         occurrence = occurrences.get(key, 0)
         occurrences[key] = occurrence + 1
         fingerprint = make_fingerprint(report.code, task.relative, report.scope, snippet, occurrence)
