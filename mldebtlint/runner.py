@@ -17,7 +17,7 @@ from mldebtlint.config import Settings
 from mldebtlint.discovery import SourceFile, discover, display_path, relative_to_root
 from mldebtlint.engine import FileTask, RuleSet, analyze_file, build_finding, make_fingerprint
 from mldebtlint.selection import enabled_codes, expand_selector
-from mldebtlint.types import CheckResult, FileResult, Finding, Location
+from mldebtlint.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
 
 
 @dataclass
@@ -161,7 +161,12 @@ def _finish(
     kept: list[Finding] = []
     suppressed = 0
     all_findings = [f for result in results for f in result.findings] + repo_findings
+    # A file that fails to parse for another rule still yields MLD000; drop it
+    # when the user disabled MLD000.
+    parse_errors_on = PARSE_ERROR_CODE in enabled_codes(settings.select, settings.extend_select, settings.ignore)
     for finding in all_findings:
+        if finding.code == PARSE_ERROR_CODE and not parse_errors_on:
+            continue
         relative = relative_of_display.get(finding.path, finding.path)
         result = by_relative.get(relative)
         if result is not None:
