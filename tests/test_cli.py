@@ -46,7 +46,7 @@ def test_clean_file_exits_0(project):
 def test_findings_exit_1(project):
     result = invoke(["check", "pkg"])
     assert result.exit_code == 1
-    assert "pkg/broken.py:1:" in result.stdout
+    assert "pkg/broken.py:2:" in result.stdout
 
 
 def test_exit_zero_keeps_the_findings(project):
@@ -148,7 +148,7 @@ def test_quiet_drops_the_summary(project):
 def test_output_file_for_text_puts_summary_on_stderr(project):
     result = invoke(["check", "pkg", "-o", "lint.txt"])
     assert result.exit_code == 1 and result.stdout == ""
-    assert "pkg/broken.py:1:" in (project / "lint.txt").read_text(encoding="utf-8")
+    assert "pkg/broken.py:2:" in (project / "lint.txt").read_text(encoding="utf-8")
     assert result.stderr.startswith("Found ")
 
 

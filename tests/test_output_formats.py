@@ -43,7 +43,7 @@ def test_json_findings_have_the_documented_keys(project):
     assert findings and all(keys <= set(item) for item in findings)
     assert {item["code"] for item in findings} == expected_codes()
     broken = next(item for item in findings if item["path"] == "src/broken.py")
-    assert (broken["code"], broken["rule"], broken["line"]) == ("MLD000", "parse-error", 1)
+    assert (broken["code"], broken["rule"], broken["line"]) == ("MLD000", "parse-error", 2)
 
 
 def test_jsonl_is_one_object_per_finding(project):
@@ -55,7 +55,7 @@ def test_jsonl_is_one_object_per_finding(project):
 def test_text_lines_and_summary(project):
     result = invoke(["check", "src"])
     lines = result.stdout.splitlines()
-    assert "src/broken.py:1:" in lines[0] and "MLD000 [parse-error] syntax error" in lines[0]
+    assert "src/broken.py:2:" in lines[0] and "MLD000 [parse-error] syntax error" in lines[0]
     assert lines[0].endswith("(debt 5 min)")
     assert lines[-1].startswith("Found ") and "checked" in lines[-1] and "total debt" in lines[-1]
 
@@ -122,8 +122,8 @@ def test_github_annotations(project):
     lines = text.splitlines()
     assert len(lines) == len(findings)
     broken = next(line for line in lines if "file=src/broken.py," in line)
-    assert broken.startswith("::error file=src/broken.py,line=1,col=")
-    assert ",endLine=1,endColumn=" in broken
+    assert broken.startswith("::error file=src/broken.py,line=2,col=")
+    assert ",endLine=2,endColumn=" in broken
     assert ",title=MLD000 parse-error::syntax error" in broken
     odd = next(line for line in lines if "odd" in line)
     assert "file=src/odd%2C name%3Av2.py,line=1," in odd

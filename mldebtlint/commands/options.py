@@ -36,6 +36,10 @@ def resolve_settings(
     select_codes, extend, ignored = split_codes(select), split_codes(extend_select), split_codes(ignore)
     for option, values in (("--select", select_codes), ("--extend-select", extend), ("--ignore", ignored)):
         validate_selectors(values, option)
+    if select_codes:
+        # As in ruff, a --select on the command line starts the selection
+        # afresh: the config's select, extend-select and ignore no longer apply.
+        settings = settings.with_cli(extend_select=(), ignore=())
     return settings.with_cli(
         select=select_codes or None,
         extend_select=(settings.extend_select + extend) if extend else None,
