@@ -1,0 +1,119 @@
+"""``mldebtlint report``: the repo audit (rating, ratio, hotspots, priorities,
+model graph, dependency health, trend) with CI gates."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import click
+
+from mldebtlint import scoring
+from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
+from mldebtlint.report import FORMATS, render
+from mldebtlint.report.model import DEFAULT_HOTSPOTS, DEFAULT_TOP_ITEMS, build_report
+from mldebtlint.runner import RunOptions, run
+
+# Formats read by programs: never decorated with a progress bar.
+MACHINE_FORMATS = frozenset({"json"})
+
+
+class ProgressBar:
+    """``[#####.....] 40/80 files`` on stderr, drawn only after ``delay`` seconds
+    (fast runs stay silent) and only when the stream is a terminal."""
+
+    def __init__(self, stream: IO[str], delay: float = 1.0, width: int = 30) -> None:
+        self.stream = stream
+        self.delay = delay
+        self.width = width
+        self.started = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.monotonic() - self.started < self.delay or total <= 0:
+            return
+        filled = self.width * done // total
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} files")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * (self.width + 30) + "\r")
+            self.stream.flush()
+
+
+def want_progress(output_format: str, stream: IO[str]) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return output_format not in MACHINE_FORMATS and bool(isatty and isatty())
+
+
+def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: float | None) -> list[str]:
+    """One message per CI gate the report fails."""
+    summary = report["summary"]
+    failures = []
+    if fail_under_rating and scoring.is_worse_rating(summary["rating"], fail_under_rating):
+        failures.append(f"rating {summary['rating']} is worse than the required {fail_under_rating.upper()}")
+    if max_debt_ratio is not None and scoring.exceeds_ratio(
+        summary["debt_minutes"], summary["lines"], summary["minutes_per_line"], max_debt_ratio
+    ):
+        failures.append(
+            f"debt ratio {scoring.format_ratio(summary['debt_ratio'])} is above the allowed "
+            f"{scoring.format_ratio(max_debt_ratio)}"
+        )
+    return failures
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@selection_options
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--top", type=click.IntRange(min=0), default=DEFAULT_TOP_ITEMS, show_default=True,
+              help="How many debt items to list, by priority.")
+@click.option("--hotspots", type=click.IntRange(min=0), default=DEFAULT_HOTSPOTS, show_default=True,
+              help="How many hotspot files to list.")
+@click.option("--compare", "compare_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="An earlier 'report --format json' file: show the trend since then.")
+@click.option("--fail-under-rating", type=click.Choice(list(scoring.RATINGS), case_sensitive=False),
+              help="Exit 1 when the repo's rating is worse than this letter.")
+@click.option("--max-debt-ratio", type=click.FloatRange(min=0), help="Exit 1 when the debt ratio is above this (0.1 = 10%).")
+def report(paths, select, extend_select, ignore, config_file, jobs, verbose, output_format, output, top,
+           hotspots, compare_path, fail_under_rating, max_debt_ratio) -> None:
+    """Audit PATH (default: the current directory): debt ratio, rating A-E,
+    debt by category and rule, hotspots, prioritised items, model graph,
+    dependency health and, with --compare, the trend."""
+    from mldebtlint.report.trend import load_previous
+
+    path_list = check_paths(paths)
+    settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs)
+    previous = load_previous(compare_path) if compare_path is not None else None
+    progress = ProgressBar(sys.stderr) if want_progress(output_format, sys.stderr) else None
+    try:
+        result = run(RunOptions(paths=path_list, settings=settings, progress=progress))
+    finally:
+        if progress is not None:
+            progress.close()
+    for error in sorted({e for file in result.files for e in file.errors}):
+        click.echo(f"mldebtlint: warning: {error}", err=True)
+    target = " ".join(path.as_posix() for path in path_list)
+    data = build_report(result, settings, target=target, top=top, hotspots=hotspots, previous=previous,
+                        previous_label=compare_path.as_posix() if compare_path else "")
+    text = render(output_format, data)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
+        summary = data["summary"]
+        click.echo(f"mldebtlint: report written to {output} (rating {summary['rating']}, "
+                   f"debt ratio {scoring.format_ratio(summary['debt_ratio'])})", err=True)
+    else:
+        click.echo(text, nl=False)
+    failures = gate_failures(data, fail_under_rating, max_debt_ratio)
+    for failure in failures:
+        click.echo(f"mldebtlint: gate failed: {failure}", err=True)
+    raise SystemExit(1 if failures else 0)
