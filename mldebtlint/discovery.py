@@ -66,15 +66,15 @@ class _GitIgnores:
     """.gitignore files found while walking, applied to their subtrees."""
 
     def __init__(self) -> None:
-        self.specs: dict[Path, pathspec.PathSpec | None] = {}
+        self.specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 
-    def _spec(self, folder: Path) -> pathspec.PathSpec | None:
+    def _spec(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
         if folder not in self.specs:
             spec = None
             ignore_file = folder / ".gitignore"
             try:
                 lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 pass
             self.specs[folder] = spec
@@ -102,7 +102,7 @@ def discover(
 ) -> Iterator[SourceFile]:
     """Yield each lintable file once, in a stable order."""
     patterns = list(DEFAULT_EXCLUDE if exclude is None else exclude) + list(extend_exclude)
-    excluded = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    excluded = pathspec.GitIgnoreSpec.from_lines(patterns)
     gitignores = _GitIgnores()
     root = root.resolve()
     seen: set[Path] = set()
@@ -119,8 +119,11 @@ def discover(
         name = path.name
         if is_dir and (name.startswith(".") or (path / "pyvenv.cfg").exists()):
             return True
-        relative = relative_to_root(path, root) + ("/" if is_dir else "")
-        if excluded.match_file(relative) or excluded.match_file(name + ("/" if is_dir else "")):
+        relative = relative_to_root(path, root)
+        if Path(relative).is_absolute():
+            # Outside the project root: only un-anchored patterns can apply.
+            relative = name
+        if excluded.match_file(relative + ("/" if is_dir else "")):
             return True
         return respect_gitignore and gitignores.ignored(path, is_dir, root)
 
