@@ -79,7 +79,10 @@ def changed_lines(start: Path, rev: str) -> ChangedLines:
     top = git_toplevel(start.resolve())
     if rev.startswith("-"):
         raise ConfigError(f"--diff-from: '{rev}' is not a revision")
-    _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
+    except ConfigError:
+        raise ConfigError(f"--diff-from: unknown git revision '{rev}' in {top}") from None
     diff = _git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", rev, "--"], top)
     result: ChangedLines = {
         os.path.realpath(top / name): lines for name, lines in parse_diff(diff).items()
