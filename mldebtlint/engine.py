@@ -6,24 +6,20 @@ the process pool and the cache rely on that. Nothing here prints.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import os
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from typing import TYPE_CHECKING, Any
 
 from mldebtlint.catalog import CatalogEntry, load_catalog
 from mldebtlint.config import Settings
-from mldebtlint.detectors import registry
-from mldebtlint.fingerprint import make_fingerprint, node_snippet, normalize_snippet  # noqa: F401 (re-exported)
-from mldebtlint.rule import FactCollector, FileContext, ManifestContext, ManifestRule, RepoRule, Report, Rule
 from mldebtlint.suppressions import parse_suppressions
 from mldebtlint.types import PARSE_ERROR_CODE, FileResult, Finding, Location
+
+if TYPE_CHECKING:
+    from mldebtlint.rule import FactCollector, ManifestRule, RepoRule, Rule
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -40,98 +36,55 @@ class FileTask:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The enabled rules of a run, split by kind (picklable: codes only)."""
+    """The enabled rules of a run, split by kind (picklable: codes only).
+
+    The detector modules (and with them libcst) are imported on first use,
+    so a run answered entirely from the cache never imports them.
+    """
 
     codes: frozenset[str]
 
     def python_rules(self) -> list[type[Rule]]:
-        return [cls for code, cls in registry().items() if code in self.codes and issubclass(cls, Rule)]
+        return _split(self.codes)[0]
 
     def manifest_rules(self) -> list[type[ManifestRule]]:
-        return [cls for code, cls in registry().items() if code in self.codes and issubclass(cls, ManifestRule)]
+        return _split(self.codes)[1]
 
     def repo_rules(self) -> list[type[RepoRule]]:
-        return [cls for code, cls in registry().items() if code in self.codes and issubclass(cls, RepoRule)]
+        return _split(self.codes)[2]
 
     def collectors(self) -> list[type[FactCollector]]:
-        seen: list[type[FactCollector]] = []
-        for rule in self.repo_rules():
-            if rule.collector is not None and rule.collector not in seen:
-                seen.append(rule.collector)
-        return seen
+        return _split(self.codes)[3]
 
 
-# -- the batched visitor ----------------------------------------------------
+@functools.lru_cache(maxsize=16)
+def _split(codes: frozenset[str]) -> tuple[list, list, list, list]:
+    """The rule classes of ``codes`` by kind, computed once per process."""
+    from mldebtlint.detectors import registry
+    from mldebtlint.rule import ManifestRule, RepoRule, Rule
 
-_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef)
-_STATEMENT_NODES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-
-
-class BatchedVisitor(cst.CSTVisitor):
-    """Dispatches each node to every interested rule in one traversal.
-
-    A rule that raises is disabled for the rest of the file and the error is
-    recorded; the other rules carry on.
-    """
-
-    def __init__(self, context: FileContext, visitors: list[Any]) -> None:
-        super().__init__()
-        self.context = context
-        self.errors: list[str] = []
-        self.visit_table: dict[str, list[Callable]] = {}
-        self.leave_table: dict[str, list[Callable]] = {}
-        self.broken: set[int] = set()
-        for visitor in visitors:
-            for attr in dir(type(visitor)):
-                if attr.startswith("visit_") and attr != "visit_batched":
-                    self.visit_table.setdefault(attr[6:], []).append(getattr(visitor, attr))
-                elif attr.startswith("leave_"):
-                    self.leave_table.setdefault(attr[6:], []).append(getattr(visitor, attr))
-
-    def _call(self, method: Callable, node: cst.CSTNode) -> None:
-        owner = method.__self__
-        if id(owner) in self.broken:
-            return
-        try:
-            method(node)
-        except RecursionError:
-            raise
-        except Exception as exc:  # a buggy rule must not end the run
-            self.broken.add(id(owner))
-            name = getattr(owner, "code", type(owner).__name__)
-            self.errors.append(f"{self.context.path}: internal error in {name}: {type(exc).__name__}: {exc}")
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        context = self.context
-        if isinstance(node, _STATEMENT_NODES):
-            context.statement_stack.append(node)
-        if isinstance(node, cst.Import):
-            context.names.add_import(node)
-        elif isinstance(node, cst.ImportFrom):
-            context.names.add_import_from(node)
-        methods = self.visit_table.get(type(node).__name__)
-        if methods:
-            for method in methods:
-                self._call(method, node)
-        if isinstance(node, _SCOPE_NODES):
-            context.scope_stack.append(node.name.value)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        context = self.context
-        methods = self.leave_table.get(type(original_node).__name__)
-        if methods:
-            for method in methods:
-                self._call(method, original_node)
-        if isinstance(original_node, _SCOPE_NODES):
-            context.scope_stack.pop()
-        if isinstance(original_node, _STATEMENT_NODES):
-            context.statement_stack.pop()
+    chosen = [cls for code, cls in registry().items() if code in codes]
+    repo = [cls for cls in chosen if issubclass(cls, RepoRule)]
+    collectors: list = []
+    for rule in repo:
+        if rule.collector is not None and rule.collector not in collectors:
+            collectors.append(rule.collector)
+    return (
+        [cls for cls in chosen if issubclass(cls, Rule)],
+        [cls for cls in chosen if issubclass(cls, ManifestRule)],
+        repo,
+        collectors,
+    )
 
 
 # -- findings -----------------------------------------------------------------
 
-_WHITESPACE = re.compile(r"\s+")
+
+def make_fingerprint(code: str, relative: str, scope: str, snippet: str, occurrence: int) -> str:
+    """``mldebtlint.fingerprint.make_fingerprint``, imported on first use (it needs libcst)."""
+    from mldebtlint.fingerprint import make_fingerprint as fingerprint
+
+    return fingerprint(code, relative, scope, snippet, occurrence)
 
 
 def build_finding(
@@ -166,38 +119,6 @@ def parse_error(task: FileTask, settings: Settings, message: str, line: int = 1,
     entry = load_catalog()[PARSE_ERROR_CODE]
     fingerprint = make_fingerprint(PARSE_ERROR_CODE, task.relative, "", message, 0)
     return build_finding(entry, settings, message, task.display, Location(line, column, line, column), fingerprint)
-
-
-def _python_findings(
-    task: FileTask, settings: Settings, context: FileContext, reports: list[Report]
-) -> list[Finding]:
-    catalog = load_catalog()
-    positions = context.wrapper.resolve(PositionProvider)
-    occurrences: dict[tuple[str, str, str], int] = {}
-    findings = []
-    for report in reports:
-        node = report.node
-        assert node is not None
-        span = positions[node]
-        location = Location(span.start.line, span.start.column + 1, span.end.line, span.end.column + 1)
-        suppress = {location.line, location.end_line}
-        if report.statement is not None:
-            statement_span = positions[report.statement]
-            suppress.add(statement_span.start.line)
-            if isinstance(report.statement, cst.SimpleStatementLine):
-                suppress.add(statement_span.end.line)
-        snippet = node_snippet(context.module, node)
-        key = (report.code, report.scope, normalize_snippet(snippet))
-        occurrence = occurrences.get(key, 0)
-        occurrences[key] = occurrence + 1
-        fingerprint = make_fingerprint(report.code, task.relative, report.scope, snippet, occurrence)
-        findings.append(
-            build_finding(
-                catalog[report.code], settings, report.message, task.display, location,
-                fingerprint, suppress, report.data,
-            )
-        )
-    return findings
 
 
 def _decode(raw: bytes) -> str:
@@ -245,44 +166,9 @@ def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, r
             if error is not None:
                 return FileResult(findings=(parse_error(task, settings, *error),), **base)
         return FileResult(**base)
-    try:
-        module = cst.parse_module(raw)
-    except cst.ParserSyntaxError as exc:
-        message = f"syntax error: {exc.message}"
-        finding = parse_error(task, settings, message, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1)
-        return FileResult(findings=(finding,), **base)
-    except RecursionError:
-        return FileResult(findings=(parse_error(task, settings, "file is too deeply nested to parse"),), **base)
-    except Exception as exc:  # libcst raises a few other errors on odd input
-        return FileResult(findings=(parse_error(task, settings, f"cannot parse: {exc}"),), **base)
+    from mldebtlint.batched import run_pass
 
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    context = FileContext(task.relative, module, settings, wrapper)
-    visitors: list[Any] = []
-    for cls in rule_classes:
-        if context.is_test and not cls.CHECK_TESTS:
-            continue
-        visitors.append(cls(context, settings.options_for(cls.code)))
-    collectors = [cls(context) for cls in collector_classes]
-    visitors.extend(collectors)
-    dependencies = {dep for visitor in visitors for dep in getattr(visitor, "METADATA_DEPENDENCIES", ())}
-    batched = BatchedVisitor(context, visitors)
-    try:
-        if dependencies:
-            wrapper.resolve_many(dependencies)
-        module.visit(batched)
-        findings = _python_findings(task, settings, context, context.reports)
-    except RecursionError:
-        return FileResult(findings=(parse_error(task, settings, "file is too deeply nested to analyse"),), **base)
-    facts = {}
-    for collector in collectors:
-        try:
-            facts[type(collector).__name__] = collector.facts()
-        except Exception as exc:
-            batched.errors.append(f"{task.display}: internal error in {type(collector).__name__}: {exc}")
-    return FileResult(
-        findings=tuple(findings), facts=facts or None, errors=tuple(batched.errors), **base
-    )
+    return run_pass(task, raw, settings, rule_classes, collector_classes, base)
 
 
 def _analyze_manifest(task: FileTask, text: str, settings: Settings, rules: RuleSet) -> list[Finding]:
@@ -291,6 +177,8 @@ def _analyze_manifest(task: FileTask, text: str, settings: Settings, rules: Rule
         siblings = os.listdir(os.path.dirname(task.path))
     except OSError:
         siblings = []
+    from mldebtlint.rule import ManifestContext
+
     context = ManifestContext(task.relative, text, siblings, settings)
     for cls in rules.manifest_rules():
         rule = cls(context, settings.options_for(cls.code))
@@ -318,12 +206,24 @@ def _analyze_manifest(task: FileTask, text: str, settings: Settings, rules: Rule
 
 def analyze_file(task: FileTask, settings: Settings, rules: RuleSet) -> FileResult:
     """Lint one file. Never raises for bad input: it becomes MLD000."""
+    return analyze_file_digest(task, settings, rules)[0]
+
+
+def analyze_file_digest(task: FileTask, settings: Settings, rules: RuleSet) -> tuple[FileResult, str | None]:
+    """``analyze_file`` plus the SHA-256 of the bytes it read (None if unreadable), for the cache."""
     try:
         with open(task.path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return FileResult(path=task.display, findings=(parse_error(task, settings, f"cannot read file: {reason}"),))
+        return FileResult(path=task.display, findings=(parse_error(task, settings, f"cannot read file: {reason}"),)), None
+    from mldebtlint.cache import content_digest
+
+    return analyze_bytes(task, raw, settings, rules), content_digest(raw)
+
+
+def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet) -> FileResult:
+    """Lint the content ``raw`` of ``task``'s file."""
     if len(raw) > MAX_FILE_BYTES:
         message = f"file skipped: larger than {MAX_FILE_BYTES // 1_000_000} MB"
         return FileResult(path=task.display, findings=(parse_error(task, settings, message),))

@@ -8,9 +8,9 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from mldebtlint.catalog import load_catalog
 from mldebtlint.config import Settings
@@ -18,6 +18,9 @@ from mldebtlint.discovery import SourceFile, discover, display_path, relative_to
 from mldebtlint.engine import FileTask, RuleSet, analyze_file, build_finding, make_fingerprint
 from mldebtlint.selection import enabled_codes, expand_selector
 from mldebtlint.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
+
+if TYPE_CHECKING:
+    from mldebtlint.cache import ResultCache
 
 
 @dataclass
@@ -30,6 +33,9 @@ class RunOptions:
     whole_repo_facts: bool = True
     progress: Callable[[int, int], None] | None = None
     extra_codes: frozenset[str] = field(default_factory=frozenset)
+    # Read and write the results cache (settings.cache_dir, else
+    # <root>/.mldebtlint_cache). Off by default for library callers and tests.
+    cache: bool = False
 
 
 def rule_set(settings: Settings, extra: Iterable[str] = ()) -> RuleSet:
@@ -43,36 +49,43 @@ def _tasks(files: Iterable[SourceFile], facts_only: bool = False) -> list[FileTa
     ]
 
 
-def _jobs(settings: Settings, count: int) -> int:
-    jobs = settings.jobs or os.cpu_count() or 1
-    # A pool costs ~100 ms to start: not worth it for a handful of files.
-    return 1 if count < 8 else max(1, min(jobs, count))
-
-
 def analyze_all(
     tasks: list[FileTask], settings: Settings, rules: RuleSet,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, cache: ResultCache | None = None,
 ) -> list[FileResult]:
-    jobs = _jobs(settings, len(tasks))
-    results: list[FileResult] = []
-    if jobs == 1:
-        for index, task in enumerate(tasks, start=1):
-            results.append(analyze_file(task, settings, rules))
-            if progress:
-                progress(index, len(tasks))
-        return results
-    chunksize = max(1, min(16, len(tasks) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        iterator = pool.map(_analyze_star, ((t, settings, rules) for t in tasks), chunksize=chunksize)
-        for index, result in enumerate(iterator, start=1):
-            results.append(result)
-            if progress:
-                progress(index, len(tasks))
-    return results
+    """Results of every task, in order: from the cache when the file is unchanged."""
+    from mldebtlint.cache import with_display
+
+    results: list[FileResult | None] = [None] * len(tasks)
+    probes = {}
+    misses: list[int] = []
+    for index, task in enumerate(tasks):
+        if cache is not None:
+            probe = cache.probe(task.relative, task.path, not task.facts_only, task.manifest)
+            if probe.hit is not None:
+                results[index] = with_display(probe.hit, task.display)
+                continue
+            probes[index] = probe
+        misses.append(index)
+    if not misses:
+        return results  # type: ignore[return-value]
+    from mldebtlint.concurrency import analyze_many, plan_jobs
+
+    missed = [tasks[index] for index in misses]
+    outcomes = analyze_many(missed, settings, rules, plan_jobs(settings.jobs, len(missed)), progress)
+    for index, (result, digest) in zip(misses, outcomes):
+        results[index] = result
+        if cache is not None and digest is not None:
+            task = tasks[index]
+            cache.store(task.relative, task.path, probes[index], digest, not task.facts_only, task.manifest, result)
+    return results  # type: ignore[return-value]
 
 
-def _analyze_star(args: tuple[FileTask, Settings, RuleSet]) -> FileResult:
-    return analyze_file(*args)
+def open_cache(settings: Settings, rules: RuleSet) -> ResultCache:
+    from mldebtlint.cache import ResultCache, default_cache_dir, run_key
+
+    folder = default_cache_dir(settings.root, settings.cache_dir)
+    return ResultCache(folder, run_key(settings.key(), rules.codes, settings.root))
 
 
 def _per_file_ignored(finding: Finding, relative: str, settings: Settings) -> bool:
@@ -120,35 +133,65 @@ def run(options: RunOptions) -> CheckResult:
             discover(options.paths, root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
         )
     tasks = _tasks(files)
+    cache = open_cache(settings, rules) if options.cache and options.stdin is None else None
     if options.stdin is not None:
         results = [_analyze_stdin(tasks[0], options.stdin[1], settings, rules)]
     else:
-        results = analyze_all(tasks, settings, rules, options.progress)
+        results = analyze_all(tasks, settings, rules, options.progress, cache)
     reported = {task.relative for task in tasks}
     by_relative = {task.relative: result for task, result in zip(tasks, results)}
     display_of = {task.relative: task.display for task in tasks}
 
     repo_findings: list[Finding] = []
-    if rules.repo_rules():
+    repo_codes = _repo_codes(rules, cache)
+    if repo_codes:
         if options.whole_repo_facts:
             context_files = [
                 f for f in discover([root], root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
                 if f.relative not in by_relative and f.python
             ]
-            facts_rules = RuleSet(frozenset(code for code in rules.codes if code in _repo_codes(rules)))
-            for task, result in zip(_tasks(context_files, True), analyze_all(_tasks(context_files, True), settings, facts_rules)):
+            facts_rules = RuleSet(frozenset(repo_codes))
+            context_tasks = _tasks(context_files, True)
+            for task, result in zip(context_tasks, analyze_all(context_tasks, settings, facts_rules, cache=cache)):
                 by_relative[task.relative] = result
                 display_of[task.relative] = task.display
         reported_displays = {display_of[relative] for relative in reported}
         repo_findings = [
-            finding for finding in run_repo_rules(rules, settings, by_relative, display_of)
+            finding for finding in _cached_repo_findings(rules, settings, by_relative, display_of, cache)
             if finding.path in reported_displays
         ]
+    if cache is not None:
+        cache.save()
     return _finish(results, repo_findings, by_relative, display_of, settings, tasks)
 
 
-def _repo_codes(rules: RuleSet) -> set[str]:
-    return {cls.code for cls in rules.repo_rules()}
+def _repo_codes(rules: RuleSet, cache: ResultCache | None = None) -> frozenset[str]:
+    """The enabled repo rules' codes; from the cache if it knows (then no detector is imported)."""
+    known = cache.get_meta("repo-codes") if cache is not None else None
+    if known is not None:
+        return frozenset(known)
+    codes = frozenset(cls.code for cls in rules.repo_rules())
+    if cache is not None:
+        cache.set_meta("repo-codes", sorted(codes))
+    return codes
+
+
+def _cached_repo_findings(
+    rules: RuleSet, settings: Settings, by_relative: dict[str, FileResult], display_of: dict[str, str],
+    cache: ResultCache | None,
+) -> list[Finding]:
+    """``run_repo_rules``, reused from the cache when no file's facts changed."""
+    key = None
+    if cache is not None:
+        files = cache.files_digest(relative for relative, result in by_relative.items() if result.facts)
+        key = None if files is None else f"{files}\0{os.getcwd()}"
+        stored = cache.get_meta("repo-findings")
+        if key is not None and stored is not None and stored[0] == key:
+            return list(stored[1])
+    findings = run_repo_rules(rules, settings, by_relative, display_of)
+    if cache is not None and key is not None:
+        cache.set_meta("repo-findings", (key, tuple(findings)))
+    return findings
 
 
 def _finish(

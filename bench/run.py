@@ -1,0 +1,260 @@
+"""Race mldebtlint against Fixit, pylint, flake8, ruff and the libcst floors.
+
+    python bench/run.py                      # both corpora, 3 repeats (~30-40 min)
+    python bench/run.py --quick              # lightning only, 1 repeat (~3 min)
+    python bench/run.py --corpus transformers --repeat 1
+
+Run it with the Python that has mldebtlint installed. Corpora (pinned wheels
+from PyPI) and the peers' venv live in ~/.cache/mldebtlint-bench (override
+with --home or MLDEBTLINT_BENCH_HOME); nothing is written to the repository
+except --output. Each figure is the median of --repeat runs; wall time, CPU
+time (user+sys of the process and its children) and peak RSS (the largest
+single process) come from os.wait4. The output is a markdown table for the
+README plus a check of the issue's done-when targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus as corpora  # noqa: E402  (bench/ is not a package)
+
+FLOOR = Path(__file__).with_name("floor.py")
+
+
+@dataclass
+class Row:
+    label: str
+    files: int
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+    scale: int = 1  # a 1/N sample: times are multiplied by N
+    note: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls) * self.scale
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus) * self.scale
+
+
+def timed(command: list[str], cwd: Path, stdout_path: str = os.devnull) -> tuple[float, float, float, int]:
+    """(wall s, cpu s, peak RSS MB, exit code) of one run of ``command``."""
+    with open(stdout_path, "wb") as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            err.seek(0)
+            tail = err.read().decode(errors="replace")[-800:]
+            print(f"bench: warning: exit {process.returncode}: {' '.join(command)}\n{tail}", file=sys.stderr)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
+
+
+def sample_into(row: Row, command: list[str], cwd: Path, stdout_path: str = os.devnull) -> None:
+    wall, cpu, rss, _ = timed(command, cwd, stdout_path)
+    row.walls.append(wall)
+    row.cpus.append(cpu)
+    row.rss.append(rss)
+    print(f"  {row.label}: {wall:.2f} s wall, {cpu:.2f} s cpu, {rss:.0f} MB", file=sys.stderr)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.home = Path(args.home).expanduser()
+        self.peers = corpora.peers_venv(self.home) / "bin"
+        self.mld = [args.python, "-m", "mldebtlint", "check", "--exit-zero", "-q", "--format", "json"]
+        self.work = Path(tempfile.mkdtemp(prefix="mldebtlint-bench-"))
+        self.problems: list[str] = []
+
+    def mldebtlint(self, *extra: str, output: str) -> list[str]:
+        return [*self.mld, "-o", str(self.work / output), *extra]
+
+    def peer_commands(self, folder: Path) -> dict[str, list[str]]:
+        peers = self.peers
+        return {
+            "Fixit 2 (default rules)": [str(peers / "fixit"), "lint", str(folder)],
+            "pylint -j 2": [str(peers / "pylint"), "-j", "2", "--recursive=y", "--exit-zero", str(folder)],
+            "flake8 -j 2": [str(peers / "flake8"), "-j", "2", "--exit-zero", str(folder)],
+            "ruff --select ALL --no-cache": [str(peers / "ruff"), "check", "--select", "ALL", "--no-cache",
+                                             "--exit-zero", "-q", str(folder)],
+            "libcst parse floor (2 procs)": [self.args.python, str(FLOOR), "parse", str(folder), "--jobs", "2"],
+            "libcst parse+walk floor (2 procs)": [self.args.python, str(FLOOR), "walk", str(folder), "--jobs", "2"],
+        }
+
+    def run_corpus(self, name: str) -> tuple[list[Row], dict[str, float]]:
+        folder = corpora.corpus(self.home, name)
+        files = len(corpora.python_files(folder))
+        print(f"bench: {name}: {files} files, {corpora.count_lines(folder)} lines", file=sys.stderr)
+        rows = self.mldebtlint_rows(name, folder, files)
+        every = self.args.sample_every if name == "transformers" else 1
+        sample = corpora.sample(self.home, name, every) if every > 1 else folder
+        sample_files = len(corpora.python_files(sample))
+        for label, command in self.peer_commands(folder).items():
+            slow = label.startswith(("Fixit", "pylint"))
+            if self.args.skip_peers and not label.startswith("libcst"):
+                continue
+            if slow and every > 1:
+                row = Row(label, files, scale=every, note=f"1/{every} sample ({sample_files} files) x{every}")
+                command = self.peer_commands(sample)[label]
+            else:
+                row = Row(label, files)
+            for _ in range(self.args.repeat):
+                sample_into(row, command, folder)
+            rows.append(row)
+        return rows, {row.label: row.wall for row in rows}
+
+    def mldebtlint_rows(self, name: str, folder: Path, files: int) -> list[Row]:
+        cache = self.work / f"cache-{name}"
+        cold = Row("mldebtlint cold (--no-cache, 2 jobs)", files)
+        serial = Row("mldebtlint cold --jobs 1", files)
+        warm = Row("mldebtlint warm (no change)", files)
+        changed = corpora.CORPORA[name]["changed"]
+        one = Row(f"mldebtlint one changed file ({Path(changed).name})", 1,
+                  note="`check <file>`, warm cache for the rest of the repo")
+        for _ in range(self.args.repeat):
+            sample_into(cold, self.mldebtlint("--no-cache", "--jobs", "2", ".", output="cold2.json"), folder)
+            sample_into(serial, self.mldebtlint("--no-cache", "--jobs", "1", ".", output="cold1.json"), folder)
+        shutil.rmtree(cache, ignore_errors=True)
+        timed(self.mldebtlint("--cache-dir", str(cache), ".", output="prime.json"), folder)
+        for _ in range(self.args.repeat):
+            sample_into(warm, self.mldebtlint("--cache-dir", str(cache), ".", output="warm.json"), folder)
+        self.same_findings(name, ["cold2.json", "cold1.json", "prime.json", "warm.json"])
+        self.one_file(name, folder, changed, cache, one)
+        return [cold, serial, warm, one]
+
+    def one_file(self, name: str, folder: Path, changed: str, cache: Path, row: Row) -> None:
+        target = folder / changed
+        original = target.read_bytes()
+        try:
+            for index in range(self.args.repeat):
+                target.write_bytes(original + f"\n# bench edit {index} {time.time()}\n".encode())
+                sample_into(row, self.mldebtlint("--cache-dir", str(cache), changed, output="one.json"), folder)
+            timed(self.mldebtlint("--no-cache", changed, output="one-nocache.json"), folder)
+            self.same_findings(f"{name} one file", ["one.json", "one-nocache.json"])
+        finally:
+            target.write_bytes(original)
+
+    def same_findings(self, what: str, outputs: list[str]) -> None:
+        def load(output: str) -> list:
+            try:
+                data = json.loads((self.work / output).read_text())
+            except (OSError, ValueError) as exc:
+                return [f"unreadable: {exc}"]
+            return sorted(json.dumps(item, sort_keys=True) for item in data)
+
+        first = load(outputs[0])
+        for other in outputs[1:]:
+            if load(other) != first:
+                self.problems.append(f"{what}: findings of {outputs[0]} and {other} differ")
+        count = len(first)
+        print(f"  findings identical across {', '.join(outputs)}: {count} findings"
+              if not self.problems else f"  {self.problems[-1]}", file=sys.stderr)
+
+
+def table(name: str, rows: list[Row], lines: int) -> str:
+    cold = rows[0].wall
+    out = [f"**{name}** ({rows[0].files} files, {lines:,} lines)", "",
+           "| tool / scenario | wall s | CPU s | peak RSS MB | files/s | mldebtlint cold ÷ this | note |",
+           "|---|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        rate = row.files / row.wall if row.wall else 0
+        out.append(f"| {row.label} | {row.wall:.2f} | {row.cpu:.2f} | {max(row.rss):.0f} | {rate:,.0f} "
+                   f"| {cold / row.wall:.2f} | {row.note} |")
+    return "\n".join(out)
+
+
+def targets(name: str, walls: dict[str, float], rss: float) -> list[str]:
+    cold = walls["mldebtlint cold (--no-cache, 2 jobs)"]
+    checks = []
+
+    def check(text: str, value: float, ok: bool) -> None:
+        checks.append(f"- [{'x' if ok else ' '}] {name}: {text}: {value:.2f}")
+
+    if name == "lightning":
+        floor = walls["libcst parse+walk floor (2 procs)"]
+        check("cold / parse+walk floor <= 1.5", cold / floor, cold / floor <= 1.5)
+        if "Fixit 2 (default rules)" in walls:
+            check("Fixit / cold >= 5", walls["Fixit 2 (default rules)"] / cold, walls["Fixit 2 (default rules)"] / cold >= 5)
+            check("pylint -j2 / cold >= 4", walls["pylint -j 2"] / cold, walls["pylint -j 2"] / cold >= 4)
+        serial = walls["mldebtlint cold --jobs 1"]
+        check("--jobs 1 / --jobs 2 >= 1.7", serial / cold, serial / cold >= 1.7)
+    if name == "transformers":
+        check("cold peak RSS MB < 600", rss, rss < 600)
+        warm = walls["mldebtlint warm (no change)"]
+        check("warm no-change wall s < 1.5", warm, warm < 1.5)
+        one = next(value for label, value in walls.items() if "one changed file" in label)
+        check("one changed file wall s < 1.5", one, one < 1.5)
+    return checks
+
+
+def environment(python: str) -> str:
+    rules = subprocess.run([python, "-m", "mldebtlint", "rules", "--format", "json"], capture_output=True, text=True)
+    try:
+        codes = [rule["code"] for rule in json.loads(rules.stdout) if rule.get("default_enabled")]
+    except ValueError:
+        codes = ["?"]
+    version = subprocess.run([python, "-m", "mldebtlint", "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{version}; rules enabled (defaults): {', '.join(codes)}; peers: "
+            f"{', '.join(l for l in corpora.PEERS_FILE.read_text().split() if '==' in l)}; "
+            f"Python {platform.python_version()}, {os.cpu_count()} cores, "
+            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", choices=("lightning", "transformers", "all"), default="all")
+    parser.add_argument("--quick", action="store_true", help="lightning only, 1 repeat")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--sample-every", type=int, default=10,
+                        help="Fixit and pylint on transformers run on every N-th file, times x N")
+    parser.add_argument("--skip-peers", action="store_true", help="only mldebtlint and the libcst floors")
+    parser.add_argument("--home", default=str(corpora.default_home()))
+    parser.add_argument("--python", default=sys.executable, help="the Python that has mldebtlint installed")
+    parser.add_argument("--output", help="also write the markdown to this file")
+    args = parser.parse_args()
+    if args.quick:
+        args.corpus, args.repeat = "lightning", 1
+    names = ["lightning", "transformers"] if args.corpus == "all" else [args.corpus]
+    bench = Bench(args)
+    parts = [f"Measured by `python bench/run.py {' '.join(sys.argv[1:])}` — medians of {args.repeat} run(s). "
+             + environment(args.python), ""]
+    checks: list[str] = []
+    try:
+        for name in names:
+            rows, walls = bench.run_corpus(name)
+            lines = corpora.count_lines(corpora.corpus(bench.home, name))
+            parts += [table(name, rows, lines), ""]
+            checks += targets(name, walls, max(rows[0].rss))
+    finally:
+        shutil.rmtree(bench.work, ignore_errors=True)
+    parts += ["Done-when targets (issue 6):", "", *checks]
+    parts += [f"- [{'x' if not bench.problems else ' '}] findings identical with/without cache and with 1/2 jobs"
+              + "".join(f"; {problem}" for problem in bench.problems)]
+    text = "\n".join(parts) + "\n"
+    print(text)
+    if args.output:
+        Path(args.output).write_text(text)
+
+
+if __name__ == "__main__":
+    main()

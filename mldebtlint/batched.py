@@ -1,0 +1,165 @@
+"""The libcst half of the per-file phase: one parse, one batched pass.
+
+Kept apart from ``engine`` so that a run whose files all come from the cache
+never imports libcst (``engine`` imports this module only on a cache miss).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from mldebtlint.catalog import load_catalog
+from mldebtlint.config import Settings
+from mldebtlint.engine import FileTask, build_finding, parse_error
+from mldebtlint.fingerprint import make_fingerprint, node_snippet, normalize_snippet
+from mldebtlint.rule import FactCollector, FileContext, Report, Rule
+from mldebtlint.types import FileResult, Finding, Location
+
+# -- the batched visitor ---------------------------------------------------
+
+_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef)
+_STATEMENT_NODES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+class BatchedVisitor(cst.CSTVisitor):
+    """Dispatches each node to every interested rule in one traversal.
+
+    A rule that raises is disabled for the rest of the file and the error is
+    recorded; the other rules carry on.
+    """
+
+    def __init__(self, context: FileContext, visitors: list[Any]) -> None:
+        super().__init__()
+        self.context = context
+        self.errors: list[str] = []
+        self.visit_table: dict[str, list[Callable]] = {}
+        self.leave_table: dict[str, list[Callable]] = {}
+        self.broken: set[int] = set()
+        for visitor in visitors:
+            for attr in dir(type(visitor)):
+                if attr.startswith("visit_") and attr != "visit_batched":
+                    self.visit_table.setdefault(attr[6:], []).append(getattr(visitor, attr))
+                elif attr.startswith("leave_"):
+                    self.leave_table.setdefault(attr[6:], []).append(getattr(visitor, attr))
+
+    def _call(self, method: Callable, node: cst.CSTNode) -> None:
+        owner = method.__self__
+        if id(owner) in self.broken:
+            return
+        try:
+            method(node)
+        except RecursionError:
+            raise
+        except Exception as exc:  # a buggy rule must not end the run
+            self.broken.add(id(owner))
+            name = getattr(owner, "code", type(owner).__name__)
+            self.errors.append(f"{self.context.path}: internal error in {name}: {type(exc).__name__}: {exc}")
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        context = self.context
+        if isinstance(node, _STATEMENT_NODES):
+            context.statement_stack.append(node)
+        if isinstance(node, cst.Import):
+            context.names.add_import(node)
+        elif isinstance(node, cst.ImportFrom):
+            context.names.add_import_from(node)
+        methods = self.visit_table.get(type(node).__name__)
+        if methods:
+            for method in methods:
+                self._call(method, node)
+        if isinstance(node, _SCOPE_NODES):
+            context.scope_stack.append(node.name.value)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        context = self.context
+        methods = self.leave_table.get(type(original_node).__name__)
+        if methods:
+            for method in methods:
+                self._call(method, original_node)
+        if isinstance(original_node, _SCOPE_NODES):
+            context.scope_stack.pop()
+        if isinstance(original_node, _STATEMENT_NODES):
+            context.statement_stack.pop()
+
+
+def _python_findings(
+    task: FileTask, settings: Settings, context: FileContext, reports: list[Report]
+) -> list[Finding]:
+    catalog = load_catalog()
+    positions = context.wrapper.resolve(PositionProvider)
+    occurrences: dict[tuple[str, str, str], int] = {}
+    findings = []
+    for report in reports:
+        node = report.node
+        assert node is not None
+        span = positions[node]
+        location = Location(span.start.line, span.start.column + 1, span.end.line, span.end.column + 1)
+        suppress = {location.line, location.end_line}
+        if report.statement is not None:
+            statement_span = positions[report.statement]
+            suppress.add(statement_span.start.line)
+            if isinstance(report.statement, cst.SimpleStatementLine):
+                suppress.add(statement_span.end.line)
+        snippet = node_snippet(context.module, node)
+        key = (report.code, report.scope, normalize_snippet(snippet))
+        occurrence = occurrences.get(key, 0)
+        occurrences[key] = occurrence + 1
+        fingerprint = make_fingerprint(report.code, task.relative, report.scope, snippet, occurrence)
+        findings.append(
+            build_finding(
+                catalog[report.code], settings, report.message, task.display, location,
+                fingerprint, suppress, report.data,
+            )
+        )
+    return findings
+
+
+def run_pass(
+    task: FileTask, raw: bytes, settings: Settings, rule_classes: list[type[Rule]],
+    collector_classes: list[type[FactCollector]], base: dict[str, Any],
+) -> FileResult:
+    """Parse ``raw`` once and run every rule and fact collector in one traversal."""
+    try:
+        module = cst.parse_module(raw)
+    except cst.ParserSyntaxError as exc:
+        message = f"syntax error: {exc.message}"
+        finding = parse_error(task, settings, message, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1)
+        return FileResult(findings=(finding,), **base)
+    except RecursionError:
+        return FileResult(findings=(parse_error(task, settings, "file is too deeply nested to parse"),), **base)
+    except Exception as exc:  # libcst raises a few other errors on odd input
+        return FileResult(findings=(parse_error(task, settings, f"cannot parse: {exc}"),), **base)
+
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    context = FileContext(task.relative, module, settings, wrapper)
+    visitors: list[Any] = []
+    for cls in rule_classes:
+        if context.is_test and not cls.CHECK_TESTS:
+            continue
+        visitors.append(cls(context, settings.options_for(cls.code)))
+    collectors = [cls(context) for cls in collector_classes]
+    visitors.extend(collectors)
+    dependencies = {dep for visitor in visitors for dep in getattr(visitor, "METADATA_DEPENDENCIES", ())}
+    batched = BatchedVisitor(context, visitors)
+    try:
+        if dependencies:
+            wrapper.resolve_many(dependencies)
+        module.visit(batched)
+        # Positions are resolved only for files with findings (most have none).
+        findings = _python_findings(task, settings, context, context.reports) if context.reports else []
+    except RecursionError:
+        return FileResult(findings=(parse_error(task, settings, "file is too deeply nested to analyse"),), **base)
+    facts = {}
+    for collector in collectors:
+        try:
+            facts[type(collector).__name__] = collector.facts()
+        except Exception as exc:
+            batched.errors.append(f"{task.display}: internal error in {type(collector).__name__}: {exc}")
+    return FileResult(
+        findings=tuple(findings), facts=facts or None, errors=tuple(batched.errors), **base
+    )

@@ -1,0 +1,260 @@
+"""The results cache: per file, so a warm run re-analyses nothing.
+
+One index file per run key (mldebtlint version + a signature of the installed
+package and catalog + the enabled rules + the settings' ``key()`` + the
+project root) maps each file's root-relative path to its last ``FileResult``
+plus what identifies the content it was computed from: size and mtime (the
+cheap first check) and a SHA-256 of the bytes (the fallback when the stat
+differs, e.g. after a ``git checkout``). A manifest's entry also records the
+file names beside it, since a lock file there changes its results.
+
+Writes are atomic (a temporary file, then ``os.replace``): a killed run leaves
+the old index, and concurrent runs never corrupt it (the last writer wins,
+merged with what it finds on disk). Any unreadable index is simply a miss.
+Importing this module does not import libcst.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from mldebtlint import __version__
+from mldebtlint.types import FileResult
+
+CACHE_DIR_NAME = ".mldebtlint_cache"
+# Index keys that are not file paths (a path is never empty).
+META_PREFIX = "\0"
+INDEX_PREFIX = "results-"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by mldebtlint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+# A file modified this recently may change again within the same mtime tick:
+# its stat is not trusted, only its hash (git's "racily clean" problem).
+RACY_SECONDS = 2.0
+
+
+def default_cache_dir(root: str | Path, configured: str | None = None) -> Path:
+    return Path(configured) if configured else Path(root) / CACHE_DIR_NAME
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def code_signature() -> str:
+    """Changes whenever mldebtlint's code or catalog changes (editable installs too)."""
+    from mldebtlint.catalog import catalog_dir
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for folder, pattern in ((package, "**/*.py"), (catalog_dir(), "*.toml")):
+        for path in sorted(folder.glob(pattern)):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def run_key(settings_key: str, codes: frozenset[str], root: str) -> str:
+    payload = "\0".join([code_signature(), settings_key, ",".join(sorted(codes)), os.path.abspath(root)])
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def siblings_signature(path: str) -> str:
+    try:
+        names = sorted(os.listdir(os.path.dirname(path) or "."))
+    except OSError:
+        names = []
+    return hashlib.sha256("\0".join(names).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Entry:
+    size: int
+    mtime_ns: int  # -1 when the stat is not trusted
+    digest: str
+    full: bool  # False: a facts-only result (a context file of a repo rule)
+    siblings: str  # siblings_signature for manifests, else ""
+    result: FileResult
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the cache knows about a file before analysis."""
+
+    hit: FileResult | None
+    size: int = -1
+    mtime_ns: int = -1
+    digest: str | None = None
+
+
+def with_display(result: FileResult, display: str) -> FileResult:
+    """A cached result as seen from the current working directory."""
+    if result.path == display:
+        return result
+    findings = tuple(replace(finding, path=display) for finding in result.findings)
+    return replace(result, path=display, findings=findings)
+
+
+class ResultCache:
+    """The index of one run key, loaded once and saved once per run."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
+        self.index_path = folder / f"{INDEX_PREFIX}{key}.pickle"
+        self.entries: dict[str, Any] = _load(self.index_path)
+        self.updated: dict[str, Any] = {}
+        # relative path -> content digest of every file answered or stored this run.
+        self.digests: dict[str, str] = {}
+
+    def probe(self, relative: str, path: str, full: bool, manifest: bool) -> Probe:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return Probe(None)
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+        entry = self.entries.get(relative)
+        if entry is None or (full and not entry.full) or entry.size != size:
+            return Probe(None, size, mtime_ns)
+        if manifest and entry.siblings != siblings_signature(path):
+            return Probe(None, size, mtime_ns)
+        if entry.mtime_ns == mtime_ns:
+            self.digests[relative] = entry.digest
+            return Probe(entry.result, size, mtime_ns, entry.digest)
+        try:
+            with open(path, "rb") as handle:
+                digest = content_digest(handle.read())
+        except OSError:
+            return Probe(None, size, mtime_ns)
+        if digest != entry.digest:
+            return Probe(None, size, mtime_ns, digest)
+        # Same bytes, new mtime (a checkout or a touch): refresh the stat.
+        self._put(relative, replace(entry, mtime_ns=_trusted(mtime_ns)))
+        self.digests[relative] = digest
+        return Probe(entry.result, size, mtime_ns, digest)
+
+    def store(self, relative: str, path: str, probe: Probe, digest: str, full: bool,
+              manifest: bool, result: FileResult) -> None:
+        """Record a freshly computed result (``probe``: the stat taken before reading)."""
+        self.digests[relative] = digest
+        if probe.size < 0 or result.errors:
+            return  # unreadable file, or a rule crashed: try again next time
+        old = self.entries.get(relative)
+        if not full and old is not None and old.full and old.digest == digest:
+            return  # keep the richer entry
+        siblings = siblings_signature(path) if manifest else ""
+        self._put(relative, Entry(probe.size, _trusted(probe.mtime_ns), digest, full, siblings, result))
+
+    # -- the repo phase: which rules it has, and its findings for a given set of files
+
+    def get_meta(self, name: str) -> Any:
+        return self.entries.get(META_PREFIX + name)
+
+    def set_meta(self, name: str, value: Any) -> None:
+        if self.entries.get(META_PREFIX + name) != value:
+            self._put(META_PREFIX + name, value)
+
+    def files_digest(self, relatives: Iterable[str]) -> str | None:
+        """A digest of the content of ``relatives`` (None if one was not seen this run)."""
+        digest = hashlib.sha256()
+        for relative in sorted(relatives):
+            content = self.digests.get(relative)
+            if content is None:
+                return None
+            digest.update(f"{relative}\0{content}\n".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _put(self, relative: str, entry: Any) -> None:
+        self.entries[relative] = entry
+        self.updated[relative] = entry
+
+    def save(self) -> None:
+        """Merge our updates into the index on disk and replace it atomically."""
+        if not self.updated:
+            return
+        try:
+            prepare_folder(self.folder)
+            merged = _load(self.index_path)
+            merged.update(self.updated)
+            handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump(merged, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.index_path)
+            except BaseException:
+                _unlink(temp)
+                raise
+        except OSError:
+            pass  # a read-only or full disk must not fail the lint run
+        self.updated = {}
+
+
+def _trusted(mtime_ns: int) -> int:
+    return -1 if time.time() - mtime_ns / 1e9 < RACY_SECONDS else mtime_ns
+
+
+def _load(path: Path) -> dict[str, Entry]:
+    try:
+        with open(path, "rb") as handle:
+            data: Any = pickle.load(handle)
+    except Exception:  # missing, truncated, from another version: a miss
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def prepare_folder(folder: Path) -> None:
+    """Create the cache folder with CACHEDIR.TAG and a .gitignore of '*'."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "# created by mldebtlint\n*\n")):
+        marker = folder / name
+        if not marker.exists():
+            marker.write_text(text)
+
+
+def is_cache_folder(folder: Path) -> bool:
+    try:
+        return (folder / "CACHEDIR.TAG").read_text() == CACHEDIR_TAG
+    except OSError:
+        return False
+
+
+def clear(folder: Path) -> int:
+    """Delete the index files of a cache folder; returns how many were removed.
+
+    A folder that mldebtlint created (tagged) is removed once empty; any
+    other folder given as --cache-dir keeps everything but our index files.
+    """
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.iterdir():
+        if path.name.startswith((INDEX_PREFIX, ".tmp-")) and path.is_file():
+            _unlink(str(path))
+            removed += 1
+    if is_cache_folder(folder):
+        for name in ("CACHEDIR.TAG", ".gitignore"):
+            _unlink(str(folder / name))
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # something else lives there: leave it
+    return removed

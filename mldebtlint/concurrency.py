@@ -1,0 +1,70 @@
+"""Per-file work in a process pool that keeps every core busy.
+
+Files are handed out largest first in small chunks, so no worker is left
+parsing one huge file while the others sit idle at the end; results come back
+in the original order. Settings and the rule set are sent to each worker once
+(the pool initializer), not with every file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from mldebtlint.config import Settings
+from mldebtlint.engine import FileTask, RuleSet, analyze_file_digest
+from mldebtlint.types import FileResult
+
+# Starting a pool costs tens of milliseconds: not worth it for a few files.
+MIN_FILES_FOR_POOL = 8
+
+Outcome = tuple[FileResult, "str | None"]
+_worker_state: tuple[Settings, RuleSet] | None = None
+
+
+def plan_jobs(requested: int | None, count: int) -> int:
+    jobs = requested or os.cpu_count() or 1
+    return 1 if count < MIN_FILES_FOR_POOL else max(1, min(jobs, count))
+
+
+def _init_worker(settings: Settings, rules: RuleSet) -> None:
+    global _worker_state
+    _worker_state = (settings, rules)
+
+
+def _work(task: FileTask) -> Outcome:
+    assert _worker_state is not None
+    return analyze_file_digest(task, *_worker_state)
+
+
+def _size(task: FileTask) -> int:
+    try:
+        return os.path.getsize(task.path)
+    except OSError:
+        return 0
+
+
+def analyze_many(
+    tasks: list[FileTask], settings: Settings, rules: RuleSet, jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """``analyze_file_digest`` of every task, in order, on ``jobs`` processes."""
+    total = len(tasks)
+    if jobs <= 1 or total < MIN_FILES_FOR_POOL:
+        outcomes = []
+        for index, task in enumerate(tasks, start=1):
+            outcomes.append(analyze_file_digest(task, settings, rules))
+            if progress:
+                progress(index, total)
+        return outcomes
+    order = sorted(range(total), key=lambda index: -_size(tasks[index]))
+    chunksize = max(1, min(8, total // (jobs * 16)))
+    results: list[Outcome | None] = [None] * total
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, rules)) as pool:
+        outcomes = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
+        for done, (index, outcome) in enumerate(zip(order, outcomes), start=1):
+            results[index] = outcome
+            if progress:
+                progress(done, total)
+    return results  # type: ignore[return-value]
