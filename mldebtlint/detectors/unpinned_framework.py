@@ -1,0 +1,102 @@
+"""MLD301 unpinned-framework: an ML framework required without an exact pin
+(or, with ``policy = "upper-bound"``, without an upper bound) in a
+dependency manifest, unless a lock file or a constraint pins it.
+
+Parsing lives in ``mldebtlint.manifests``; this module only decides. A line
+the parser cannot read is reported as MLD000 on that line and the rest of
+the manifest is still checked.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path, PurePosixPath
+
+from packaging.utils import canonicalize_name
+
+from mldebtlint.discovery import is_manifest
+from mldebtlint.manifest_specs import EXACT, UPPER_BOUND
+from mldebtlint.manifests import ParsedManifest, RequirementEntry, parse_manifest
+from mldebtlint.rule import ManifestRule, Report
+from mldebtlint.types import PARSE_ERROR_CODE
+
+POLICIES = {"exact": (EXACT,), "upper-bound": (EXACT, UPPER_BOUND)}
+HASHED_SIBLING_PATTERNS = ("requirements*.txt", "requirements*.lock")
+
+
+class UnpinnedFramework(ManifestRule):
+    code = "MLD301"
+
+    def check(self) -> None:
+        context = self.context
+        folder = self._folder()
+        manifest = parse_manifest(context.name, context.text, folder)
+        for problem in manifest.problems:
+            context.reports.append(
+                Report(PARSE_ERROR_CODE, f"{context.name}: {problem.message}",
+                       line=problem.line, column=problem.column, end_line=problem.line, end_column=problem.column)
+            )
+        accepted = self._accepted_strengths(manifest)
+        if accepted is None or self._lock_file(manifest, folder):
+            return
+        frameworks = {canonicalize_name(name) for name in self.options.get("frameworks", ())}
+        satisfied = {e.key for e in manifest.entries + manifest.constraints if e.strength in accepted}
+        for entry in manifest.entries:
+            if entry.key not in frameworks or entry.key in satisfied:
+                continue
+            if entry.origin and is_manifest(PurePosixPath(entry.origin).name):
+                continue  # that file is linted (and reported) on its own
+            self._report(entry, accepted)
+
+    # -- policy -------------------------------------------------------------
+    def _accepted_strengths(self, manifest: ParsedManifest) -> tuple[str, ...] | None:
+        """Strengths that satisfy the policy; None turns the rule off here."""
+        policy = str(self.options.get("policy", "exact"))
+        if manifest.is_library:
+            policy = str(self.options.get("library-policy", "") or policy)
+        if policy == "ignore":
+            return None
+        return POLICIES.get(policy, POLICIES["exact"])
+
+    def _folder(self) -> Path | None:
+        root = getattr(self.context.settings, "root", None) or "."
+        return (Path(root) / self.context.path).parent
+
+    def _lock_file(self, manifest: ParsedManifest, folder: Path | None) -> str | None:
+        """A lock file in the manifest's folder pins whatever ranges it allows."""
+        if manifest.hashed:
+            return self.context.name
+        siblings = sorted(self.context.sibling_names - {self.context.name})
+        patterns = tuple(self.options.get("lock-files", ()))
+        for name in siblings:
+            if any(fnmatch.fnmatch(name, pattern) for pattern in patterns):
+                return name
+        stem = self.context.name.rsplit(".", 1)[0]
+        if self.context.name.endswith(".in") and f"{stem}.txt" in siblings:
+            return f"{stem}.txt"  # pip-tools: requirements.in compiled to requirements.txt
+        for name in siblings:
+            if folder is not None and any(fnmatch.fnmatch(name, p) for p in HASHED_SIBLING_PATTERNS):
+                if _has_hashes(folder / name):
+                    return name
+        return None
+
+    # -- reporting ----------------------------------------------------------
+    def _report(self, entry: RequirementEntry, accepted: tuple[str, ...]) -> None:
+        want = "an exact pin" if UPPER_BOUND not in accepted else "an upper bound"
+        where = f" in [{entry.group}]" if entry.group not in ("requirements", "") else ""
+        if entry.origin:
+            where = f" (from {PurePosixPath(entry.origin).name}, included here)"
+            line, column, end_column = entry.via_line, 1, 0
+        else:
+            line, column, end_column = entry.span.line, entry.span.column, entry.span.end_column
+        hint = "pin it with == or commit a lock file" if want == "an exact pin" else "add a < bound or pin it with =="
+        message = f"ML framework '{entry.name}' is required without {want} ({entry.text}{where}); {hint}"
+        self.report_at(line, column, message, end_column=end_column, package=entry.key, specifier=entry.specifier)
+
+
+def _has_hashes(path: Path) -> bool:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            return "--hash" in handle.read(200_000)
+    except OSError:
+        return False

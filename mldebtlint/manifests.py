@@ -1,0 +1,535 @@
+"""Dependency manifests -> requirement entries with source spans.
+
+One ``parse_*`` function per manifest kind; ``parse_manifest`` picks by file
+name. Every entry keeps the 1-based span of the requirement as written, so
+a rule can point at it and a fixer can rewrite exactly that text.
+
+Requirement strings and specifiers go through ``packaging``; conda match
+specs and Poetry constraints are translated to PEP 440 first
+(``mldebtlint.manifest_specs``). A line that cannot be understood is
+skipped and recorded as a ``Problem``; only a file whose syntax is broken
+as a whole (invalid TOML/YAML) yields no entries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import configparser
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from mldebtlint.manifest_specs import (
+    EXACT,
+    canonical_key,
+    conda_to_pep440,
+    poetry_to_pep440,
+    requirement_from_url_line,
+    strength_of,
+)
+from mldebtlint.types import Location
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+MAX_INCLUDE_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class RequirementEntry:
+    """One requirement of a manifest, as written."""
+
+    name: str  # the project name as written
+    key: str  # PEP 503 normalised, conda aliases resolved (pytorch -> torch)
+    text: str  # the requirement text as written
+    span: Location
+    specifier: str = ""  # PEP 440 specifier set ("" when none)
+    url: str = ""  # direct URL or VCS reference
+    marker: str = ""
+    extras: tuple[str, ...] = ()
+    hashed: bool = False
+    group: str = ""  # where it sits: "project.dependencies", "conda", "pip", ...
+    origin: str = ""  # the file it came from when reached through -r/-c
+    via_line: int = 0  # line of the -r/-c that reached it
+
+    @property
+    def strength(self) -> str:
+        """EXACT, UPPER_BOUND or UNBOUNDED (see manifest_specs)."""
+        return strength_of(self.specifier, self.url)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line (or file) the parser could not understand."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class ParsedManifest:
+    kind: str
+    entries: list[RequirementEntry] = field(default_factory=list)
+    # Pins that constrain but do not require (-c files, uv constraint-dependencies).
+    constraints: list[RequirementEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Packaging metadata of a distributable project (setup.py, setup.cfg,
+    # pyproject with [build-system]): ranges are normal there.
+    is_library: bool = False
+    hashed: bool = False
+
+    def pinned_keys(self) -> set[str]:
+        return {e.key for e in self.entries + self.constraints if e.strength == EXACT}
+
+
+class _Text:
+    """Offset <-> (line, column) conversions and literal lookup in a file."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.splitlines()
+        self.starts = [0]
+        for line in text.splitlines(keepends=True):
+            self.starts.append(self.starts[-1] + len(line))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+    def span(self, start: int, end: int) -> Location:
+        return Location(*self.position(start), *self.position(end))
+
+    def header_offset(self, table: str) -> int:
+        """Offset of a ``[table]`` header (or 0 when absent)."""
+        for index, line in enumerate(self.lines):
+            stripped = line.split("#", 1)[0].strip()
+            if stripped in (f"[{table}]", f"[[{table}]]"):
+                return self.starts[index]
+        return 0
+
+    def find_literal(self, value: str, start: int) -> tuple[int, int] | None:
+        """Offsets of a quoted ``value`` (TOML basic or literal string)."""
+        best = None
+        for quote in ('"', "'"):
+            at = self.text.find(f"{quote}{value}{quote}", start)
+            if at >= 0 and (best is None or at < best):
+                best = at
+        return (best + 1, best + 1 + len(value)) if best is not None else None
+
+    def find_key(self, key: str, start: int) -> tuple[int, int] | None:
+        """Offsets of the line ``key = ...`` at or after ``start`` (same table)."""
+        line_index = bisect.bisect_right(self.starts, start) - 1
+        for index in range(max(line_index, 0), len(self.lines)):
+            stripped = self.lines[index].strip()
+            if index > line_index and stripped.startswith("["):
+                break
+            name = stripped.split("=", 1)[0].strip().strip("\"'")
+            if "=" in stripped and name == key:
+                begin = self.starts[index] + len(self.lines[index]) - len(self.lines[index].lstrip())
+                return begin, self.starts[index] + len(self.lines[index].rstrip())
+        return None
+
+
+# -- requirement lines (requirements files, environment.yml pip: lists) -------
+
+def _logical_lines(text: str) -> list[tuple[int, int, str]]:
+    """(offset, end offset, content) per logical line: comments removed,
+    backslash continuations joined (pip's rules)."""
+    out: list[tuple[int, int, str]] = []
+    offset, pending, pending_start = 0, "", None
+    for raw in text.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        cut = next((i for i, ch in enumerate(line) if ch == "#" and (i == 0 or line[i - 1].isspace())), None)
+        content = line if cut is None else line[:cut]
+        if pending_start is None:
+            pending_start = offset
+        if content.endswith("\\") and cut is None:
+            pending += content[:-1] + " "
+        else:
+            pending += content
+            out.append((pending_start, offset + len(content.rstrip()), pending))
+            pending, pending_start = "", None
+        offset += len(raw)
+    if pending_start is not None and pending.strip():
+        out.append((pending_start, offset, pending))
+    return out
+
+
+def _option_value(tokens: list[str], long: str, short: str) -> str | None:
+    first = tokens[0]
+    if first in (long, short):
+        return tokens[1] if len(tokens) > 1 else None
+    if first.startswith(long + "="):
+        return first[len(long) + 1:]
+    if first.startswith(short) and not first.startswith("--"):
+        return first[len(short):] or None
+    return None
+
+
+def _parse_requirement(text: str, hashed: bool, span: Location, group: str) -> RequirementEntry | Problem | None:
+    """One requirement (PEP 508, or a bare/egg URL); None for local paths."""
+    stripped = text.strip()
+    if stripped.startswith((".", "/", "~", "file:")) or stripped in ("",):
+        return None
+    try:
+        requirement = Requirement(stripped)
+    except InvalidRequirement as exc:
+        from_url = requirement_from_url_line(stripped)
+        if from_url is not None:
+            name, url = from_url
+            return RequirementEntry(name, canonical_key(name), stripped, span, url=url, hashed=hashed, group=group)
+        if "${" in stripped:  # pip expands environment variables at install time
+            return None
+        reason = str(exc).splitlines()[0] if str(exc) else "invalid requirement"
+        return Problem(span.line, span.column, f"cannot parse requirement {stripped!r}: {reason}")
+    return RequirementEntry(
+        requirement.name, canonical_key(requirement.name), stripped, span,
+        specifier=str(requirement.specifier), url=requirement.url or "",
+        marker=str(requirement.marker or ""), extras=tuple(sorted(requirement.extras)),
+        hashed=hashed, group=group,
+    )
+
+
+def parse_requirement_lines(text: str, folder: Path | None, group: str = "requirements",
+                            _seen: frozenset[Path] = frozenset(), _depth: int = 0) -> ParsedManifest:
+    """A requirements file: -r/-c includes are read relative to ``folder``."""
+    doc, manifest = _Text(text), ParsedManifest("requirements")
+    for start, end, content in _logical_lines(text):
+        body = content.strip()
+        if not body:
+            continue
+        lead = start + content.index(body[0])
+        span = doc.span(lead, max(end, lead + len(body.split(" --")[0].rstrip())))
+        tokens = body.split()
+        if body.startswith("-") and not body.startswith(("-e", "--editable")):
+            for kind, long, short in (("r", "--requirement", "-r"), ("c", "--constraint", "-c")):
+                target = _option_value(tokens, long, short)
+                if target is not None:
+                    _include(manifest, folder, target, kind, span.line, _seen, _depth)
+            continue
+        if body.startswith(("-e", "--editable")):
+            body = _option_value(tokens, "--editable", "-e") or ""
+        requirement_text, _, options = body.partition(" --")
+        hashed = "hash" in options.split("=", 1)[0] if options else False
+        manifest.hashed |= hashed
+        item = _parse_requirement(requirement_text, hashed, span, group)
+        if isinstance(item, Problem):
+            manifest.problems.append(item)
+        elif item is not None:
+            end_col = span.column + len(requirement_text.rstrip())
+            manifest.entries.append(_with_span(item, Location(span.line, span.column, span.line, end_col)))
+    return manifest
+
+
+def _with_span(entry: RequirementEntry, span: Location) -> RequirementEntry:
+    from dataclasses import replace
+
+    return replace(entry, span=span)
+
+
+def _include(manifest: ParsedManifest, folder: Path | None, target: str, kind: str, line: int,
+             seen: frozenset[Path], depth: int) -> None:
+    if folder is None or depth >= MAX_INCLUDE_DEPTH or "://" in target:
+        return
+    path = (folder / target).resolve()
+    if path in seen:
+        return
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return  # a missing include is pip's error to report; nothing to check here
+    included = parse_requirement_lines(text, path.parent, "requirements", seen | {path}, depth + 1)
+    from dataclasses import replace
+
+    moved = [replace(e, origin=e.origin or str(path), via_line=e.via_line or line) for e in included.entries]
+    if kind == "r":
+        manifest.entries.extend(moved)
+        manifest.constraints.extend(replace(e, via_line=e.via_line or line) for e in included.constraints)
+    else:
+        manifest.constraints.extend(moved + included.constraints)
+
+
+# -- TOML manifests ---------------------------------------------------------
+
+def _load_toml(text: str, manifest: ParsedManifest) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        manifest.problems.append(Problem(1, 1, f"invalid TOML: {exc}"))
+        return None
+
+
+def _toml_list(doc: _Text, values: Any, table: str, group: str, manifest: ParsedManifest,
+               into: list[RequirementEntry] | None = None) -> None:
+    if not isinstance(values, list):
+        return
+    cursor = doc.header_offset(table)
+    for value in values:
+        if not isinstance(value, str):
+            continue  # e.g. {include-group = "test"}
+        found = doc.find_literal(value, cursor) or doc.find_literal(value, 0)
+        span = doc.span(*found) if found else Location(*doc.position(cursor), *doc.position(cursor))
+        if found:
+            cursor = found[1]
+        item = _parse_requirement(value, False, span, group)
+        if isinstance(item, Problem):
+            manifest.problems.append(item)
+        elif item is not None:
+            (manifest.entries if into is None else into).append(item)
+
+
+def parse_pyproject(text: str) -> ParsedManifest:
+    """PEP 621 dependencies/optional-dependencies, PEP 735 dependency-groups,
+    Poetry dependency tables and uv constraint-dependencies."""
+    manifest = ParsedManifest("pyproject")
+    data = _load_toml(text, manifest)
+    if data is None:
+        return manifest
+    doc = _Text(text)
+    manifest.is_library = isinstance(data.get("build-system"), dict)
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    _toml_list(doc, project.get("dependencies"), "project", "project.dependencies", manifest)
+    optional = project.get("optional-dependencies")
+    for extra, values in (optional.items() if isinstance(optional, dict) else ()):
+        _toml_list(doc, values, "project.optional-dependencies", f"optional-dependencies.{extra}", manifest)
+    groups = data.get("dependency-groups")
+    for name, values in (groups.items() if isinstance(groups, dict) else ()):
+        _toml_list(doc, values, "dependency-groups", f"dependency-groups.{name}", manifest)
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+    _toml_list(doc, uv.get("constraint-dependencies"), "tool.uv", "tool.uv", manifest, manifest.constraints)
+    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    for table, values in _poetry_tables(poetry):
+        _table_entries(doc, values, table, manifest, poetry=True)
+    return manifest
+
+
+def _poetry_tables(poetry: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    tables = [(f"tool.poetry.{key}", poetry.get(key)) for key in ("dependencies", "dev-dependencies")]
+    groups = poetry.get("group")
+    for name, group in (groups.items() if isinstance(groups, dict) else ()):
+        if isinstance(group, dict):
+            tables.append((f"tool.poetry.group.{name}.dependencies", group.get("dependencies")))
+    return [(table, values) for table, values in tables if isinstance(values, dict)]
+
+
+def _table_entries(doc: _Text, values: dict[str, Any], table: str, manifest: ParsedManifest, poetry: bool) -> None:
+    """Poetry / Pipfile style ``name = "constraint"`` or ``name = {...}`` tables."""
+    start = doc.header_offset(table)
+    for name, value in values.items():
+        if name.lower() == "python" or not isinstance(name, str):
+            continue
+        found = doc.find_key(name, start) or doc.find_key(name, 0)
+        span = doc.span(*found) if found else Location(*doc.position(start), *doc.position(start))
+        for constraint in value if isinstance(value, list) else [value]:
+            entry = _table_entry(name, constraint, span, table, poetry)
+            if isinstance(entry, Problem):
+                manifest.problems.append(entry)
+            elif entry is not None:
+                manifest.entries.append(entry)
+
+
+def _table_entry(name: str, value: Any, span: Location, table: str, poetry: bool) -> RequirementEntry | Problem | None:
+    url, version = "", value
+    if isinstance(value, dict):
+        if "path" in value:
+            return None  # a local checkout: nothing to pin
+        for source in ("git", "url", "file"):
+            if isinstance(value.get(source), str):
+                ref = value.get("rev") or value.get("tag") or value.get("ref") or ""
+                url = value[source]
+                if source == "git":
+                    url = f"git+{url}@{ref}" if ref else f"git+{url}"
+        version = value.get("version", "" if url else "*")
+    if not isinstance(version, str):
+        return None
+    specifier = poetry_to_pep440(version) if poetry else ("" if version.strip() == "*" else version.strip())
+    if specifier is None:
+        return Problem(span.line, span.column, f"cannot parse version constraint {version!r} of {name}")
+    text = f'{name} = "{version}"' if not url else f"{name} @ {url}"
+    return RequirementEntry(name, canonical_key(name), text, span, specifier=specifier, url=url, group=table)
+
+
+def parse_pipfile(text: str) -> ParsedManifest:
+    manifest = ParsedManifest("pipfile")
+    data = _load_toml(text, manifest)
+    if data is None:
+        return manifest
+    doc = _Text(text)
+    for table, values in data.items():
+        if table in ("source", "requires", "scripts", "pipenv") or not isinstance(values, dict):
+            continue
+        _table_entries(doc, values, table, manifest, poetry=False)
+    return manifest
+
+
+# -- setup.cfg / setup.py ---------------------------------------------------
+
+def parse_setup_cfg(text: str) -> ParsedManifest:
+    """``[options] install_requires`` and ``[options.extras_require]``."""
+    manifest = ParsedManifest("setup.cfg", is_library=True)
+    try:
+        configparser.ConfigParser(interpolation=None).read_string(text)
+    except configparser.Error as exc:
+        first = str(exc).splitlines()[0]
+        manifest.problems.append(Problem(1, 1, f"invalid setup.cfg: {first}"))
+        return manifest
+    doc, section, key = _Text(text), "", ""
+    for index, line in enumerate(doc.lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", ";")):
+            continue
+        if stripped.startswith("[") and not line[0].isspace():
+            section, key = stripped.strip("[]").strip(), ""
+            continue
+        wanted = (section == "options" and key == "install_requires") or section == "options.extras_require"
+        if not line[0].isspace():
+            key, _, value = line.partition("=")
+            key = key.strip()
+            wanted = (section == "options" and key == "install_requires") or section == "options.extras_require"
+            if not wanted or not value.strip() or value.strip().startswith("file:"):
+                continue
+            stripped = value.strip()
+        elif not wanted:
+            continue
+        begin = doc.starts[index] + line.index(stripped)
+        span = doc.span(begin, begin + len(stripped))
+        item = _parse_requirement(stripped, False, span, f"{section}.{key}")
+        if isinstance(item, Problem):
+            manifest.problems.append(item)
+        elif item is not None:
+            manifest.entries.append(item)
+    return manifest
+
+
+def parse_setup_py(text: str) -> ParsedManifest:
+    """Literal ``install_requires``/``extras_require`` of a static setup() call,
+    read with libcst (never executed). A file that does not parse yields
+    nothing here: the Python rules report it as a parse error."""
+    from mldebtlint.manifest_specs import setup_py_requirements
+
+    manifest = ParsedManifest("setup.py", is_library=True)
+    for value, span, group in setup_py_requirements(text):
+        item = _parse_requirement(value, False, span, group)
+        if isinstance(item, Problem):
+            manifest.problems.append(item)
+        elif item is not None:
+            manifest.entries.append(item)
+    return manifest
+
+
+# -- environment.yml ----------------------------------------------------------
+
+def parse_environment_yml(text: str, folder: Path | None = None) -> ParsedManifest:
+    """Conda ``dependencies`` (match specs) and their ``pip:`` list."""
+    import yaml
+
+    manifest = ParsedManifest("environment.yml")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        message = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        manifest.problems.append(Problem(line, column, f"invalid YAML: {message}"))
+        return manifest
+    dependencies = _yaml_value(root, "dependencies")
+    if not isinstance(dependencies, yaml.SequenceNode):
+        return manifest
+    for node in dependencies.value:
+        span = Location(node.start_mark.line + 1, node.start_mark.column + 1,
+                        node.end_mark.line + 1, node.end_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            _conda_entry(str(node.value), span, manifest)
+        elif isinstance(node, yaml.MappingNode):
+            _pip_section(_yaml_value(node, "pip"), folder, manifest)
+    return manifest
+
+
+def _yaml_value(node: Any, key: str) -> Any:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node
+    return None
+
+
+def _conda_entry(spec: str, span: Location, manifest: ParsedManifest) -> None:
+    translated = conda_to_pep440(spec)
+    if translated is None:
+        return  # conda-only syntax we cannot judge: not ours to complain about
+    name, specifier = translated
+    manifest.entries.append(
+        RequirementEntry(name, canonical_key(name, conda=True), spec, span, specifier=specifier, group="conda")
+    )
+
+
+def _pip_section(node: Any, folder: Path | None, manifest: ParsedManifest) -> None:
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode):
+        return
+    for item in node.value:
+        if not isinstance(item, yaml.ScalarNode):
+            continue
+        line, column = item.start_mark.line + 1, item.start_mark.column + 1
+        parsed = parse_requirement_lines(str(item.value), folder, "pip")
+        from dataclasses import replace
+
+        def shift(entry: RequirementEntry) -> RequirementEntry:
+            if entry.origin:
+                return replace(entry, via_line=line)
+            width = len(entry.text)
+            return replace(entry, span=Location(line, column, line, column + width))
+
+        manifest.entries.extend(shift(e) for e in parsed.entries)
+        manifest.constraints.extend(shift(e) for e in parsed.constraints)
+        manifest.problems.extend(Problem(line, column, p.message) for p in parsed.problems)
+
+
+# -- dispatch -------------------------------------------------------------
+
+def manifest_kind(name: str) -> str | None:
+    """The parser for a manifest file name, or None."""
+    lowered = name.lower()
+    if lowered == "pyproject.toml":
+        return "pyproject"
+    if name == "Pipfile":
+        return "pipfile"
+    if lowered == "setup.cfg":
+        return "setup.cfg"
+    if lowered == "setup.py":
+        return "setup.py"
+    if lowered in ("environment.yml", "environment.yaml") or lowered.endswith(("-environment.yml", ".environment.yml")):
+        return "environment.yml"
+    if lowered.endswith((".txt", ".in")):
+        return "requirements"
+    return None
+
+
+def parse_manifest(name: str, text: str, folder: Path | None = None) -> ParsedManifest:
+    """Parse any supported manifest; unknown kinds give an empty result."""
+    kind = manifest_kind(name)
+    if kind == "pyproject":
+        return parse_pyproject(text)
+    if kind == "pipfile":
+        return parse_pipfile(text)
+    if kind == "setup.cfg":
+        return parse_setup_cfg(text)
+    if kind == "setup.py":
+        return parse_setup_py(text)
+    if kind == "environment.yml":
+        return parse_environment_yml(text, folder)
+    if kind == "requirements":
+        seen = frozenset({(folder / name).resolve()}) if folder is not None else frozenset()
+        return parse_requirement_lines(text, folder, "requirements", seen)
+    return ParsedManifest(kind or "unknown")
