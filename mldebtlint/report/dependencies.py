@@ -40,7 +40,7 @@ def requirement_of(finding: Finding) -> dict[str, Any]:
     specifier = _first(data, _SPEC_KEYS) or ""
     status = data.get("status") if isinstance(data.get("status"), str) else None
     return {
-        "framework": name.lower(),
+        "framework": re.sub(r"[-_.]+", "-", name).lower(),
         "path": finding.path,
         "line": finding.line,
         "specifier": specifier,
@@ -63,11 +63,11 @@ def _pinned_requirements(result: CheckResult, settings: Settings) -> list[dict[s
 
 def dependency_health(result: CheckResult, settings: Settings) -> dict[str, Any]:
     rows = [requirement_of(f) for f in result.findings if f.code == UNPINNED_CODE]
-    flagged_at = {(row["path"], row["line"], row["framework"]) for row in rows}
+    flagged_at = {(row["path"], row["line"]) for row in rows}
     parsed = _pinned_requirements(result, settings)
     if parsed is not None:
         for row in parsed:
-            if (row["path"], row["line"], row["framework"]) not in flagged_at:
+            if (row["path"], row["line"]) not in flagged_at:
                 rows.append(dict(row, flagged=False, message=""))
     frameworks: dict[str, list[dict[str, Any]]] = {}
     for row in sorted(rows, key=lambda r: (r["framework"], r["path"], r["line"])):

@@ -18,7 +18,8 @@ CHAIN_CODE = "MLD401"
 CYCLE_CODE = "MLD402"
 # Keys a graph finding may use in its data for the ordered model names.
 _MODEL_LIST_KEYS = ("chain", "cycle", "models", "nodes", "path")
-_ARROW_CHAIN = re.compile(r"[\w.:/\\-]+(?:\s*(?:->|→)\s*[\w.:/\\-]+)+")
+_NAME = r"[`'\"]?[\w.:/\\-]+[`'\"]?"
+_ARROW_CHAIN = re.compile(_NAME + r"(?:\s*(?:->|→)\s*" + _NAME + ")+")
 
 
 def models_of(finding: Finding) -> list[str]:
@@ -31,7 +32,8 @@ def models_of(finding: Finding) -> list[str]:
     match = _ARROW_CHAIN.search(finding.message)
     if match is None:
         return []
-    return [part.strip() for part in re.split(r"->|→", match.group(0)) if part.strip()]
+    parts = (part.strip().strip("`'\"") for part in re.split(r"->|→", match.group(0)))
+    return [part for part in parts if part]
 
 
 def _entry(finding: Finding, models: list[str]) -> dict[str, Any]:

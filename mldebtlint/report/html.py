@@ -150,7 +150,7 @@ def _dependencies(report: dict[str, Any]) -> str:
                          f"<code>{escape(place['specifier'] or '(none)')}</code>",
                          f"<span class='tag {tag}'>{escape(place['status'])}</span>"])
     body = (_table(["framework", "required in", "specifier", "pinning"], rows) if rows
-            else "<p class='empty'>No unpinned ML framework requirement found.</p>")
+            else "<p class='empty'>No ML framework requirement found.</p>")
     return f"<section id='dependencies'><h2>Dependency health</h2>{body}</section>"
 
 

@@ -89,7 +89,7 @@ def _dependencies(report: dict[str, Any]) -> list[str]:
              place["status"] + (" ⚠" if place["flagged"] else "")]
             for framework in report["dependencies"]["frameworks"] for place in framework["requirements"]]
     if not rows:
-        return lines + ["No unpinned ML framework requirement found.", ""]
+        return lines + ["No ML framework requirement found.", ""]
     return lines + table(["framework", "required in", "specifier", "pinning"], rows)
 
 

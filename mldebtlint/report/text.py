@@ -106,7 +106,7 @@ def _dependencies(report: dict[str, Any]) -> list[str]:
     frameworks = report["dependencies"]["frameworks"]
     lines = _heading("Dependency health (ML frameworks)")
     if not frameworks:
-        return lines + [f"{INDENT}no unpinned ML framework requirement found"]
+        return lines + [f"{INDENT}no ML framework requirement found"]
     rows = []
     for framework in frameworks:
         for place in framework["requirements"]:
