@@ -135,6 +135,8 @@ def _trend(report: dict[str, Any]) -> list[str]:
                            [[r[key], fmt.minutes(r["debt_before"]), fmt.minutes(r["debt_after"]),
                              fmt.signed_minutes(r["debt_delta"]), fmt.signed(r["findings_delta"])] for r in rows],
                            {1, 2, 3, 4}, flex=0)
+    if trend["new"] or trend["fixed"]:
+        lines.append("")
     for title, findings in (("new", trend["new"]), ("fixed", trend["fixed"])):
         for finding in findings[:10]:
             lines.append(fmt.shorten(f"{INDENT}{title:<5}  {finding['code']}  {fmt.location(finding)}  "
