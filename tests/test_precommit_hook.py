@@ -1,0 +1,124 @@
+"""The pre-commit hook, driven through the real ``pre-commit`` tool.
+
+A temporary git repository gets a git pre-commit hook that runs
+``pre-commit try-repo <this checkout> mldebtlint`` on the staged files, so a
+real ``git commit`` is rejected while it adds a hard-coded threshold and
+accepted once the threshold is a named constant. ``try-repo`` builds the
+hook's environment from this checkout's ``.pre-commit-hooks.yaml`` (HEAD plus
+tracked local changes), exactly as a user's pre-commit would.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, THRESHOLD_FIXED, THRESHOLD_SOURCE
+
+REPO = Path(__file__).resolve().parents[1]
+THRESHOLD_FILES = ("mldebtlint/detectors/hardcoded_threshold.py", "rules/hardcoded-threshold.toml")
+
+pytestmark = [
+    pytest.mark.skipif(importlib.util.find_spec("pre_commit") is None, reason="pre-commit is not installed"),
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+    pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs a git checkout of mldebtlint"),
+]
+
+
+def git_env(home: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.invalid",
+        GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.invalid",
+        GIT_CONFIG_NOSYSTEM="1", HOME=str(home), PRE_COMMIT_HOME=str(home / "pre-commit-cache"),
+    )
+    return env
+
+
+def tracked_by_checkout(path: str) -> bool:
+    """try-repo sees committed and tracked files only, not untracked ones."""
+    result = subprocess.run(["git", "ls-files", "--error-unmatch", path], cwd=REPO, capture_output=True, check=False)
+    return result.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def scenario() -> tuple[str, str, str]:
+    """(bad source, fixed source, expected text in the diagnostic)."""
+    if all(tracked_by_checkout(path) for path in THRESHOLD_FILES):
+        return THRESHOLD_SOURCE, THRESHOLD_FIXED, "MLD101 [hardcoded-threshold]"
+    # Before the MLD101 detector is committed the hook is still exercised,
+    # with a parse error as the finding.
+    return BROKEN_SOURCE, CLEAN_SOURCE, "MLD000 [parse-error]"
+
+
+@pytest.fixture
+def work_repo(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    env = git_env(home)
+    subprocess.run(["git", "init", "-q", str(work)], check=True, env=env)
+    hooks = work / ".git" / "hooks"
+    hooks.mkdir(parents=True, exist_ok=True)
+    hook = hooks / "pre-commit"
+    pre_commit = f'"{sys.executable}" -m pre_commit'
+    hook.write_text(f'#!/bin/sh\nexec {pre_commit} try-repo "{REPO}" mldebtlint --verbose\n', encoding="utf-8")
+    hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    (work / "README.md").write_text("demo\n", encoding="utf-8")
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-c", f"core.hooksPath={hooks}", *args], cwd=work, env=env,
+                              capture_output=True, text=True, check=False, timeout=600)
+
+    assert git("add", "README.md").returncode == 0
+    assert git("commit", "-q", "--no-verify", "-m", "init").returncode == 0
+    return work, git
+
+
+def commit_count(git) -> int:
+    return int(git("rev-list", "--count", "HEAD").stdout.strip())
+
+
+def test_commit_with_debt_is_rejected_then_accepted_after_the_fix(work_repo, scenario):
+    work, git = work_repo
+    bad, fixed, diagnostic = scenario
+    (work / "serve.py").write_text(bad, encoding="utf-8")
+    git("add", "serve.py")
+
+    rejected = git("commit", "-m", "add serving")
+    output = rejected.stdout + rejected.stderr
+    assert rejected.returncode != 0, output
+    assert "mldebtlint" in output and "Failed" in output
+    assert diagnostic in output and "serve.py:" in output
+    assert commit_count(git) == 1
+
+    (work / "serve.py").write_text(fixed, encoding="utf-8")
+    git("add", "serve.py")
+    accepted = git("commit", "-m", "add serving")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "Passed" in accepted.stdout + accepted.stderr
+    assert commit_count(git) == 2
+
+
+def test_hook_manifest_declares_the_mldebtlint_hook():
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = [item for item in hooks if item["id"] == "mldebtlint"]
+    assert hook["entry"] == "mldebtlint check" and hook["language"] == "python"
+    assert hook["require_serial"] is True and "python" in hook["types_or"]
+    import re
+
+    pattern = re.compile(hook["files"])
+    for name in ("train.py", "pkg/stub.pyi", "requirements.txt", "sub/requirements-dev.txt", "pyproject.toml",
+                 "setup.cfg", "setup.py", "environment.yml", "Pipfile", "constraints.txt"):
+        assert pattern.search(name), name
+    for name in ("README.md", "Pipfile.lock", "data.csv", "notes/pyproject.toml.bak"):
+        assert not pattern.search(name), name
