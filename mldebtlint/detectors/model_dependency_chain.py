@@ -1,0 +1,33 @@
+"""MLD401 model-dependency-chain: a model consuming a chain of other models' outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from mldebtlint.graph.facts import ModelGraphFacts
+from mldebtlint.rule import RepoRule, Report
+
+
+def site_report(code: str, message: str, site: Mapping[str, Any], scope: str, **data: Any) -> tuple[str, Report]:
+    report = Report(code, message, line=site["line"], column=site["column"], end_line=site["end_line"],
+                    end_column=site["end_column"], data=data, scope=scope)
+    return site["path"], report
+
+
+class ModelDependencyChain(RepoRule):
+    code = "MLD401"
+    collector = ModelGraphFacts
+
+    def check(self, facts_by_path: Mapping[str, Any]) -> Iterator[tuple[str, Report]]:
+        from mldebtlint.graph import build_model_graph, find_chains
+
+        max_len = int(self.options.get("max-chain-length", 1))
+        for chain in find_chains(build_model_graph(facts_by_path), max_len):
+            consumer = chain.labels[-1]
+            message = (
+                f"{consumer} consumes a {chain.length}-model chain of outputs: {chain.text()} "
+                f"(max-chain-length {max_len}); a change upstream silently shifts every model downstream"
+            )
+            yield site_report(self.code, message, chain.site, consumer, chain=list(chain.labels),
+                              nodes=list(chain.nodes))

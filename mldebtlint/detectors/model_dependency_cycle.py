@@ -1,0 +1,24 @@
+"""MLD402 model-dependency-cycle: a model whose outputs feed back into its own training."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from mldebtlint.detectors.model_dependency_chain import site_report
+from mldebtlint.graph.facts import ModelGraphFacts
+from mldebtlint.rule import RepoRule, Report
+
+
+class ModelDependencyCycle(RepoRule):
+    code = "MLD402"
+    collector = ModelGraphFacts
+
+    def check(self, facts_by_path: Mapping[str, Any]) -> Iterator[tuple[str, Report]]:
+        from mldebtlint.graph import build_model_graph, find_cycles
+
+        for cycle in find_cycles(build_model_graph(facts_by_path)):
+            closing = cycle.labels[0]
+            message = f"feedback loop: {cycle.text()}; {closing} is trained on outputs that depend on itself"
+            yield site_report(self.code, message, cycle.site, closing, cycle=list(cycle.labels),
+                              nodes=list(cycle.nodes))

@@ -1,0 +1,152 @@
+"""Chains and cycles in the model graph.
+
+Both work on the *model projection*: models only, with an edge A -> B when
+B consumes A's outputs directly or through data artifacts (``via`` lists
+those data nodes). A chain's length is its number of model-to-model edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+_MAX_CYCLES = 200
+
+
+@dataclass(frozen=True)
+class Chain:
+    nodes: tuple[str, ...]
+    labels: tuple[str, ...]
+    site: dict[str, Any]  # the consuming site of the last edge
+
+    @property
+    def length(self) -> int:
+        return len(self.nodes) - 1
+
+    def text(self) -> str:
+        return " -> ".join(self.labels)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    nodes: tuple[str, ...]  # starts just after the closing edge's source
+    labels: tuple[str, ...]
+    via: tuple[tuple[str, ...], ...]  # data labels on each edge, in order
+    site: dict[str, Any]  # the consuming site of the closing edge
+    edges: tuple[tuple[str, str], ...] = field(default=())
+
+    def text(self) -> str:
+        pieces = [self.labels[0]]
+        for index, via in enumerate(self.via):
+            for label in via:
+                pieces.append(f"[{label}]")
+            pieces.append(self.labels[(index + 1) % len(self.labels)])
+        return " -> ".join(pieces)
+
+
+def model_projection(graph: nx.DiGraph) -> nx.DiGraph:
+    """Models only; data artifacts folded into the edges' ``via``."""
+    if graph.graph.get("projection"):
+        return graph
+    projection = nx.DiGraph()
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("kind") == "model":
+            projection.add_node(node, **attrs)
+    for node in list(projection.nodes):
+        _project_from(graph, projection, node)
+    projection.graph["projection"] = True
+    return projection
+
+
+def _project_from(graph: nx.DiGraph, projection: nx.DiGraph, start: str) -> None:
+    stack: list[tuple[str, tuple[str, ...]]] = [(start, ())]
+    seen: set[str] = set()
+    while stack:
+        node, via = stack.pop()
+        for successor in sorted(graph.successors(node)):
+            attrs = graph.edges[node, successor]
+            if graph.nodes[successor].get("kind") == "model":
+                _merge_edge(projection, start, successor, via, attrs["sites"])
+            elif successor not in seen:
+                seen.add(successor)
+                stack.append((successor, via + (successor,)))
+
+
+def _merge_edge(projection: nx.DiGraph, source: str, target: str, via: tuple[str, ...], sites: list) -> None:
+    if projection.has_edge(source, target):
+        edge = projection.edges[source, target]
+        edge["sites"] = sorted({_key(s): s for s in [*edge["sites"], *sites]}.values(), key=_site_order)
+        if via and (not edge["via"] or len(via) < len(edge["via"])):
+            edge["via"] = list(via)
+    else:
+        projection.add_edge(source, target, sites=sorted(sites, key=_site_order), via=list(via))
+
+
+def _key(site: dict) -> tuple:
+    return (site["path"], site["line"], site["column"], site["kind"])
+
+
+def _site_order(site: dict) -> tuple:
+    return (site["kind"] != "trains", site["path"], site["line"], site["column"])
+
+
+def _label(graph: nx.DiGraph, node: str) -> str:
+    return graph.nodes[node].get("label", node)
+
+
+def find_chains(graph: nx.DiGraph, max_len: int = 1) -> list[Chain]:
+    """The longest chain into each model whose chain has more than ``max_len`` edges.
+
+    Edges inside cycles are left to ``find_cycles`` (a loop is not a chain).
+    """
+    projection = model_projection(graph)
+    acyclic = nx.DiGraph()
+    acyclic.add_nodes_from(projection.nodes)
+    component_of = {}
+    for index, component in enumerate(nx.strongly_connected_components(projection)):
+        for node in component:
+            component_of[node] = index
+    acyclic.add_edges_from(
+        (a, b) for a, b in projection.edges if a != b and component_of[a] != component_of[b]
+    )
+    best: dict[str, tuple[str, ...]] = {}
+    for node in nx.lexicographical_topological_sort(acyclic):
+        candidates = [best[p] + (node,) for p in acyclic.predecessors(node)] or [(node,)]
+        best[node] = max(candidates, key=lambda path: (len(path), [_label(projection, n) for n in path][::-1]))
+    chains = []
+    for node, path in sorted(best.items()):
+        if len(path) - 1 > max_len:
+            site = projection.edges[path[-2], path[-1]]["sites"][0]
+            chains.append(Chain(path, tuple(_label(projection, n) for n in path), site))
+    return chains
+
+
+def find_cycles(graph: nx.DiGraph) -> list[Cycle]:
+    """Each cycle once, starting after its closing edge.
+
+    The closing edge is where the loop's outputs come back: preferably an
+    edge through stored data, then a training site, then the first by path.
+    """
+    projection = model_projection(graph)
+    cycles = []
+    for count, nodes in enumerate(nx.simple_cycles(projection)):
+        if count >= _MAX_CYCLES:
+            break
+        edges = [(nodes[i], nodes[(i + 1) % len(nodes)]) for i in range(len(nodes))]
+        closing = min(edges, key=lambda edge: _closing_order(projection, edge))
+        start = nodes.index(closing[1])
+        ordered = tuple(nodes[start:] + nodes[:start])
+        ring = [(ordered[i], ordered[(i + 1) % len(ordered)]) for i in range(len(ordered))]
+        via = tuple(tuple(_label(graph, d) for d in projection.edges[edge]["via"]) for edge in ring)
+        cycles.append(Cycle(ordered, tuple(_label(projection, n) for n in ordered), via,
+                            projection.edges[closing]["sites"][0], tuple(ring)))
+    cycles.sort(key=lambda cycle: cycle.nodes)
+    return cycles
+
+
+def _closing_order(projection: nx.DiGraph, edge: tuple[str, str]) -> tuple:
+    attrs = projection.edges[edge]
+    site = attrs["sites"][0]
+    return (not attrs["via"], site["kind"] != "trains", site["path"], site["line"], edge)

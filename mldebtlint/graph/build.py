@@ -1,0 +1,230 @@
+"""The repo phase: one networkx DiGraph from every file's facts.
+
+Nodes are ``model:<identity>`` (attrs: kind="model", label, identities,
+path, line) and ``data:<identity>`` (kind="data", label). An edge carries
+``sites``: the places (path, line, column, end_line, end_column, kind
+"trains"/"serves"/"writes") that create it, sorted; ``sites[0]`` is the
+primary one. Only facts are read here, never files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from mldebtlint.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
+from mldebtlint.graph.paths import ConstantResolver, absolute_name, identities_match, label_for
+
+_MAX_CALL_DEPTH = 6
+# Variable names that say nothing about a model: label it by its class instead.
+_GENERIC_NAMES = frozenset({"model", "clf", "est", "estimator", "m", "net", "regressor", "classifier", "self.model"})
+
+
+class _Repo:
+    """Indexes of the facts of every file."""
+
+    def __init__(self, facts_by_path: Mapping[str, Any]) -> None:
+        self.files = {path: facts for path, facts in sorted(facts_by_path.items()) if isinstance(facts, dict)}
+        self.resolver = ConstantResolver({f["module"]: f.get("constants", {}) for f in self.files.values()})
+        self.functions: dict[str, tuple[str, dict]] = {}
+        for path, facts in self.files.items():
+            for name, summary in facts.get("functions", {}).items():
+                self.functions[name] = (path, summary)
+        self.model_classes = self._model_classes()
+        self.instances = {
+            f"{path}::{instance['id']}": (path, instance)
+            for path, facts in self.files.items() for instance in facts.get("instances", [])
+        }
+
+    def _model_classes(self) -> set[str]:
+        bases: dict[str, list[str]] = {}
+        for facts in self.files.values():
+            module = facts["module"]
+            for name, raw in facts.get("classes", {}).items():
+                bases[f"{module}.{name}"] = [self._qualify(base, module) for base in raw]
+        models = {name for name, found in bases.items() if any(_is_model_base(base) for base in found)}
+        changed = True
+        while changed:
+            changed = False
+            for name, found in bases.items():
+                if name not in models and any(self.find_class(base, models) for base in found):
+                    models.add(name)
+                    changed = True
+        return models
+
+    def _qualify(self, name: str, module: str) -> str:
+        if name.startswith("."):
+            return absolute_name(name, module)
+        return name if "." in name else f"{module}.{name}"
+
+    def find_class(self, name: str, pool: Iterable[str]) -> bool:
+        return any(candidate == name or candidate.endswith("." + name) for candidate in pool)
+
+    def function(self, qualname: str) -> tuple[str, dict] | None:
+        if qualname in self.functions:
+            return self.functions[qualname]
+        matches = [name for name in self.functions if name.endswith("." + qualname)]
+        return self.functions[matches[0]] if len(matches) == 1 else None
+
+    def identity(self, parts: Any) -> str | None:
+        return self.resolver.identity(parts)
+
+
+def _is_model_base(base: str) -> bool:
+    if base in MODEL_BASE_CLASSES:
+        return True
+    tail = ".".join(base.split(".")[-2:])
+    return tail in MODEL_BASE_SUFFIXES or base.rsplit(".", 1)[-1] in MODEL_BASE_SUFFIXES
+
+
+class _Builder:
+    def __init__(self, facts_by_path: Mapping[str, Any]) -> None:
+        self.repo = _Repo(facts_by_path)
+        self.graph = nx.DiGraph()
+        self.node_of: dict[str, str] = {}  # global instance id -> model node
+        self.writes: list[tuple[str, dict, str]] = []  # (identity, write, path)
+
+    # -- models -------------------------------------------------------------------
+    def is_model(self, path: str, instance: dict) -> bool:
+        if instance["evidence"] or instance["params"] or instance["trains"] or instance["loads"]:
+            return True
+        if self._called_loads(instance):
+            return True
+        ctor = instance.get("ctor")
+        module = self.repo.files[path]["module"]
+        return bool(ctor) and self.repo.find_class(self.repo._qualify(ctor, module), self.repo.model_classes)
+
+    def _called_loads(self, instance: dict) -> list[str]:
+        found = []
+        for name in instance.get("load_calls", []):
+            entry = self.repo.function(name)
+            if entry:
+                found += [i for i in (self.repo.identity(p) for p in entry[1].get("loads", [])) if i]
+        return found
+
+    def add_models(self) -> None:
+        parent: dict[str, str] = {}
+
+        def find(item: str) -> str:
+            while parent.setdefault(item, item) != item:
+                item = parent[item]
+            return item
+
+        groups: dict[str, list[str]] = {}
+        for global_id, (path, instance) in self.repo.instances.items():
+            if not self.is_model(path, instance):
+                continue
+            loads = [i for i in (self.repo.identity(p) for p in instance["loads"]) if i] + self._called_loads(instance)
+            saves = [i for i in (self.repo.identity(p) for p in instance["saves"]) if i]
+            if instance["trains"]:
+                names = saves or loads
+            else:
+                names = loads + saves  # an export/conversion: the same model in another format
+            names = [n for n in dict.fromkeys(names) if "*" not in n] or [f"local:{path}::{instance['id']}"]
+            for name in names[1:]:
+                parent[find(name)] = find(names[0])
+            groups[global_id] = names
+        for global_id, names in groups.items():
+            root = find(names[0])
+            node = f"model:{root}"
+            self.node_of[global_id] = node
+            path, instance = self.repo.instances[global_id]
+            if node not in self.graph:
+                self.graph.add_node(node, kind="model", label=self._label(root, instance), identities=[],
+                                    path=path, line=instance["line"])
+            identities = self.graph.nodes[node]["identities"]
+            identities.extend(n for n in names if n not in identities)
+
+    def _label(self, identity: str, instance: dict) -> str:
+        if not identity.startswith("local:"):
+            return label_for(identity)
+        ctor = instance.get("ctor")
+        if ctor and instance["name"].lower() in _GENERIC_NAMES:
+            return ctor.rsplit(".", 1)[-1]
+        return instance["name"]
+
+    # -- sources --------------------------------------------------------------------
+    def resolve(self, sources: list[dict], path: str, depth: int = 0) -> set[tuple[str, str]]:
+        """Sources -> {("model", node), ("data", identity)}."""
+        out: set[tuple[str, str]] = set()
+        for source in sources:
+            if "model" in source:
+                node = self.node_of.get(f"{path}::{source['model']}")
+                if node:
+                    out.add(("model", node))
+            elif "data" in source:
+                identity = self.repo.identity(source["data"])
+                if identity:
+                    out.add(("data", identity))
+            elif "call" in source and depth < _MAX_CALL_DEPTH:
+                entry = self.repo.function(source["call"])
+                if entry:
+                    out |= self.resolve(entry[1].get("returns", []), entry[0], depth + 1)
+        return out
+
+    def data_nodes_for(self, identity: str) -> list[str]:
+        return sorted({f"data:{written}" for written, _, _ in self.writes if identities_match(written, identity)})
+
+    def add_edge(self, source: str, target: str, site: dict) -> None:
+        if source == target:
+            return
+        if not self.graph.has_edge(source, target):
+            self.graph.add_edge(source, target, sites=[])
+        sites = self.graph.edges[source, target]["sites"]
+        if site not in sites:
+            sites.append(site)
+            sites.sort(key=_site_order)
+
+    def add_flows(self) -> None:
+        for path, facts in self.repo.files.items():
+            for write in facts.get("writes", []):
+                identity = self.repo.identity(write["path"])
+                if identity:
+                    self.writes.append((identity, write, path))
+        for identity, write, path in self.writes:
+            node = f"data:{identity}"
+            for kind, value in self.resolve(write["sources"], path):
+                if kind == "model" or any(identities_match(w, value) for w, _, _ in self.writes):
+                    self.graph.add_node(node, kind="data", label=label_for(identity), identities=[identity])
+            if node in self.graph:
+                self._consume(node, write["sources"], path, write, "writes")
+        for global_id, node in self.node_of.items():
+            path, instance = self.repo.instances[global_id]
+            for kind, sites in (("trains", instance["trains"]), ("serves", instance["serves"])):
+                for site in sites:
+                    self._consume(node, site["inputs"], path, site, kind)
+
+    def _consume(self, node: str, sources: list[dict], path: str, site: dict, kind: str) -> None:
+        where = {"path": path, "line": site["line"], "column": site["column"],
+                 "end_line": site["end_line"], "end_column": site["end_column"], "kind": kind}
+        for source_kind, value in sorted(self.resolve(sources, path)):
+            if source_kind == "model":
+                self.add_edge(value, node, where)
+            else:
+                for data_node in self.data_nodes_for(value):
+                    if data_node in self.graph:
+                        self.add_edge(data_node, node, where)
+
+
+def _site_order(site: dict) -> tuple:
+    return (site["kind"] != "trains", site["path"], site["line"], site["column"])
+
+
+def build_model_graph(facts_by_path: Mapping[str, Any]) -> nx.DiGraph:
+    """The model/data graph of a repo from ``{path: ModelGraphFacts facts}``."""
+    builder = _Builder(facts_by_path)
+    builder.add_models()
+    builder.add_flows()
+    _prune_dangling_data(builder.graph)
+    return builder.graph
+
+
+def _prune_dangling_data(graph: nx.DiGraph) -> None:
+    """Data nodes that no model (even indirectly) consumes only add noise."""
+    changed = True
+    while changed:
+        dangling = [n for n, attrs in graph.nodes(data=True) if attrs["kind"] == "data" and graph.out_degree(n) == 0]
+        graph.remove_nodes_from(dangling)
+        changed = bool(dangling)

@@ -1,0 +1,144 @@
+"""The model graph for people and tools: DOT, Mermaid and JSON (node-link).
+
+Offending chains and cycles are marked by ``annotate``: nodes and edges on
+one get ``chain=True`` / ``cycle=True``; the graph attribute ``mldebtlint``
+lists them (labels, nodes and the consuming site).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from mldebtlint.graph import COLLECTOR_NAME
+from mldebtlint.graph.analysis import find_chains, find_cycles, model_projection
+from mldebtlint.graph.build import build_model_graph
+
+if TYPE_CHECKING:
+    from mldebtlint.config import Settings
+    from mldebtlint.types import CheckResult
+
+GRAPH_CODES = ("MLD401", "MLD402")
+FORMATS = ("dot", "mermaid", "json")
+
+
+def facts_of_result(result: CheckResult) -> dict[str, Any]:
+    return {
+        file.path: file.facts[COLLECTOR_NAME]
+        for file in result.files
+        if file.facts and COLLECTOR_NAME in file.facts
+    }
+
+
+def graph_for_result(result: CheckResult) -> nx.DiGraph:
+    return build_model_graph(facts_of_result(result))
+
+
+def graph_for_paths(paths: Iterable[Path], settings: Settings | None = None) -> nx.DiGraph:
+    from mldebtlint.config import load_settings
+    from mldebtlint.runner import RunOptions, run
+
+    path_list = list(paths)
+    settings = settings or load_settings(path_list[0] if path_list else Path("."))
+    settings = settings.with_cli(select=GRAPH_CODES)
+    result = run(RunOptions(paths=path_list, settings=settings, whole_repo_facts=False))
+    return graph_for_result(result)
+
+
+def annotate(graph: nx.DiGraph, max_len: int = 1) -> nx.DiGraph:
+    projection = model_projection(graph)
+    chains = find_chains(projection, max_len)
+    cycles = find_cycles(projection)
+    for node in graph.nodes:
+        graph.nodes[node].setdefault("chain", False)
+        graph.nodes[node].setdefault("cycle", False)
+    for _, _, attrs in graph.edges(data=True):
+        attrs.setdefault("chain", False)
+        attrs.setdefault("cycle", False)
+    for chain in chains:
+        pairs = list(zip(chain.nodes, chain.nodes[1:]))
+        _mark(graph, projection, pairs, "chain")
+    for cycle in cycles:
+        _mark(graph, projection, list(cycle.edges), "cycle")
+    graph.graph["mldebtlint"] = {
+        "max_chain_length": max_len,
+        "chains": [{"labels": list(c.labels), "nodes": list(c.nodes), "site": c.site} for c in chains],
+        "cycles": [{"labels": list(c.labels), "nodes": list(c.nodes), "text": c.text(), "site": c.site}
+                   for c in cycles],
+    }
+    return graph
+
+
+def _mark(graph: nx.DiGraph, projection: nx.DiGraph, pairs: list[tuple[str, str]], flag: str) -> None:
+    for source, target in pairs:
+        hops = [source, *projection.edges[source, target]["via"], target]
+        for a, b in zip(hops, hops[1:]):
+            graph.nodes[a][flag] = graph.nodes[b][flag] = True
+            if graph.has_edge(a, b):
+                graph.edges[a, b][flag] = True
+
+
+def _edge_label(attrs: Mapping[str, Any]) -> str:
+    return "/".join(sorted({site["kind"] for site in attrs.get("sites", [])}))
+
+
+def _dot_quote(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(graph: nx.DiGraph) -> str:
+    lines = ["digraph model_graph {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
+    for node, attrs in sorted(graph.nodes(data=True)):
+        shape = "box" if attrs.get("kind") == "model" else "cylinder"
+        style = ', color=red, penwidth=2' if attrs.get("cycle") else (', color=orange, penwidth=2' if attrs.get("chain") else "")
+        lines.append(f"  {_dot_quote(node)} [label={_dot_quote(attrs.get('label', node))}, shape={shape}{style}];")
+    for source, target, attrs in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
+        style = ", color=red, penwidth=2" if attrs.get("cycle") else (", color=orange, penwidth=2" if attrs.get("chain") else "")
+        lines.append(f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={_dot_quote(_edge_label(attrs))}{style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return str(text).replace('"', "#quot;").replace("\n", " ")
+
+
+def to_mermaid(graph: nx.DiGraph) -> str:
+    ids = {node: f"n{index}" for index, node in enumerate(sorted(graph.nodes))}
+    lines = ["flowchart LR"]
+    for node in sorted(graph.nodes):
+        attrs = graph.nodes[node]
+        label = _mermaid_text(attrs.get("label", node))
+        shape = f'["{label}"]' if attrs.get("kind") == "model" else f'[("{label}")]'
+        lines.append(f"  {ids[node]}{shape}")
+    marked: dict[str, list[int]] = {"cycle": [], "chain": []}
+    edges = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))
+    for index, (source, target, attrs) in enumerate(edges):
+        lines.append(f"  {ids[source]} -->|{_edge_label(attrs) or 'uses'}| {ids[target]}")
+        for flag in marked:
+            if attrs.get(flag):
+                marked[flag].append(index)
+                break
+    lines += ["  classDef chain stroke:#e69500,stroke-width:3px", "  classDef cycle stroke:#d33,stroke-width:3px"]
+    for flag in ("chain", "cycle"):
+        members = [ids[n] for n in sorted(graph.nodes) if graph.nodes[n].get(flag) and
+                   (flag == "cycle" or not graph.nodes[n].get("cycle"))]
+        if members:
+            lines.append(f"  class {','.join(members)} {flag}")
+    colours = {"chain": "#e69500", "cycle": "#d33"}
+    for flag, indexes in marked.items():
+        if indexes:
+            lines.append(f"  linkStyle {','.join(map(str, indexes))} stroke:{colours[flag]},stroke-width:3px")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(graph: nx.DiGraph) -> str:
+    return json.dumps(nx.node_link_data(graph), indent=2, sort_keys=True, default=str) + "\n"
+
+
+def render(graph: nx.DiGraph, output_format: str) -> str:
+    return {"dot": to_dot, "mermaid": to_mermaid, "json": to_json}[output_format](graph)

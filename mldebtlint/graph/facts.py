@@ -1,0 +1,179 @@
+"""Per-file model-graph facts, gathered in the engine's single batched pass.
+
+``ModelGraphFacts.facts()`` returns plain JSON-friendly data::
+
+    {
+      "module": "pkg.train_upsell",            # dotted name from the path
+      "constants": {"MODEL_PATH": parts},      # module-level path constants
+      "classes": {"Net": ["torch.nn.Module"]}, # classes and their (qualified) bases
+      "functions": {"pkg.m.score": {"returns": [source...], "loads": [parts...]}},
+      "instances": [instance...],              # see scopes.Instance.to_facts
+      "writes": [{"path": parts, "sources": [source...], "line": 3, "column": 5}],
+    }
+
+A source is ``{"model": instance_id}``, ``{"data": parts}`` or
+``{"call": qualified_function}``; ``parts`` are described in
+``mldebtlint.graph.paths``. Statement handlers live here, expression
+evaluation in ``mldebtlint.graph.flow``.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from mldebtlint.graph.calls import ExpressionEvaluator
+from mldebtlint.graph.flow import FlowEvaluator, var_key
+from mldebtlint.graph.paths import ANY, PathReader
+from mldebtlint.graph.scopes import Scope, capped, sources_to_facts
+from mldebtlint.rule import FactCollector, FileContext
+
+_PATHLIKE = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation, cst.Call,
+             cst.Name, cst.Attribute, cst.Subscript)
+_MAX_CONSTANT_PARTS = 40
+
+
+def module_name(relative: str) -> str:
+    """``src/pkg/train.py`` -> ``src.pkg.train``; ``pkg/__init__.py`` -> ``pkg``."""
+    pure = PurePosixPath(relative.replace("\\", "/"))
+    pieces = [part for part in pure.with_suffix("").parts if part not in ("", ".", "..")]
+    if pieces and pieces[-1] == "__init__":
+        pieces.pop()
+    return ".".join(pieces) or pure.stem
+
+
+class ModelGraphFacts(FactCollector, ExpressionEvaluator):
+    """Collects models, artifacts and the data flow between them in one file."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: FileContext) -> None:
+        FactCollector.__init__(self, context)
+        self.module = module_name(context.path)
+        self.names = context.names
+        self.scopes: list[Scope] = [Scope(self.module, "module")]
+        self.paths = PathReader(self.names, self.module, self._local_path)
+        self.paths.module_constants = set(context.module_constants)
+        FlowEvaluator.__init__(self)
+        self.classes: dict[str, list[str]] = {}
+        self._constants = self._read_constants()
+
+    # -- helpers used by the evaluator ------------------------------------------
+    def position(self, node: cst.CSTNode) -> dict[str, int]:
+        span = self.context.get_metadata(PositionProvider, node)
+        if span is None:
+            return {"line": 1, "column": 1, "end_line": 1, "end_column": 1}
+        return {"line": span.start.line, "column": span.start.column + 1,
+                "end_line": span.end.line, "end_column": span.end.column + 1}
+
+    def _local_path(self, name: str) -> list | None:
+        scope = self.scope_of(name)
+        if scope is not None and name in scope.paths:
+            return scope.paths[name]
+        return None
+
+    def _read_constants(self) -> dict[str, list]:
+        constants: dict[str, list] = {}
+        reader = PathReader(self.names, self.module, lambda name: None)
+        reader.module_constants = set(self.context.module_constants)
+        for name, value in self.context.module_constants.items():
+            if not isinstance(value, _PATHLIKE):
+                continue
+            parts = reader.parts(value)
+            if parts != ANY and len(parts) <= _MAX_CONSTANT_PARTS and any(kind != "any" for kind, _ in parts):
+                constants[name] = parts
+        return constants
+
+    # -- scopes ---------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = []
+        for base in node.bases:
+            name = self.names.qualified_or_local(base.value)
+            if name:
+                bases.append(name)
+        self.classes[node.name.value] = bases
+        self.scopes.append(Scope(self._qualname(node.name.value), "class"))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        scope = Scope(self._qualname(node.name.value), "function")
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.name.value not in ("self", "cls"):
+                scope.taints[param.name.value] = set()
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.taints[star.name.value] = set()
+        self.scopes.append(scope)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def _qualname(self, name: str) -> str:
+        return f"{self.scopes[-1].qualname}.{name}"
+
+    # -- statements -----------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        sources = self.evaluate(node.value)
+        for target in node.targets:
+            self.bind(target.target, node.value, sources)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.bind(node.target, node.value, self.evaluate(node.value))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        sources = self.evaluate(node.value)
+        key = var_key(node.target)
+        if key is not None:
+            scope = self.scope_of(key) or self.assignment_scope(key)
+            scope.taints[key] = capped(scope.taints.get(key, set()) | sources)
+        else:
+            self.store_into(node.target, sources)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self.evaluate(node.value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is None or self.scopes[-1].kind != "function":
+            return
+        summary = self.function_summary(self.scopes[-1].qualname)
+        summary["returns"] |= self.evaluate(node.value)
+        for call in self.receiver_calls(node.value):
+            if id(call) in self.loaded:
+                summary["loads"].append(self.loaded[id(call)])
+
+    def visit_For(self, node: cst.For) -> None:
+        self.bind(node.target, node.iter, self.evaluate(node.iter))
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            sources = self.evaluate(item.item)
+            if item.asname is not None and isinstance(item.asname.name, cst.BaseExpression):
+                self.bind(item.asname.name, item.item, sources)
+
+    # -- output ---------------------------------------------------------------------
+    def facts(self) -> dict[str, Any]:
+        referenced = {value for _, value in self.all_model_sources()}
+        instances = [
+            instance.to_facts() for instance in self.instances.values()
+            if instance.interesting() or instance.id in referenced
+        ]
+        functions = {
+            name: {"returns": sources_to_facts(capped(summary["returns"])), "loads": summary["loads"]}
+            for name, summary in self.functions.items()
+            if summary["returns"] or summary["loads"]
+        }
+        return {
+            "module": self.module,
+            "constants": self._constants,
+            "classes": self.classes,
+            "functions": functions,
+            "instances": instances,
+            "writes": self.writes,
+        }

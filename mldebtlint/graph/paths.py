@@ -1,0 +1,305 @@
+"""Artifact identities: path expressions as data, resolved across modules.
+
+Per file, a path expression becomes a list of *parts* (JSON-friendly)::
+
+    ["s", "models/"]           literal text
+    ["ref", "pkg.constants.X"] a module-level constant, maybe of another module
+    ["key", "ranker_path"]     a configuration key (cfg["ranker_path"], cfg.ranker_path)
+    ["any", ""]                something unknown (a parameter, a call)
+
+The repo phase resolves refs through every module's constants and renders
+an identity string: unknown parts become ``*`` and keys ``{key}``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Mapping
+
+import libcst as cst
+
+from mldebtlint.graph import known_apis
+from mldebtlint.names import ImportResolver
+
+Parts = list[list[str]]
+ANY: Parts = [["any", ""]]
+_MAX_DEPTH = 12
+
+
+def _string_value(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+        return value
+    return None
+
+
+class PathReader:
+    """Turns a libcst expression into path parts for one file."""
+
+    def __init__(self, names: ImportResolver, module: str, lookup_local: Callable[[str], Parts | None]):
+        self.names = names
+        self.module = module
+        self.lookup_local = lookup_local
+        self.module_constants: set[str] = set()
+
+    def parts(self, node: cst.BaseExpression | None, depth: int = 0) -> Parts:
+        if node is None or depth > _MAX_DEPTH:
+            return ANY
+        text = _string_value(node)
+        if text is not None:
+            return [["s", text]]
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, depth)
+        if isinstance(node, cst.Name):
+            return self._name(node.value)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node)
+        if isinstance(node, cst.Subscript):
+            key = config_key(node)
+            return [["key", key]] if key else ANY
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self.parts(node.left, depth + 1), self.parts(node.right, depth + 1)
+            if isinstance(node.operator, cst.Divide):
+                return left + [["s", "/"]] + right
+            if isinstance(node.operator, cst.Add):
+                return left + right
+            return ANY
+        if isinstance(node, cst.Call):
+            return self._call(node, depth)
+        return ANY
+
+    def _fstring(self, node: cst.FormattedString, depth: int) -> Parts:
+        out: Parts = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(["s", part.value])
+            elif isinstance(part, cst.FormattedStringExpression):
+                out.extend(self.parts(part.expression, depth + 1))
+        return out
+
+    def _name(self, name: str) -> Parts:
+        local = self.lookup_local(name)
+        if local is not None:
+            return local
+        target = self.names.aliases.get(name)
+        if target is not None:
+            return [["ref", absolute_name(target, self.module)]]
+        if name in self.module_constants:
+            return [["ref", f"{self.module}.{name}"]]
+        return ANY
+
+    def _attribute(self, node: cst.Attribute) -> Parts:
+        key = config_key(node)
+        if key:
+            return [["key", key]]
+        resolved = self.names.resolve(node)
+        if resolved and not resolved.startswith(("os.", "sys.")):
+            return [["ref", absolute_name(resolved, self.module)]]
+        return ANY
+
+    def _call(self, node: cst.Call, depth: int) -> Parts:
+        name = self.names.call_name(node) or ""
+        args = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        if name in known_apis.PATH_JOIN_FUNCTIONS or name.endswith(".joinpath"):
+            pieces = [self.parts(arg, depth + 1) for arg in args]
+            if name.endswith(".joinpath") and isinstance(node.func, cst.Attribute):
+                pieces.insert(0, self.parts(node.func.value, depth + 1))
+            out: Parts = []
+            for index, piece in enumerate(pieces):
+                if index:
+                    out.append(["s", "/"])
+                out.extend(piece)
+            return out or ANY
+        if name in known_apis.PATH_PASSTHROUGH and args:
+            return self.parts(args[0], depth + 1)
+        if name in known_apis.ENV_FUNCTIONS and args:
+            key = _string_value(args[0])
+            return [["key", key]] if key else ANY
+        if isinstance(node.func, cst.Attribute):
+            method = node.func.attr.value
+            if method in known_apis.PATH_METHOD_PASSTHROUGH:
+                return self.parts(node.func.value, depth + 1)
+            if method == "get" and args and config_root(node.func.value):
+                key = _string_value(args[0])
+                prefix = config_key(node.func.value)
+                if key:
+                    return [["key", f"{prefix}.{key}" if prefix else key]]
+            if method == "format":
+                return self._format(node, args, depth)
+        return ANY
+
+    def _format(self, node: cst.Call, args: list[cst.BaseExpression], depth: int) -> Parts:
+        template = _string_value(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        if template is None:
+            return ANY
+        out: Parts = []
+        pieces = re.split(r"(\{[^{}]*\})", template)
+        position = 0
+        for piece in pieces:
+            if piece.startswith("{") and piece.endswith("}"):
+                index = piece[1:-1]
+                if index.isdigit() and int(index) < len(args):
+                    out.extend(self.parts(args[int(index)], depth + 1))
+                elif index == "" and position < len(args):
+                    out.extend(self.parts(args[position], depth + 1))
+                    position += 1
+                else:
+                    out.extend(ANY)
+            elif piece:
+                out.append(["s", piece])
+        return out
+
+
+def config_root(node: cst.BaseExpression) -> bool:
+    """Whether ``node`` is (a subscript/attribute of) a config-like name."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return isinstance(node, cst.Name) and node.value in known_apis.CONFIG_ROOT_NAMES
+
+
+def config_key(node: cst.BaseExpression) -> str | None:
+    """``cfg["paths"]["ranker"]`` / ``cfg.paths.ranker`` -> "paths.ranker"."""
+    keys: list[str] = []
+    current = node
+    while isinstance(current, (cst.Attribute, cst.Subscript)):
+        if isinstance(current, cst.Attribute):
+            keys.append(current.attr.value)
+        else:
+            if len(current.slice) != 1 or not isinstance(current.slice[0].slice, cst.Index):
+                return None
+            key = _string_value(current.slice[0].slice.value)
+            if key is None:
+                return None
+            keys.append(key)
+        current = current.value
+    if not keys or not isinstance(current, cst.Name):
+        return None
+    if current.value == "os":
+        # os.environ["MODEL_PATH"]: the environment variable is the key.
+        return keys[0] if len(keys) == 2 and keys[1] == "environ" and isinstance(node, cst.Subscript) else None
+    if current.value in known_apis.CONFIG_ROOT_NAMES or (
+        isinstance(node, cst.Subscript) and current.value != "self"
+    ):
+        return ".".join(reversed(keys))
+    return None
+
+
+def absolute_name(target: str, module: str) -> str:
+    """Resolve a relative import target (``.constants.X``) against ``module``."""
+    if not target.startswith("."):
+        return target
+    level = len(target) - len(target.lstrip("."))
+    base = module.split(".")
+    # ``module`` is a module, so one dot means its package.
+    package = base[: max(len(base) - level, 0)]
+    rest = target[level:]
+    return ".".join([*package, rest]) if rest else ".".join(package)
+
+
+# -- the repo phase -------------------------------------------------------------
+
+
+class ConstantResolver:
+    """Resolves ``ref`` parts through the constants of every module."""
+
+    def __init__(self, constants_by_module: Mapping[str, Mapping[str, Parts]]):
+        self.constants = constants_by_module
+        self._suffix_index: dict[str, list[str]] = {}
+        for module in constants_by_module:
+            pieces = module.split(".")
+            for start in range(len(pieces)):
+                self._suffix_index.setdefault(".".join(pieces[start:]), []).append(module)
+
+    def module_for(self, dotted: str) -> str | None:
+        """The known module a dotted import target names (exact, else unique suffix)."""
+        if dotted in self.constants:
+            return dotted
+        candidates = self._suffix_index.get(dotted, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def lookup(self, qualified: str) -> Parts | None:
+        module, _, name = qualified.rpartition(".")
+        found = self.module_for(module) if module else None
+        if found is None:
+            return None
+        return self.constants[found].get(name)
+
+    def render(self, parts: Parts, depth: int = 0) -> str:
+        out: list[str] = []
+        for kind, value in parts:
+            if kind == "s":
+                out.append(value)
+            elif kind == "key":
+                out.append("{" + value + "}")
+            elif kind == "ref" and depth < _MAX_DEPTH:
+                target = self.lookup(value)
+                out.append(self.render(target, depth + 1) if target is not None else "*")
+            else:
+                out.append("*")
+        return "".join(out)
+
+    def identity(self, parts: Parts | None) -> str | None:
+        """A normalised identity, or None when the path is too vague to match."""
+        if not parts:
+            return None
+        return normalize(self.render(parts))
+
+
+def normalize(text: str) -> str | None:
+    text = text.replace("\\", "/").strip()
+    text = re.sub(r"\*+", "*", text)
+    text = re.sub(r"/+", "/", text)
+    segments = [segment for segment in text.split("/") if segment not in (".", "")]
+    if text.startswith("/"):
+        segments.insert(0, "")
+    result = "/".join(segments)
+    if text.endswith("/") and result:
+        result = result.rstrip("/")
+    # Too vague to identify anything: no letters or digits outside wildcards.
+    if not re.search(r"[A-Za-z0-9]", re.sub(r"\{[^}]*\}", "k", result)):
+        return None
+    if re.fullmatch(r"[*/]*\*[*/.]*[A-Za-z0-9]{0,5}", result):
+        return None  # e.g. "*.pkl" or "*/*": nothing but an extension
+    return result
+
+
+def identities_match(a: str, b: str) -> bool:
+    """Same artifact: equal, glob-equal, or one a directory holding the other."""
+    if a == b:
+        return True
+    if fnmatch.fnmatchcase(a, b) or fnmatch.fnmatchcase(b, a):
+        return True
+    if _suffix_match(a, b) or _suffix_match(b, a):
+        return True
+    return b.startswith(a + "/") or a.startswith(b + "/")
+
+
+def _suffix_match(pattern: str, other: str) -> bool:
+    """``*/models/x.pkl`` (a path under an unknown folder) matches ``models/x.pkl``."""
+    rest = _strip_leading_wildcard(pattern)
+    if rest == pattern:
+        return False
+    other_rest = _strip_leading_wildcard(other)
+    return other_rest == rest or other_rest.endswith("/" + rest) or rest.endswith("/" + other_rest)
+
+
+def _strip_leading_wildcard(text: str) -> str:
+    while text.startswith("*/"):
+        text = text[2:]
+    return text
+
+
+def label_for(identity: str) -> str:
+    """A short human name: ``models/churn_model.pkl`` -> ``churn_model``."""
+    text = identity.rstrip("/")
+    if text.startswith("{") and text.endswith("}") and text.count("{") == 1:
+        return text[1:-1].rsplit(".", 1)[-1]
+    last = text.rsplit("/", 1)[-1] or text
+    for suffix in (".tar.gz", ".joblib", ".pkl", ".pickle", ".pt", ".pth", ".bin", ".onnx", ".json",
+                   ".h5", ".keras", ".txt", ".ubj", ".cbm", ".model", ".ckpt", ".safetensors"):
+        if last.endswith(suffix) and len(last) > len(suffix):
+            return last[: -len(suffix)]
+    return last

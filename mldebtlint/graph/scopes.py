@@ -1,0 +1,83 @@
+"""Bookkeeping of the facts collector: scopes, tracked variables, model instances.
+
+A *source* is a hashable tuple naming where a value came from:
+``("model", instance_id)`` (a model's output), ``("data", parts_json)`` (a
+data artifact read) or ``("call", qualified_function)`` (whatever that
+function returns, resolved in the repo phase).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+Source = tuple[str, str]
+MAX_SOURCES = 64
+
+
+@dataclass
+class Instance:
+    """A variable holding (perhaps) a model, within one scope of one file."""
+
+    id: str
+    name: str
+    line: int
+    ctor: str | None = None
+    loads: list[Any] = field(default_factory=list)  # path parts
+    load_calls: list[str] = field(default_factory=list)  # functions returning a loaded model
+    saves: list[Any] = field(default_factory=list)
+    trains: list[dict] = field(default_factory=list)
+    serves: list[dict] = field(default_factory=list)
+    evidence: bool = False
+    params: bool = False
+    trainer_model: str | None = None
+    trainer_inputs: set[Source] = field(default_factory=set)
+
+    def interesting(self) -> bool:
+        return bool(self.loads or self.load_calls or self.saves or self.trains or self.serves
+                    or self.evidence or self.params)
+
+    def to_facts(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "line": self.line, "ctor": self.ctor,
+            "loads": self.loads, "load_calls": self.load_calls, "saves": self.saves,
+            "trains": self.trains, "serves": self.serves,
+            "evidence": self.evidence, "params": self.params,
+        }
+
+
+@dataclass
+class Scope:
+    """A module, class or function body."""
+
+    qualname: str
+    kind: str  # "module" | "class" | "function"
+    taints: dict[str, set[Source]] = field(default_factory=dict)
+    paths: dict[str, list] = field(default_factory=dict)
+    instances: dict[str, str] = field(default_factory=dict)  # var key -> instance id
+    handles: dict[str, list] = field(default_factory=dict)  # open() handles -> path parts
+
+    def tracks(self, key: str) -> bool:
+        return key in self.taints or key in self.instances or key in self.handles or key in self.paths
+
+
+def capped(sources: set[Source]) -> set[Source]:
+    if len(sources) <= MAX_SOURCES:
+        return sources
+    return set(sorted(sources)[:MAX_SOURCES])
+
+
+def source_to_fact(source: Source) -> dict[str, Any]:
+    kind, value = source
+    if kind == "data":
+        return {"data": json.loads(value)}
+    return {kind: value}
+
+
+def sources_to_facts(sources: set[Source]) -> list[dict[str, Any]]:
+    return [source_to_fact(source) for source in sorted(sources)]
+
+
+def data_source(parts: list) -> Source:
+    return ("data", json.dumps(parts))
