@@ -1,0 +1,349 @@
+"""MLD101 hardcoded-threshold: targeted cases in the style of real training
+and serving code. Each positive names the line that must be flagged; each
+negative is clean, idiomatic code that must produce no finding."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+SELECT = ("MLD101",)
+
+# (id, source, expected 1-based lines of findings)
+POSITIVES = [
+    ("sklearn-predict-proba-astype", """
+        def predict(clf, X):
+            proba = clf.predict_proba(X)[:, 1]
+            return (proba >= 0.5).astype(int)
+        """, [3]),
+    ("sklearn-inline-predict-proba", """
+        def flag_fraud(model, frame):
+            frame["is_fraud"] = model.predict_proba(frame[FEATURES])[:, 1] > 0.83
+            return frame
+        """, [2]),
+    ("numpy-where-generic-name", """
+        import numpy as np
+
+        def to_labels(p):
+            return np.where(p > 0.7, "churn", "stay")
+        """, [4]),
+    ("torch-sigmoid-method", """
+        import torch
+
+        @torch.no_grad()
+        def infer(model, batch):
+            return (model(batch).sigmoid() > 0.4).long()
+        """, [5]),
+    ("torch-softmax-max-values", """
+        import torch
+
+        def confident_mask(logits):
+            probs = torch.softmax(logits, dim=-1)
+            return probs.max(dim=-1).values >= 0.95
+        """, [5]),
+    ("keras-predict", """
+        def classify(model, images):
+            preds = model.predict(images, verbose=0)
+            return [int(p[0] > 0.6) for p in preds]
+        """, [3]),
+    ("early-stopping-on-val-loss", """
+        def fit(model, train_loader, val_loader, optimizer):
+            for epoch in range(cfg.epochs):
+                train_one_epoch(model, train_loader, optimizer)
+                val_loss = evaluate(model, val_loader)
+                if val_loss < 0.015:
+                    break
+        """, [5]),
+    ("loss-item-divergence", """
+        def training_step(model, batch):
+            loss = model(**batch).loss
+            if loss.item() > 25.0:
+                raise RuntimeError("diverged")
+            return loss
+        """, [3]),
+    ("metric-dict-gate", """
+        def maybe_promote(metrics, registry):
+            if metrics["roc_auc"] >= 0.78 and metrics.get("f1") > 0.6:
+                registry.promote("churn-model")
+        """, [2, 2]),
+    ("local-literal-cutoff", """
+        def decide(scores):
+            cutoff = 0.62
+            return [s >= cutoff for s in scores]
+        """, [3]),
+    ("chained-band", """
+        def route(prediction_score):
+            if 0.4 < prediction_score < 0.6:
+                return "manual_review"
+            return "auto"
+        """, [2]),
+    ("xgboost-booster-predict", """
+        import xgboost as xgb
+
+        def predict(booster, frame):
+            dmatrix = xgb.DMatrix(frame)
+            y_pred = booster.predict(dmatrix)
+            return y_pred > 0.3
+        """, [6]),
+    ("fastapi-handler-threshold-keyword", """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.post("/moderate")
+        async def moderate(request):
+            return toxicity.filter(request.text, threshold=0.85)
+        """, [7]),
+    ("torch-gt-function", """
+        import torch
+
+        def binarize(logits):
+            return torch.gt(torch.sigmoid(logits), 0.3)
+        """, [4]),
+    ("similarity-threshold", """
+        from sentence_transformers import util
+
+        def find_duplicates(model, questions):
+            embeddings = model.encode(questions, convert_to_tensor=True)
+            cos_scores = util.cos_sim(embeddings, embeddings)
+            return (cos_scores > 0.9).nonzero()
+        """, [6]),
+    ("outputs-logits-attribute", """
+        def detect_toxic(model, tokenizer, text):
+            outputs = model(**tokenizer(text, return_tensors="pt"))
+            return outputs.logits[0, 1] > 2.5
+        """, [3]),
+    ("script-level-code", """
+        import pandas as pd
+        from joblib import load
+
+        model = load("model.joblib")
+        frame = pd.read_csv("customers.csv")
+        frame["proba"] = model.predict_proba(frame)[:, 1]
+        frame[frame["proba"] > 0.65].to_csv("targets.csv")
+        """, [7]),
+    ("serve-module-threshold-keyword", """
+        def build_detector():
+            return ObjectDetector(weights="detector.pt", score_threshold=0.45)
+        """, [2]),
+]
+
+NEGATIVES = [
+    ("module-constant", """
+        DECISION_THRESHOLD = 0.7
+
+        def predict(model, X):
+            return model.predict_proba(X)[:, 1] >= DECISION_THRESHOLD
+        """),
+    ("config-attribute", """
+        def predict(model, X, cfg):
+            proba = model.predict_proba(X)[:, 1]
+            return proba > cfg.serving.threshold
+        """),
+    ("argparse-default", """
+        import argparse
+
+        def parse_args():
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--threshold", type=float, default=0.5)
+            parser.add_argument("--lr", type=float, default=3e-4)
+            return parser.parse_args()
+        """),
+    ("dataclass-field", """
+        from dataclasses import dataclass
+
+        @dataclass
+        class ServingConfig:
+            threshold: float = 0.5
+            min_confidence: float = 0.8
+        """),
+    ("len-and-shape-checks", """
+        def collate(scores, logits):
+            if len(scores) > 0 and logits.dim() > 2 and logits.shape[-1] > 1:
+                return logits.squeeze(1)
+            return logits
+        """),
+    ("loop-bounds-and-layer-sizes", """
+        import torch
+        from torch import nn
+
+        torch.manual_seed(42)
+
+        class Classifier(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+
+            def forward(self, x):
+                for _ in range(3):
+                    x = x + 0
+                return self.body(x)
+        """),
+    ("range-assert", """
+        def check_probs(probs):
+            assert 0 <= probs.min() and probs.max() <= 1
+            assert 0.0 <= probs.sum(-1).mean() <= 1.0
+        """),
+    ("assert-is-invariant", """
+        def sanity(loss):
+            assert loss.item() < 100.0, "loss exploded"
+        """),
+    ("clip-and-clamp", """
+        import numpy as np
+
+        def calibrate(scores):
+            scores = np.clip(scores, 0, 1)
+            return scores.clamp(min=1e-7, max=1 - 1e-7)
+        """),
+    ("sign-checks-logits", """
+        def positive_class(logits):
+            return (logits > 0).long(), logits.argmax(-1) == 1
+        """),
+    ("dropout-probability-config", """
+        from torch import nn
+
+        class Block(nn.Module):
+            def __init__(self, hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1):
+                super().__init__()
+                self.dropout = nn.Dropout(hidden_dropout_prob) if hidden_dropout_prob > 0.05 else nn.Identity()
+        """),
+    ("tolerance-on-difference", """
+        import numpy as np
+
+        def calibrated(probs, expected):
+            return abs(probs.mean() - expected) < 0.02 and np.abs(probs - 0.5).max() < 0.5
+        """),
+    ("parameter-default-is-configurable", """
+        def predict(model, X, threshold=0.5):
+            proba = model.predict_proba(X)[:, 1]
+            return proba >= threshold
+        """),
+    ("compare-with-best-score", """
+        def on_validation_end(self, metrics):
+            score = metrics["val_f1"]
+            if score > self.best_score:
+                self.best_score = score
+        """),
+    ("numeric-epsilon", """
+        def positive_triplets(triplet_loss):
+            return triplet_loss[triplet_loss > 1e-16]
+        """),
+    ("clamp-assignment", """
+        import numpy as np
+
+        def stable(logits):
+            logits[logits < -88.7] = -88.7
+            return 1 / (1 + np.exp(-logits))
+        """),
+    ("epoch-and-step-counters", """
+        def should_log(step, epoch, num_scores, loss_weight):
+            return step % 50 == 0 or epoch > 3 or num_scores > 10 or loss_weight > 0.5
+        """),
+    ("random-augmentation", """
+        import random
+
+        def augment(image):
+            if random.random() < 0.5:
+                image = image.flip(-1)
+            return image
+        """),
+    ("threshold-keyword-outside-serving", """
+        import numpy as np
+
+        def summarize(values):
+            np.set_printoptions(threshold=10)
+            return binarize_features(values, threshold=0.2)
+        """),
+    ("keyword-into-config-object", """
+        def predict_config():
+            return ServingSettings(threshold=0.5)
+        """),
+    ("generic-name-without-cast", """
+        def normalize(x):
+            if x > 0.5:
+                x = x / 2
+            return x
+        """),
+    ("reassigned-local-is-not-a-literal", """
+        def predict(model, X, overrides):
+            cutoff = 0.5
+            if overrides:
+                cutoff = overrides["cutoff"]
+            return model.predict_proba(X)[:, 1] > cutoff
+        """),
+]
+
+
+@pytest.mark.parametrize("source, lines", [(s, l) for _, s, l in POSITIVES], ids=[i for i, _, _ in POSITIVES])
+def test_flags_hardcoded_threshold(lint, source, lines):
+    filename = "serve.py" if "score_threshold" in source else "train.py"
+    # Line numbers count from the snippet's first code line.
+    findings = lint(textwrap.dedent(source).lstrip("\n"), select=SELECT, filename=filename)
+    assert [f.line for f in findings] == lines, [f.message for f in findings]
+    assert all(f.code == "MLD101" for f in findings)
+
+
+@pytest.mark.parametrize("source", [s for _, s in NEGATIVES], ids=[i for i, _ in NEGATIVES])
+def test_does_not_flag_clean_code(lint, source):
+    findings = lint(source, select=SELECT)
+    assert findings == [], [f"{f.line}: {f.message}" for f in findings]
+
+
+def test_there_are_enough_targeted_cases():
+    assert len(POSITIVES) >= 15 and len(NEGATIVES) >= 15
+
+
+def test_message_names_literal_and_what_it_gates(lint):
+    findings = lint(POSITIVES[0][1], select=SELECT)
+    assert len(findings) == 1
+    message = findings[0].message
+    assert "0.5" in message and "'proba'" in message and "predict_proba output" in message
+    assert "config" in message
+
+
+def test_message_names_local_variable(lint):
+    (finding,) = lint(dict((i, s) for i, s, _ in POSITIVES)["local-literal-cutoff"], select=SELECT)
+    assert "local 'cutoff'" in finding.message and "0.62" in finding.message
+
+
+def test_chained_comparison_names_both_literals(lint):
+    (finding,) = lint(dict((i, s) for i, s, _ in POSITIVES)["chained-band"], select=SELECT)
+    assert "literals 0.4 and 0.6" in finding.message
+
+
+def test_test_files_are_not_checked(lint):
+    source = "def test_model(model, X):\n    assert_frac(model.predict_proba(X)[:, 1] > 0.5)\n"
+    assert lint(source, select=SELECT, filename="tests/test_model.py") == []
+    assert len(lint(source, select=SELECT, filename="model_eval.py")) == 1
+
+
+def test_allowed_literals_option(lint):
+    source = "def predict(model, X):\n    return model.predict_proba(X)[:, 1] > 0.5\n"
+    options = {"hardcoded-threshold": {"allowed-literals": [0.0, 0.5, 1.0]}}
+    assert lint(source, select=SELECT, rule_options=options) == []
+
+
+def test_score_words_option(lint):
+    source = "def rank(model, X):\n    risk = model.risk(X)\n    return risk > 0.8\n"
+    assert lint(source, select=SELECT) == []
+    options = {"hardcoded-threshold": {"score-words": ["risk"]}}
+    assert [f.line for f in lint(source, select=SELECT, rule_options=options)] == [3]
+
+
+def test_suppression_comment(lint):
+    source = "def predict(model, X):\n    return model.predict_proba(X)[:, 1] > 0.5  # noqa: MLD101\n"
+    assert lint(source, select=SELECT) == []
+
+
+def test_cutoff_in_nested_function_is_scoped(lint):
+    source = textwrap.dedent("""
+        def outer(model, X):
+            cutoff = 0.5
+
+            def inner(scores):
+                cutoff = load_cutoff()
+                return scores > cutoff
+            return inner
+        """)
+    assert lint(source, select=SELECT) == []
