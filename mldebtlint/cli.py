@@ -76,7 +76,10 @@ def main(argv: list[str] | None = None) -> None:
 
             traceback.print_exc()
         if isinstance(exc, (ConfigError, CatalogError)):
-            click.echo(f"mldebtlint: error: {exc}", err=True)
+            click.echo(f"mldebtlint: error: {str(exc).replace(chr(10), ' ')}", err=True)
+        elif isinstance(exc, OSError) and exc.filename:
+            # e.g. --output into a missing folder: the user's to fix, not a bug.
+            click.echo(f"mldebtlint: error: {exc.filename}: {exc.strerror}", err=True)
         else:
             click.echo(f"mldebtlint: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(2)

@@ -199,3 +199,8 @@ def test_explain_mld101_shows_options_and_examples():
 def test_explain_unknown_rule_is_one_line():
     line = one_error_line(invoke(["explain", "no-such-rule"]))
     assert "no-such-rule" in line
+
+
+def test_output_into_a_missing_folder_is_one_line(project):
+    line = one_error_line(invoke(["check", "pkg", "--output", "no/such/folder/report.json"]))
+    assert "no/such/folder/report.json" in line and "internal error" not in line
