@@ -198,3 +198,34 @@ def test_clean_project_yields_empty_machine_outputs(tmp_path, monkeypatch):
     sarif = json.loads(invoke(["check", ".", "--format", "sarif"]).stdout)
     assert sarif["runs"][0]["results"] == []
     assert invoke(["check", ".", "--format", "github"]).stdout == ""
+
+
+def _finding(severity: str, path: str = "pkg/a.py"):
+    from mldebtlint.types import Finding, Location
+
+    return Finding("MLD101", "hardcoded-threshold", "configuration", severity, "literal 0.7, 50% of it",
+                   path, Location(3, 8, 3, 11), debt_minutes=10, fingerprint="abc")
+
+
+@pytest.mark.parametrize(("severity", "command", "gitlab", "sarif"), [
+    ("error", "::error ", "critical", "error"),
+    ("warning", "::warning ", "major", "warning"),
+    ("note", "::notice ", "minor", "note"),
+])
+def test_severity_mapping(severity, command, gitlab, sarif):
+    from mldebtlint.output import github, gitlab as gitlab_format, sarif as sarif_format
+    from mldebtlint.types import CheckResult
+
+    result = CheckResult(findings=(_finding(severity),))
+    line = github.render(result)
+    assert line.startswith(command)
+    assert line.rstrip("\n").endswith("::literal 0.7, 50%25 of it (debt 10 min)")
+    assert json.loads(gitlab_format.render(result))[0]["severity"] == gitlab
+    assert json.loads(sarif_format.render(result))["runs"][0]["results"][0]["level"] == sarif
+
+
+def test_sarif_absolute_path_is_a_file_uri():
+    from mldebtlint.output.sarif import artifact_location
+
+    assert artifact_location("/srv/app/serve.py") == {"uri": "file:///srv/app/serve.py"}
+    assert artifact_location("app/my model.py") == {"uri": "app/my%20model.py", "uriBaseId": "%SRCROOT%"}
