@@ -18,18 +18,22 @@ from mldebtlint.engine import FileTask, build_finding, parse_error
 from mldebtlint.fingerprint import make_fingerprint, node_snippet, normalize_snippet
 from mldebtlint.rule import FactCollector, FileContext, Report, Rule
 from mldebtlint.types import FileResult, Finding, Location
+from mldebtlint.walk import walk
 
 # -- the batched visitor ---------------------------------------------------
 
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef)
 _STATEMENT_NODES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_STATEMENT, _SCOPE, _IMPORT, _IMPORT_FROM = 1, 2, 4, 8
 
 
 class BatchedVisitor(cst.CSTVisitor):
     """Dispatches each node to every interested rule in one traversal.
 
     A rule that raises is disabled for the rest of the file and the error is
-    recorded; the other rules carry on.
+    recorded; the other rules carry on. ``run(module)`` uses the read-only
+    walker of ``mldebtlint.walk`` (same order as ``module.visit(self)``, which
+    also works).
     """
 
     def __init__(self, context: FileContext, visitors: list[Any]) -> None:
@@ -45,6 +49,22 @@ class BatchedVisitor(cst.CSTVisitor):
                     self.visit_table.setdefault(attr[6:], []).append(getattr(visitor, attr))
                 elif attr.startswith("leave_"):
                     self.leave_table.setdefault(attr[6:], []).append(getattr(visitor, attr))
+        # Per node type: (visit methods, leave methods, flags) - see _plan.
+        self._plans: dict[type, tuple[list[Callable], list[Callable], int]] = {}
+
+    def run(self, module: cst.Module) -> None:
+        walk(module, self.on_visit, self.on_leave, set(self.visit_table) | set(self.leave_table))
+
+    def _plan(self, node_type: type) -> tuple[list[Callable], list[Callable], int]:
+        name = node_type.__name__
+        flags = (
+            (_STATEMENT if issubclass(node_type, _STATEMENT_NODES) else 0)
+            | (_SCOPE if issubclass(node_type, _SCOPE_NODES) else 0)
+            | (_IMPORT if node_type is cst.Import else 0)
+            | (_IMPORT_FROM if node_type is cst.ImportFrom else 0)
+        )
+        plan = self._plans[node_type] = (self.visit_table.get(name, []), self.leave_table.get(name, []), flags)
+        return plan
 
     def _call(self, method: Callable, node: cst.CSTNode) -> None:
         owner = method.__self__
@@ -60,31 +80,29 @@ class BatchedVisitor(cst.CSTVisitor):
             self.errors.append(f"{self.context.path}: internal error in {name}: {type(exc).__name__}: {exc}")
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        context = self.context
-        if isinstance(node, _STATEMENT_NODES):
-            context.statement_stack.append(node)
-        if isinstance(node, cst.Import):
-            context.names.add_import(node)
-        elif isinstance(node, cst.ImportFrom):
-            context.names.add_import_from(node)
-        methods = self.visit_table.get(type(node).__name__)
-        if methods:
-            for method in methods:
-                self._call(method, node)
-        if isinstance(node, _SCOPE_NODES):
-            context.scope_stack.append(node.name.value)
+        visits, _, flags = self._plans.get(type(node)) or self._plan(type(node))
+        if flags:
+            context = self.context
+            if flags & _STATEMENT:
+                context.statement_stack.append(node)
+            if flags & _IMPORT:
+                context.names.add_import(node)
+            elif flags & _IMPORT_FROM:
+                context.names.add_import_from(node)
+        for method in visits:
+            self._call(method, node)
+        if flags & _SCOPE:
+            self.context.scope_stack.append(node.name.value)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        context = self.context
-        methods = self.leave_table.get(type(original_node).__name__)
-        if methods:
-            for method in methods:
-                self._call(method, original_node)
-        if isinstance(original_node, _SCOPE_NODES):
-            context.scope_stack.pop()
-        if isinstance(original_node, _STATEMENT_NODES):
-            context.statement_stack.pop()
+        _, leaves, flags = self._plans.get(type(original_node)) or self._plan(type(original_node))
+        for method in leaves:
+            self._call(method, original_node)
+        if flags & _SCOPE:
+            self.context.scope_stack.pop()
+        if flags & _STATEMENT:
+            self.context.statement_stack.pop()
 
 
 def _python_findings(
@@ -149,7 +167,7 @@ def run_pass(
     try:
         if dependencies:
             wrapper.resolve_many(dependencies)
-        module.visit(batched)
+        batched.run(module)
         # Positions are resolved only for files with findings (most have none).
         findings = _python_findings(task, settings, context, context.reports) if context.reports else []
     except RecursionError:

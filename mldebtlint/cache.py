@@ -73,11 +73,19 @@ def run_key(settings_key: str, codes: frozenset[str], root: str) -> str:
 
 
 def siblings_signature(path: str) -> str:
+    """The names beside a manifest that can change its results (lock files...).
+
+    Hidden entries (this cache folder among them) and Python modules other
+    than setup.py cannot, so adding a script does not invalidate the manifest.
+    """
     try:
-        names = sorted(os.listdir(os.path.dirname(path) or "."))
+        names = sorted(
+            name for name in os.listdir(os.path.dirname(path) or ".")
+            if not name.startswith(".") and (not name.endswith(".py") or name == "setup.py")
+        )
     except OSError:
         names = []
-    return hashlib.sha256("\0".join(names).encode()).hexdigest()[:16]
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

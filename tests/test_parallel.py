@@ -1,0 +1,64 @@
+"""The process pool: same findings and the same order with 1 or 2 jobs, cached or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from speed_project import check, comparable, write_project
+
+import mldebtlint.concurrency
+from mldebtlint.concurrency import MIN_FILES_FOR_POOL, analyze_many, plan_jobs
+from mldebtlint.config import Settings
+from mldebtlint.engine import FileTask
+from mldebtlint.runner import rule_set
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "project", copies=4)
+
+
+def test_findings_identical_with_one_or_two_jobs_and_with_or_without_cache(project, tmp_path):
+    serial = comparable(check(project, jobs=1))
+    parallel = comparable(check(project, jobs=2))
+    cached_cold = comparable(check(project, jobs=2, cache=True, cache_dir=tmp_path / "c"))
+    cached_warm = comparable(check(project, jobs=1, cache=True, cache_dir=tmp_path / "c"))
+    assert len(serial) > 5
+    assert serial == parallel == cached_cold == cached_warm
+
+
+def test_the_pool_really_runs_with_two_jobs(project, monkeypatch):
+    started = []
+    original = mldebtlint.concurrency.ProcessPoolExecutor
+
+    def recording(*args, **kwargs):
+        started.append(kwargs.get("max_workers"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(mldebtlint.concurrency, "ProcessPoolExecutor", recording)
+    check(project, jobs=2)
+    assert started == [2]
+    started.clear()
+    check(project, jobs=1)
+    assert started == []
+
+
+def test_results_come_back_in_task_order_although_largest_files_go_first(tmp_path):
+    tasks = []
+    for index in range(12):
+        path = tmp_path / f"m{index:02d}.py"
+        path.write_text(f"x{index} = 1\n" * (index * 7 % 12 + 1))
+        tasks.append(FileTask(str(path), path.name, path.name, True, False))
+    settings = Settings(root=str(tmp_path))
+    outcomes = analyze_many(tasks, settings, rule_set(settings), jobs=2)
+    assert [result.path for result, _ in outcomes] == [task.display for task in tasks]
+    assert [result.lines for result, _ in outcomes] == [index * 7 % 12 + 1 for index in range(12)]
+    assert all(digest and len(digest) == 64 for _, digest in outcomes)
+
+
+def test_a_handful_of_files_is_not_worth_a_pool():
+    assert plan_jobs(2, MIN_FILES_FOR_POOL - 1) == 1
+    assert plan_jobs(2, 100) == 2
+    assert plan_jobs(8, 3 * MIN_FILES_FOR_POOL) == 8
+    assert plan_jobs(None, 100) >= 1
