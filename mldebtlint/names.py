@@ -70,7 +70,13 @@ class ImportResolver:
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
-            self.aliases[local] = f"{module}.{name}" if module else name
+            if not module:
+                self.aliases[local] = name
+            elif module.endswith("."):
+                # ``from . import x`` / ``from .. import x``
+                self.aliases[local] = module + name
+            else:
+                self.aliases[local] = f"{module}.{name}"
 
     def scan_module(self, module: cst.Module) -> None:
         """Collect module-level imports (including those under if/try)."""

@@ -1,0 +1,160 @@
+"""MLD102 hardcoded-hyperparameter: literal hyperparameters passed to known
+estimators, optimizers, schedulers, data loaders and trainers.
+
+A call is matched by its import-resolved name against the known-API tables
+in ``mldebtlint.apis`` (plus the ``extra-estimators`` option). Only literal
+numbers count (``1e-3``, ``-0.5``, ``2 ** 10``, ``(0.9, 0.999)``): names,
+attributes, calls and arguments are values that already come from somewhere
+else (config, argparse, a named constant), so they are never reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import libcst as cst
+
+from mldebtlint.apis import (
+    HYPERPARAMETER_METHODS,
+    ML_IMPORT_ROOTS,
+    NEVER_HYPERPARAMETERS,
+    PARAMS_DICT_KEYS,
+    HyperparameterAPI,
+    lookup_hyperparameter_api,
+    parse_api_spec,
+)
+from mldebtlint.rule import FileContext, Rule
+
+# Used for an ``extra-estimators`` entry that names no keywords.
+GENERIC_SPEC = (
+    "lr learning_rate epochs max_epochs num_epochs batch_size weight_decay momentum "
+    "n_estimators max_depth num_layers hidden_size dropout"
+)
+
+# Sentinels that mean "not set" rather than a tuned value (``max_steps=-1``).
+_SENTINELS = frozenset({"-1"})
+
+
+def is_numeric_literal(node: cst.BaseExpression) -> bool:
+    """A number, a signed number, arithmetic on numbers, or a tuple/list of them."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return True
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        return is_numeric_literal(node.expression)
+    if isinstance(node, cst.BinaryOperation):
+        return is_numeric_literal(node.left) and is_numeric_literal(node.right)
+    if isinstance(node, (cst.Tuple, cst.List)):
+        elements = [element.value for element in node.elements]
+        return bool(elements) and all(
+            not isinstance(element, cst.StarredElement) and is_numeric_literal(value)
+            for element, value in zip(node.elements, elements)
+        )
+    return False
+
+
+def parse_extra_estimators(entries: Iterable[str]) -> dict[str, HyperparameterAPI]:
+    """``"mylib.models.Ranker:lr@1,epochs"`` -> {"mylib.models.Ranker": API}."""
+    table: dict[str, HyperparameterAPI] = {}
+    for entry in entries:
+        name, _, spec = str(entry).partition(":")
+        name = name.strip()
+        if name:
+            table[name] = parse_api_spec(spec if spec.strip() else GENERIC_SPEC)
+    return table
+
+
+class HardcodedHyperparameter(Rule):
+    code = "MLD102"
+    CHECK_TESTS = False
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self.min_literals = max(1, int(options.get("min-literals", 1)))
+        self.ignored = frozenset(options.get("ignored-keywords", ())) | NEVER_HYPERPARAMETERS
+        self.extra = parse_extra_estimators(options.get("extra-estimators", ()))
+
+    # -- matching --------------------------------------------------------------
+    def _api_for(self, call: cst.Call) -> HyperparameterAPI | None:
+        qualified = self.names.call_name(call)
+        if qualified is not None:
+            api = self._extra_api(qualified) or lookup_hyperparameter_api(self.names.resolve(call.func))
+            if api is not None:
+                return api
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in HYPERPARAMETER_METHODS:
+            receiver = self.names.resolve(func.value)
+            # ``torch.compile(...)`` / ``json.fit``: a module function, not a method.
+            if receiver is None and self.names.imports_any(ML_IMPORT_ROOTS):
+                return HYPERPARAMETER_METHODS[func.attr.value]
+        return None
+
+    def _extra_api(self, qualified: str) -> HyperparameterAPI | None:
+        if not self.extra:
+            return None
+        for name, api in self.extra.items():
+            if qualified == name or qualified.endswith("." + name):
+                return api
+        return None
+
+    # -- collecting literals -------------------------------------------------
+    def _literal_hyperparameters(self, call: cst.Call, api: HyperparameterAPI) -> list[str]:
+        found: list[str] = []
+        positional = dict(api.positions)
+        index = 0
+        for arg in call.args:
+            if arg.star:
+                if arg.star == "*":
+                    positional = {}  # positions after *args are unknown
+                continue
+            if arg.keyword is None:
+                name = positional.get(index)
+                if api.params_dict == index and isinstance(arg.value, cst.Dict):
+                    found.extend(self._params_dict_literals(arg.value))
+                index += 1
+            else:
+                name = arg.keyword.value
+                if name == "params" and api.params_dict is not None and isinstance(arg.value, cst.Dict):
+                    found.extend(self._params_dict_literals(arg.value))
+                    continue
+                if name not in api.keywords:
+                    continue
+            if name is None or name in self.ignored or not is_numeric_literal(arg.value):
+                continue
+            text = self.context.module.code_for_node(arg.value).strip()
+            if text in _SENTINELS:
+                continue
+            found.append(f"{name}={text}")
+        return found
+
+    def _params_dict_literals(self, params: cst.Dict) -> list[str]:
+        found = []
+        for element in params.elements:
+            if not isinstance(element, cst.DictElement):
+                continue
+            if not isinstance(element.key, cst.SimpleString):
+                continue
+            key = element.key.evaluated_value
+            if not isinstance(key, str) or key not in PARAMS_DICT_KEYS or key in self.ignored:
+                continue
+            if is_numeric_literal(element.value):
+                text = self.context.module.code_for_node(element.value).strip()
+                found.append(f"{key}={text}")
+        return found
+
+    # -- visiting --------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        api = self._api_for(node)
+        if api is None:
+            return
+        literals = self._literal_hyperparameters(node, api)
+        if not literals or len(literals) < self.min_literals:
+            return
+        callee = self.context.module.code_for_node(node.func).strip()
+        noun = "hyperparameter" if len(literals) == 1 else "hyperparameters"
+        self.report(
+            node,
+            f"literal {noun} {', '.join(literals)} passed to `{callee}`; "
+            f"take {'it' if len(literals) == 1 else 'them'} from config, arguments or named module-level constants",
+            hyperparameters=",".join(item.split("=", 1)[0] for item in literals),
+        )

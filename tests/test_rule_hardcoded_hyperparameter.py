@@ -1,0 +1,371 @@
+"""MLD102 hardcoded-hyperparameter on training code in the style of real projects."""
+
+from __future__ import annotations
+
+import pytest
+
+SELECT = ("MLD102",)
+
+# (source, expected hyperparameter names of the single finding)
+POSITIVES = [
+    (
+        """
+        import torch
+
+        def configure(model):
+            return torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.01)
+        """,
+        "lr,weight_decay",
+    ),
+    (
+        """
+        import torch.optim as optim
+
+        optimizer = optim.SGD(net.parameters(), 0.01, momentum=0.9)
+        """,
+        "lr,momentum",
+    ),
+    (
+        """
+        from torch import nn, optim
+
+        opt = optim.Adam(model.parameters(), 1e-3, (0.9, 0.98))
+        """,
+        "lr,betas",
+    ),
+    (
+        """
+        from sklearn.ensemble import RandomForestClassifier as RFC
+
+        clf = RFC(n_estimators=500, max_depth=12, random_state=0, n_jobs=-1)
+        """,
+        "n_estimators,max_depth",
+    ),
+    (
+        """
+        import tensorflow as tf
+
+        def build(model):
+            model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss="mse")
+        """,
+        "learning_rate",
+    ),
+    (
+        """
+        from tensorflow import keras
+
+        def train(model, x, y):
+            model.fit(x, y, epochs=20, batch_size=128, validation_split=0.1)
+        """,
+        "epochs,batch_size",
+    ),
+    (
+        """
+        import lightning as L
+
+        trainer = L.Trainer(max_epochs=30, accelerator="gpu", devices=1)
+        """,
+        "max_epochs",
+    ),
+    (
+        """
+        import pytorch_lightning as pl
+
+        def main(model, dm):
+            trainer = pl.Trainer(max_epochs=10, gradient_clip_val=1.0, accumulate_grad_batches=4)
+            trainer.fit(model, dm)
+        """,
+        "max_epochs,gradient_clip_val,accumulate_grad_batches",
+    ),
+    (
+        """
+        from transformers import TrainingArguments
+
+        args = TrainingArguments(
+            output_dir="out",
+            learning_rate=2e-5,
+            per_device_train_batch_size=16,
+            num_train_epochs=3,
+            weight_decay=0.01,
+            seed=42,
+        )
+        """,
+        "learning_rate,per_device_train_batch_size,num_train_epochs,weight_decay",
+    ),
+    (
+        """
+        from torch.utils.data import DataLoader
+
+        def loaders(train_ds):
+            return DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=8)
+        """,
+        "batch_size",
+    ),
+    (
+        """
+        import torch
+
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 30, gamma=0.1)
+        """,
+        "step_size,gamma",
+    ),
+    (
+        """
+        import xgboost as xgb
+
+        booster = xgb.train({"max_depth": 6, "eta": 0.3, "seed": 7}, dtrain, num_boost_round=200)
+        """,
+        "max_depth,eta,num_boost_round",
+    ),
+    (
+        """
+        import lightgbm as lgb
+
+        model = lgb.LGBMClassifier(num_leaves=63, learning_rate=0.05, n_estimators=1000)
+        """,
+        "num_leaves,learning_rate,n_estimators",
+    ),
+    (
+        """
+        from catboost import CatBoostRegressor
+
+        model = CatBoostRegressor(iterations=2000, depth=8, learning_rate=0.03, verbose=100)
+        """,
+        "iterations,depth,learning_rate",
+    ),
+    (
+        """
+        import optax
+
+        tx = optax.adamw(learning_rate=1e-4, weight_decay=1e-2)
+        """,
+        "learning_rate,weight_decay",
+    ),
+    (
+        """
+        from transformers import get_linear_schedule_with_warmup
+
+        def schedule(optimizer, total):
+            return get_linear_schedule_with_warmup(optimizer, 500, total)
+        """,
+        "num_warmup_steps",
+    ),
+    (
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=0.1 * 10, max_iter=1000)
+        """,
+        "C,max_iter",
+    ),
+    (
+        """
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), max_features=50000, min_df=2)
+        """,
+        "ngram_range,max_features,min_df",
+    ),
+]
+
+NEGATIVES = [
+    # values from a config object
+    """
+    import torch
+
+    def configure(model, cfg):
+        return torch.optim.AdamW(model.parameters(), lr=cfg.optim.lr, weight_decay=cfg.optim.wd)
+    """,
+    # function arguments
+    """
+    import torch.optim as optim
+
+    def make_optimizer(params, lr, momentum=0.9):
+        return optim.SGD(params, lr, momentum=momentum)
+    """,
+    # argparse
+    """
+    import argparse
+    import lightning as L
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=30)
+    args = parser.parse_args()
+    trainer = L.Trainer(max_epochs=args.epochs)
+    """,
+    # module-level named constants
+    """
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    N_ESTIMATORS = 300
+    LEARNING_RATE = 0.05
+    model = GradientBoostingClassifier(n_estimators=N_ESTIMATORS, learning_rate=LEARNING_RATE)
+    """,
+    # dataclass fields
+    """
+    from dataclasses import dataclass
+    from transformers import TrainingArguments
+
+    @dataclass
+    class Settings:
+        lr: float = 2e-5
+        epochs: int = 3
+
+    def build(settings: Settings):
+        return TrainingArguments(output_dir="out", learning_rate=settings.lr, num_train_epochs=settings.epochs)
+    """,
+    # hydra
+    """
+    import hydra
+    import torch
+
+    @hydra.main(config_path="conf", config_name="train", version_base=None)
+    def main(cfg):
+        optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    """,
+    # seeds and runtime knobs only
+    """
+    from sklearn.ensemble import RandomForestClassifier
+
+    clf = RandomForestClassifier(random_state=42, n_jobs=-1, verbose=1)
+    """,
+    # layer sizes in a model definition
+    """
+    import torch
+    from torch import nn
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(128, 64), nn.ReLU(), nn.Dropout(0.1), nn.Linear(64, 1))
+    """,
+    # keras layers
+    """
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([tf.keras.layers.Dense(64, activation="relu"), tf.keras.layers.Dense(1)])
+    """,
+    # unresolved local class with the same name
+    """
+    class Trainer:
+        def __init__(self, max_epochs):
+            self.max_epochs = max_epochs
+
+    trainer = Trainer(max_epochs=10)
+    """,
+    # non-hyperparameter keywords of a known API
+    """
+    from torch.utils.data import DataLoader
+
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=True, num_workers=4, pin_memory=True)
+    """,
+    # sentinel -1 (unlimited) is not a tuned value
+    """
+    from transformers import TrainingArguments
+
+    args = TrainingArguments(output_dir="out", max_steps=-1, learning_rate=config["lr"])
+    """,
+    # fit in a file without ML imports (e.g. a curve fitter)
+    """
+    def smooth(curve, xs, ys):
+        return curve.fit(xs, ys, epochs=3)
+    """,
+    # sklearn splitters and metrics are not estimators with hyperparameters
+    """
+    from sklearn.model_selection import KFold, train_test_split
+
+    folds = KFold(n_splits=5, shuffle=True, random_state=0)
+    x_train, x_test = train_test_split(x, test_size=0.2, random_state=0)
+    """,
+    # params dict built from config, splatted kwargs
+    """
+    import lightgbm as lgb
+
+    def fit(params, train_set, rounds):
+        return lgb.train(params, train_set, num_boost_round=rounds)
+    """,
+    # **kwargs from a config mapping
+    """
+    import torch
+
+    def build(model, optim_cfg):
+        return torch.optim.SGD(model.parameters(), **optim_cfg)
+    """,
+    # booleans and strings are not numeric hyperparameters
+    """
+    import torch
+    from sklearn.svm import SVC
+
+    opt = torch.optim.SGD(params, lr=LR, nesterov=True)
+    svc = SVC(kernel="rbf", probability=True)
+    """,
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), POSITIVES)
+def test_literal_hyperparameters_are_reported_once_per_call(lint, source, expected):
+    findings = lint(source, select=SELECT)
+    assert len(findings) == 1, [f.message for f in findings]
+    assert dict(findings[0].data)["hyperparameters"] == expected
+    for name in expected.split(","):
+        assert f"{name}=" in findings[0].message
+
+
+@pytest.mark.parametrize("source", NEGATIVES)
+def test_configured_or_structural_values_are_not_reported(lint, source):
+    assert lint(source, select=SELECT) == []
+
+
+def test_counts_are_large_enough():
+    assert len(POSITIVES) >= 15 and len(NEGATIVES) >= 15
+
+
+def test_nested_optimizer_and_fit_are_two_findings(lint):
+    source = """
+    import tensorflow as tf
+
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9))
+    model.fit(x, y, epochs=5)
+    """
+    findings = lint(source, select=SELECT)
+    assert [f.line for f in findings] == [4, 5]
+
+
+def test_test_files_are_skipped(lint):
+    source = """
+    import torch
+    optimizer = torch.optim.Adam(params, lr=1e-3)
+    """
+    assert lint(source, select=SELECT, filename="tests/test_train.py") == []
+    assert len(lint(source, select=SELECT, filename="train.py")) == 1
+
+
+def test_min_literals_option(lint):
+    source = """
+    import torch
+    a = torch.optim.Adam(params, lr=1e-3)
+    b = torch.optim.Adam(params, lr=1e-3, weight_decay=0.1)
+    """
+    findings = lint(source, select=SELECT, rule_options={"hardcoded-hyperparameter": {"min-literals": 2}})
+    assert [f.line for f in findings] == [4]
+
+
+def test_ignored_keywords_option(lint):
+    source = """
+    from torch.utils.data import DataLoader
+    loader = DataLoader(ds, batch_size=32)
+    """
+    options = {"hardcoded-hyperparameter": {"ignored-keywords": ["batch_size"]}}
+    assert lint(source, select=SELECT, rule_options=options) == []
+
+
+def test_extra_estimators_option(lint):
+    source = """
+    from ranking.models import LambdaRanker
+    ranker = LambdaRanker(data, 0.05, trees=300, verbose=2)
+    """
+    assert lint(source, select=SELECT) == []
+    options = {"hardcoded-hyperparameter": {"extra-estimators": ["ranking.models.LambdaRanker:lr@1,trees"]}}
+    findings = lint(source, select=SELECT, rule_options=options)
+    assert len(findings) == 1
+    assert dict(findings[0].data)["hyperparameters"] == "lr,trees"
