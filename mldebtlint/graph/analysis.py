@@ -57,6 +57,9 @@ def model_projection(graph: nx.DiGraph) -> nx.DiGraph:
     for node in list(projection.nodes):
         _project_from(graph, projection, node)
     projection.graph["projection"] = True
+    projection.graph["data_labels"] = {
+        node: attrs.get("label", node) for node, attrs in graph.nodes(data=True) if attrs.get("kind") != "model"
+    }
     return projection
 
 
@@ -93,7 +96,9 @@ def _site_order(site: dict) -> tuple:
 
 
 def _label(graph: nx.DiGraph, node: str) -> str:
-    return graph.nodes[node].get("label", node)
+    if node in graph.nodes:
+        return graph.nodes[node].get("label", node)
+    return graph.graph.get("data_labels", {}).get(node, node)
 
 
 def find_chains(graph: nx.DiGraph, max_len: int = 1) -> list[Chain]:
@@ -139,7 +144,7 @@ def find_cycles(graph: nx.DiGraph) -> list[Cycle]:
         start = nodes.index(closing[1])
         ordered = tuple(nodes[start:] + nodes[:start])
         ring = [(ordered[i], ordered[(i + 1) % len(ordered)]) for i in range(len(ordered))]
-        via = tuple(tuple(_label(graph, d) for d in projection.edges[edge]["via"]) for edge in ring)
+        via = tuple(tuple(_label(projection, d) for d in projection.edges[edge]["via"]) for edge in ring)
         cycles.append(Cycle(ordered, tuple(_label(projection, n) for n in ordered), via,
                             projection.edges[closing]["sites"][0], tuple(ring)))
     cycles.sort(key=lambda cycle: cycle.nodes)

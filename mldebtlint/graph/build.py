@@ -9,6 +9,7 @@ primary one. Only facts are read here, never files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +19,8 @@ from mldebtlint.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
 from mldebtlint.graph.paths import ConstantResolver, absolute_name, identities_match, label_for
 
 _MAX_CALL_DEPTH = 6
+# Checkpoint-like names make poor labels when the model has a better one.
+_CHECKPOINT = re.compile(r"checkpoint|ckpt|last|epoch|step|tmp|temp", re.IGNORECASE)
 # Variable names that say nothing about a model: label it by its class instead.
 _GENERIC_NAMES = frozenset({"model", "clf", "est", "estimator", "m", "net", "regressor", "classifier", "self.model"})
 
@@ -122,20 +125,23 @@ class _Builder:
                 names = saves or loads
             else:
                 names = loads + saves  # an export/conversion: the same model in another format
-            names = [n for n in dict.fromkeys(names) if "*" not in n] or [f"local:{path}::{instance['id']}"]
+            names = [n for n in dict.fromkeys(names) if "*" not in n] or [f"local:{instance['id']}"]
             for name in names[1:]:
                 parent[find(name)] = find(names[0])
             groups[global_id] = names
+        members: dict[str, list[str]] = {}
+        for names in groups.values():
+            bucket = members.setdefault(find(names[0]), [])
+            bucket.extend(n for n in names if n not in bucket)
         for global_id, names in groups.items():
-            root = find(names[0])
-            node = f"model:{root}"
+            identities = members[find(names[0])]
+            preferred = next((i for i in identities if not _CHECKPOINT.search(i)), identities[0])
+            node = f"model:{preferred}"
             self.node_of[global_id] = node
             path, instance = self.repo.instances[global_id]
             if node not in self.graph:
-                self.graph.add_node(node, kind="model", label=self._label(root, instance), identities=[],
-                                    path=path, line=instance["line"])
-            identities = self.graph.nodes[node]["identities"]
-            identities.extend(n for n in names if n not in identities)
+                self.graph.add_node(node, kind="model", label=self._label(preferred, instance),
+                                    identities=sorted(identities), path=path, line=instance["line"])
 
     def _label(self, identity: str, instance: dict) -> str:
         if not identity.startswith("local:"):

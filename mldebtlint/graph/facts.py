@@ -27,7 +27,7 @@ from libcst.metadata import PositionProvider
 
 from mldebtlint.graph.calls import ExpressionEvaluator
 from mldebtlint.graph.flow import FlowEvaluator, var_key
-from mldebtlint.graph.paths import ANY, PathReader
+from mldebtlint.graph.paths import ANY, PathReader, dict_entries
 from mldebtlint.graph.scopes import Scope, capped, sources_to_facts
 from mldebtlint.rule import FactCollector, FileContext
 
@@ -79,7 +79,11 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         constants: dict[str, list] = {}
         reader = PathReader(self.names, self.module, lambda name: None)
         reader.module_constants = set(self.context.module_constants)
+        entries = []
         for name, value in self.context.module_constants.items():
+            entries.append((name, value))
+            entries.extend((f"{name}[{key}]", item) for key, item in dict_entries(value))
+        for name, value in entries:
             if not isinstance(value, _PATHLIKE):
                 continue
             parts = reader.parts(value)

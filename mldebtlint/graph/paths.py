@@ -58,6 +58,9 @@ class PathReader:
         if isinstance(node, cst.Attribute):
             return self._attribute(node)
         if isinstance(node, cst.Subscript):
+            entry = self._constant_entry(node)
+            if entry is not None:
+                return entry
             key = config_key(node)
             return [["key", key]] if key else ANY
         if isinstance(node, cst.BinaryOperation):
@@ -70,6 +73,19 @@ class PathReader:
         if isinstance(node, cst.Call):
             return self._call(node, depth)
         return ANY
+
+    def _constant_entry(self, node: cst.Subscript) -> Parts | None:
+        """``PATHS["gbm"]`` where PATHS is a module-level dict constant."""
+        if not isinstance(node.value, (cst.Name, cst.Attribute)) or len(node.slice) != 1:
+            return None
+        index = node.slice[0].slice
+        key = _string_value(index.value) if isinstance(index, cst.Index) else None
+        if key is None:
+            return None
+        base = self.parts(node.value)
+        if len(base) == 1 and base[0][0] == "ref":
+            return [["ref", f"{base[0][1]}[{key}]"]]
+        return None
 
     def _fstring(self, node: cst.FormattedString, depth: int) -> Parts:
         out: Parts = []
@@ -151,6 +167,19 @@ class PathReader:
             elif piece:
                 out.append(["s", piece])
         return out
+
+
+def dict_entries(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
+    """String-keyed entries of a dict literal (for ``NAME[key]`` constants)."""
+    if not isinstance(node, cst.Dict):
+        return []
+    out = []
+    for element in node.elements:
+        if isinstance(element, cst.DictElement):
+            key = _string_value(element.key)
+            if key is not None and "." not in key:
+                out.append((key, element.value))
+    return out
 
 
 def config_root(node: cst.BaseExpression) -> bool:

@@ -1,0 +1,42 @@
+"""``mldebtlint graph``: export the model dependency graph (dot, mermaid or json)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mldebtlint.commands.options import check_paths, resolve_settings
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["dot", "mermaid", "json"]), default="dot",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the graph to a file.")
+@click.option("--max-chain-length", type=click.IntRange(min=0),
+              help="Mark chains longer than this (default: the model-dependency-chain option).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this config file instead of searching for one.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
+@click.option("--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def graph(path, output_format, output, max_chain_length, config_file, jobs, verbose) -> None:
+    """Export the model/data dependency graph of PATH (default: the current directory).
+
+    Offending chains (MLD401) and cycles (MLD402) are marked.
+    """
+    from mldebtlint.graph.export import GRAPH_CODES, annotate, graph_for_result, render
+    from mldebtlint.runner import RunOptions, run
+
+    paths = check_paths((path,) if path else ())
+    settings = resolve_settings(paths, config_file, GRAPH_CODES, (), (), jobs)
+    result = run(RunOptions(paths=paths, settings=settings, whole_repo_facts=False))
+    for error in sorted({e for file in result.files for e in file.errors}):
+        click.echo(f"mldebtlint: warning: {error}", err=True)
+    if max_chain_length is None:
+        max_chain_length = int(settings.options_for("MLD401").get("max-chain-length", 1))
+    text = render(annotate(graph_for_result(result), max_chain_length), output_format)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
