@@ -1,0 +1,233 @@
+"""MLD201 glue-code: functions dominated by conversions between the data
+representations of different libraries (pandas, numpy, torch, tensorflow,
+jax, json, Python lists/dicts).
+
+Per function (nested functions are judged on their own) the rule counts
+conversion expressions and the statements that contain one. A chain such as
+``t.detach().cpu().numpy()`` or ``torch.tensor(df.values)`` is one conversion
+touching several libraries. Method and attribute spellings (``.values``,
+``.numpy()``, ``.tolist()``) count only in files that import the library
+they belong to, and ``x.max(dim=1).values`` (a torch named tuple) is ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from mldebtlint.apis import (
+    CONVERSION_ATTRIBUTES,
+    CONVERSION_FUNCTIONS,
+    CONVERSION_METHODS,
+    NAMED_TUPLE_METHODS,
+    PYTHON,
+    ConversionMethod,
+)
+from mldebtlint.rule import FileContext, Rule
+
+# ``.numpy()`` converts *from* whichever of these the file imports.
+_NUMPY_METHOD_SOURCES = ("torch", "tensorflow")
+
+
+@dataclass
+class _Frame:
+    """Counters of one function being visited."""
+
+    name: cst.Name
+    statements: int = 0
+    conversions: int = 0
+    converting_statements: set[int] = field(default_factory=set)
+    libraries: set[str] = field(default_factory=set)
+    statement_stack: list[int] = field(default_factory=list)
+
+
+def _is_plain_literal(node: cst.BaseExpression) -> bool:
+    """``0.0``, ``"x"``, ``[1, 2]``: building a value, not converting one."""
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
+        return True
+    if isinstance(node, cst.UnaryOperation):
+        return _is_plain_literal(node.expression)
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return all(
+            isinstance(element, cst.Element) and _is_plain_literal(element.value)
+            for element in node.elements
+        )
+    return False
+
+
+def _is_docstring(node: cst.SimpleStatementLine) -> bool:
+    return (
+        len(node.body) == 1
+        and isinstance(node.body[0], cst.Expr)
+        and isinstance(node.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+class GlueCode(Rule):
+    code = "MLD201"
+    CHECK_TESTS = False
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self.min_conversions = int(options.get("min-conversions", 4))
+        self.min_share = float(options.get("min-share", 0.5))
+        self.min_libraries = int(options.get("min-libraries", 2))
+        # A one- or two-statement adapter *is* the fix (convert once, at a boundary).
+        self.min_statements = int(options.get("min-statements", 3))
+        self.frames: list[_Frame] = []
+        # Expressions that are the input of an enclosing conversion.
+        self.chained: set[int] = set()
+        self.called: set[int] = set()
+
+    # -- function frames -------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._enter_statement()  # a nested def is one statement of its parent
+        self._leave_statement()
+        self.frames.append(_Frame(node.name))
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        frame = self.frames.pop()
+        libraries = sorted(frame.libraries - {PYTHON})
+        if frame.conversions < self.min_conversions or frame.statements < max(self.min_statements, 1):
+            return
+        share = len(frame.converting_statements) / frame.statements
+        if share < self.min_share or len(libraries) < self.min_libraries:
+            return
+        self.report(
+            frame.name,
+            f"`{frame.name.value}` is mostly glue code: {frame.conversions} conversions in "
+            f"{len(frame.converting_statements)} of {frame.statements} statements ({share:.0%}) "
+            f"across {', '.join(libraries)}; keep one representation per stage and convert "
+            "once at its boundary",
+            conversions=frame.conversions,
+            statements=frame.statements,
+            libraries=",".join(libraries),
+        )
+
+    # -- statements --------------------------------------------------------------
+    def _enter_statement(self) -> None:
+        if self.frames:
+            frame = self.frames[-1]
+            frame.statements += 1
+            frame.statement_stack.append(frame.statements)
+
+    def _leave_statement(self) -> None:
+        if self.frames and self.frames[-1].statement_stack:
+            self.frames[-1].statement_stack.pop()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if _is_docstring(node) and self.frames and self.frames[-1].statements == 0:
+            self.frames[-1].statement_stack.append(0)  # not counted
+            return
+        self._enter_statement()
+
+    def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._leave_statement()
+
+    def visit_If(self, node: cst.If) -> None:
+        self._enter_statement()
+
+    def leave_If(self, node: cst.If) -> None:
+        self._leave_statement()
+
+    def visit_For(self, node: cst.For) -> None:
+        self._enter_statement()
+
+    def leave_For(self, node: cst.For) -> None:
+        self._leave_statement()
+
+    def visit_While(self, node: cst.While) -> None:
+        self._enter_statement()
+
+    def leave_While(self, node: cst.While) -> None:
+        self._leave_statement()
+
+    def visit_With(self, node: cst.With) -> None:
+        self._enter_statement()
+
+    def leave_With(self, node: cst.With) -> None:
+        self._leave_statement()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._enter_statement()
+
+    def leave_Try(self, node: cst.Try) -> None:
+        self._leave_statement()
+
+    # -- conversions ---------------------------------------------------------------
+    def _record(self, node: cst.CSTNode, libraries: tuple[str, ...], source: cst.CSTNode | None) -> None:
+        if not self.frames:
+            return
+        frame = self.frames[-1]
+        if source is not None:
+            self.chained.add(id(source))
+        frame.libraries.update(libraries)
+        if id(node) in self.chained:
+            return  # the input of a conversion already counted
+        frame.conversions += 1
+        if frame.statement_stack and frame.statement_stack[-1]:
+            frame.converting_statements.add(frame.statement_stack[-1])
+
+    def _method_applies(self, method: ConversionMethod, receiver: cst.BaseExpression) -> bool:
+        roots = self.names.imported_roots()
+        if not any(root in roots for root in method.requires):
+            return False
+        # ``np.tolist`` / ``torch.numpy``: a module attribute, not a method call.
+        return self.names.resolve(receiver) is None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        self.called.add(id(func))
+        if not self.frames:
+            return
+        qualified = self.names.resolve(func)
+        libraries = CONVERSION_FUNCTIONS.get(qualified) if qualified else None
+        if libraries is not None:
+            positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+            if not positional or _is_plain_literal(positional[0].value):
+                return
+            self._record(node, libraries, positional[0].value)
+            return
+        if isinstance(func, cst.Attribute):
+            method = CONVERSION_METHODS.get(func.attr.value)
+            if method is None or not self._method_applies(method, func.value):
+                return
+            if method.link and id(node) not in self.chained:
+                return  # ``model.cpu()`` alone is a device move
+            found = method.libraries
+            if func.attr.value == "numpy":
+                roots = self.names.imported_roots()
+                sources = [root for root in _NUMPY_METHOD_SOURCES if root in roots]
+                if len(sources) == 1:
+                    found = found + (sources[0],)
+            self._record(node, found, func.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not self.frames or id(node) in self.called:
+            return
+        method = CONVERSION_ATTRIBUTES.get(node.attr.value)
+        if method is None or not self._method_applies(method, node.value):
+            return
+        receiver = node.value
+        if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
+            return
+        if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute):
+            if receiver.func.attr.value in NAMED_TUPLE_METHODS:
+                return
+        if isinstance(receiver, cst.Call) and (self.names.resolve(receiver.func) or "").startswith("torch."):
+            return
+        self._record(node, method.libraries, receiver)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        element = node.elt
+        is_record = isinstance(element, cst.Dict) or (
+            isinstance(element, cst.Call) and isinstance(element.func, cst.Name) and element.func.value == "dict"
+        )
+        if is_record:
+            self._record(node, (PYTHON,), None)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._record(node, (PYTHON,), None)
