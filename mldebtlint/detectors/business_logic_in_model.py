@@ -1,0 +1,380 @@
+"""MLD202 business-logic-in-model: business rules inside model code.
+
+Model code is every method of a class deriving (directly, or through a base
+class defined earlier in the same file) from a known model base
+(``apis.MODEL_BASE_CLASSES``), plus functions and methods named like an
+inference entry point (``predict*``, ``forward``, ``infer*``, ``score*``,
+``serve*``). Inside it, one finding per statement that
+
+* branches (if / ternary / match / comparison) on a business-domain field,
+* compares a categorical field (region, segment, category, ...) with a
+  literal or a hard-coded set of ids, or any field with a business literal
+  ("gold", "EUR") or a date cut-off,
+* does arithmetic on a business field with a literal or another business
+  field (``price * 1.19``, ``price - discount``), or
+* looks a business field up in a hard-coded table (``TAX_RATES[country]``).
+
+Names carrying an ML token (``price_embedding``, ``price_mean``,
+``country_ids``) are model internals, not business fields; a feature that is
+only indexed and fed to the model (``self.net(x["price"])``) is fine.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from collections.abc import Iterable
+
+import libcst as cst
+
+from mldebtlint.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
+from mldebtlint.names import dotted_name
+from mldebtlint.rule import Rule
+
+ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
+AUG_ARITHMETIC = (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign,
+                  cst.FloorDivideAssign, cst.ModuloAssign, cst.PowerAssign)
+# Methods that return "the same value" (a business field stays one).
+PASSTHROUGH_METHODS = frozenset({"float", "double", "int", "long", "item", "squeeze", "unsqueeze",
+                                 "to", "view", "reshape", "clone", "detach", "cpu", "abs", "round"})
+DATE_CALLS = frozenset({"datetime", "date", "Timestamp", "to_datetime", "datetime64"})
+RECEIVERS = frozenset({"self", "cls"})
+
+
+def split_identifier(name: str) -> list[str]:
+    """``unitPrice_EUR2`` -> ['unit', 'price', 'eur']."""
+    tokens: list[str] = []
+    for chunk in name.replace("-", "_").replace(" ", "_").split("_"):
+        current = ""
+        for index, char in enumerate(chunk):
+            boundary = char.isupper() and current and (
+                not current[-1].isupper() or (index + 1 < len(chunk) and chunk[index + 1].islower())
+            )
+            if boundary or (char.isdigit() != (current[-1:].isdigit()) and current):
+                tokens.append(current)
+                current = ""
+            current += char
+        if current:
+            tokens.append(current)
+    return [token.lower() for token in tokens if token and not token.isdigit()]
+
+
+class Vocabulary:
+    """The configurable business vocabulary, matched on identifier tokens."""
+
+    def __init__(self, strong: Iterable[str], weak: Iterable[str], literals: Iterable[str],
+                 ignore: Iterable[str]) -> None:
+        self.strong = [(term, split_identifier(term)) for term in strong]
+        self.weak = [(term, split_identifier(term)) for term in weak]
+        self.literals = {value.lower() for value in literals}
+        self.ignore = {value.lower() for value in ignore}
+
+    @staticmethod
+    def _contains(tokens: list[str], term: list[str]) -> bool:
+        width = len(term)
+        for start in range(len(tokens) - width + 1):
+            if all(_same_word(tokens[start + i], term[i]) for i in range(width)):
+                return True
+        return False
+
+    def classify(self, components: list[str]) -> tuple[str, str] | None:
+        """("strong"|"weak", term) for a name's components, None if not business."""
+        token_lists = [split_identifier(component) for component in components]
+        if any(token in self.ignore for tokens in token_lists for token in tokens):
+            return None
+        for kind, terms in (("strong", self.strong), ("weak", self.weak)):
+            for tokens in reversed(token_lists):
+                for term, term_tokens in terms:
+                    if term_tokens and self._contains(tokens, term_tokens):
+                        return kind, term
+        return None
+
+
+def _same_word(token: str, word: str) -> bool:
+    return token in (word, word + "s", word + "es") or (word.endswith("y") and token == word[:-1] + "ies")
+
+
+def _literal(node: cst.BaseExpression) -> str | int | float | None:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        value = _literal(node.expression)
+        return -value if isinstance(value, (int, float)) else None
+    if isinstance(node, (cst.Integer, cst.Float)):
+        try:
+            return node.evaluated_value  # type: ignore[return-value]
+        except ValueError:
+            return None
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+class BusinessLogicInModel(Rule):
+    code = "MLD202"
+    CHECK_TESTS = False
+
+    def __init__(self, context, options) -> None:
+        super().__init__(context, options)
+        self.vocab = Vocabulary(options.get("domain-terms", ()), options.get("categorical-terms", ()),
+                                options.get("business-literals", ()), options.get("ignore-terms", ()))
+        self.entry_points = tuple(options.get("model-functions", ()))
+        self.bases = MODEL_BASE_CLASSES | frozenset(options.get("model-bases", ()))
+        self.local_models: set[str] = set()
+        # (kind, name, is model code) for each enclosing class/function.
+        self.scopes: list[tuple[str, str, bool]] = []
+        self.reported: set[int] = set()
+        self.assert_depth = 0
+
+    # -- where model code is ---------------------------------------------------
+    def _is_model_class(self, node: cst.ClassDef) -> bool:
+        for arg in node.bases:
+            name = self.names.qualified_or_local(arg.value)
+            if not name:
+                continue
+            if name in self.bases or name in self.local_models:
+                return True
+            if any(name == suffix or name.endswith("." + suffix) for suffix in MODEL_BASE_SUFFIXES):
+                return True
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        model = self._is_model_class(node)
+        if model:
+            self.local_models.add(node.name.value)
+        self.scopes.append(("class", node.name.value, model))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        inherited = bool(self.scopes) and self.scopes[-1][2]
+        named = any(fnmatch.fnmatchcase(node.name.value, pattern) for pattern in self.entry_points)
+        self.scopes.append(("function", node.name.value, inherited or named))
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def _in_model_code(self) -> bool:
+        return bool(self.scopes) and self.scopes[-1][0] == "function" and self.scopes[-1][2] \
+            and self.assert_depth == 0
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self.assert_depth += 1  # input validation, not a business rule
+
+    def leave_Assert(self, node: cst.Assert) -> None:
+        self.assert_depth -= 1
+
+    # -- what a name is ------------------------------------------------------------
+    def components(self, node: cst.BaseExpression) -> list[str] | None:
+        """Identifier parts of a field reference (``x["price"]`` -> ['x', 'price'])."""
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value in PASSTHROUGH_METHODS:
+            return self.components(node.func.value)
+        if isinstance(node, cst.Name):
+            return None if node.value in ("None", "True", "False") else [node.value]
+        if isinstance(node, cst.Attribute):
+            name = dotted_name(node)
+            return [part for part in name.split(".") if part not in RECEIVERS] if name else None
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            key = _literal(index.value) if isinstance(index, cst.Index) else None
+            if isinstance(key, str):
+                return [key]
+            return self.components(node.value)
+        return None
+
+    def business(self, node: cst.BaseExpression) -> tuple[str, str] | None:
+        parts = self.components(node)
+        return self.vocab.classify(parts) if parts else None
+
+    def _constant_collection(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
+        """A literal set/list/tuple/dict of >= 2 ids or names (inline or a module constant)."""
+        if isinstance(node, cst.Name) and node.value in self.context.module_constants:
+            node = self.context.module_constants[node.value]
+        if isinstance(node, cst.Dict):
+            keys = [e.key for e in node.elements if isinstance(e, cst.DictElement)]
+        elif isinstance(node, (cst.Set, cst.List, cst.Tuple)):
+            keys = [e.value for e in node.elements]
+        else:
+            return None
+        if len(keys) >= 2 and all(isinstance(_literal(k), (str, int)) for k in keys):
+            return node
+        return None
+
+    # -- reporting -------------------------------------------------------------------
+    def _report(self, node: cst.CSTNode, what: str) -> None:
+        statement = self.context.statement_stack[-1] if self.context.statement_stack else node
+        if id(statement) in self.reported:
+            return
+        self.reported.add(id(statement))
+        where = ".".join(name for _, name, _ in self.scopes)
+        snippet = " ".join(self.context.module.code_for_node(node).split())
+        if len(snippet) > 60:
+            snippet = snippet[:57] + "..."
+        self.report(node, f"business rule in model code: {what} in {where} (`{snippet}`); "
+                          "move it to a post-processing or policy layer driven by config")
+
+    # -- branches -----------------------------------------------------------------
+    def visit_If(self, node: cst.If) -> None:
+        self._check_truthiness(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._check_truthiness(node.test)
+
+    def _check_truthiness(self, test: cst.BaseExpression) -> None:
+        if not self._in_model_code():
+            return
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            self._check_truthiness(test.expression)
+        elif isinstance(test, cst.BooleanOperation):
+            self._check_truthiness(test.left)
+            self._check_truthiness(test.right)
+        else:
+            found = self.business(test)
+            if found and found[0] == "strong":
+                self._report(test, f"branch on '{found[1]}'")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if not self._in_model_code():
+            return
+        left = node.left
+        for target in node.comparisons:
+            what = self._judge_comparison(left, target.operator, target.comparator)
+            if what:
+                self._report(node, what)
+                return
+            left = target.comparator
+
+    def _judge_comparison(self, left: cst.BaseExpression, operator: cst.BaseCompOp,
+                          right: cst.BaseExpression) -> str | None:
+        if isinstance(operator, (cst.Is, cst.IsNot)):
+            return None
+        sides = (left, right)
+        if any(isinstance(side, cst.Name) and side.value == "None" for side in sides):
+            return None
+        if isinstance(operator, (cst.In, cst.NotIn)):
+            return self._judge_membership(left, right)
+        for side, other in (sides, sides[::-1]):
+            if self._date_literal(side):
+                return "date cut-off"
+            found = self.business(side)
+            if found and found[0] == "strong":
+                return f"comparison on '{found[1]}'"
+            literal = _literal(other)
+            if found and self._categorical_literal(side, literal):
+                return f"'{found[1]}' compared with literal {literal!r}"
+            if isinstance(literal, str) and literal.lower() in self.vocab.literals and self.components(side):
+                return f"comparison with business value {literal!r}"
+        return None
+
+    def _categorical_literal(self, side: cst.BaseExpression, literal: object) -> bool:
+        """A categorical field against a category value: any string, or a
+        numeric id that is not a sentinel (0, 1, -1 are padding/mask values)."""
+        if isinstance(literal, str):
+            return True
+        if not isinstance(literal, int) or isinstance(literal, bool) or literal in (0, 1, -1):
+            return False
+        tokens = split_identifier((self.components(side) or [""])[-1])
+        return bool({"id", "code"} & set(tokens))
+
+    def _judge_membership(self, left: cst.BaseExpression, right: cst.BaseExpression) -> str | None:
+        if isinstance(_literal(left), str):
+            return None  # ``"price" in batch``: a key check, not a rule
+        found = self.business(left)
+        collection = self._constant_collection(right)
+        if found and (found[0] == "strong" or collection is not None):
+            kind = "hard-coded set of " if collection is not None else "membership test on "
+            return f"{kind}'{found[1]}'"
+        container = self.business(right)
+        if container and container[0] == "strong" and self.components(left):
+            return f"membership in '{container[1]}'"
+        if collection is not None and self.components(left):
+            values = [_literal(getattr(e, "value", None) or e.key) for e in collection.elements]
+            business = [v for v in values if isinstance(v, str) and v.lower() in self.vocab.literals]
+            if business:
+                return f"membership in business values {business[0]!r}"
+        return None
+
+    def _date_literal(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
+            return name in DATE_CALLS and bool(node.args) and all(
+                _literal(arg.value) is not None for arg in node.args
+            )
+        value = _literal(node)
+        if isinstance(value, str) and len(value) >= 8 and value[:4].isdigit():
+            try:
+                datetime.date.fromisoformat(value[:10])
+            except ValueError:
+                return False
+            return True
+        return False
+
+    def visit_Match(self, node: cst.Match) -> None:
+        if not self._in_model_code():
+            return
+        found = self.business(node.subject)
+        literal_case = any(isinstance(case.pattern, (cst.MatchValue, cst.MatchOr)) for case in node.cases)
+        if found and literal_case:
+            self._report(node.subject, f"match on '{found[1]}'")
+
+    # -- arithmetic and lookups ------------------------------------------------
+    def _judge_arithmetic(self, left: cst.BaseExpression, right: cst.BaseExpression) -> str | None:
+        for side, other in ((left, right), (right, left)):
+            found = self.business(side)
+            if not found or found[0] != "strong":
+                continue
+            literal = _literal(other)
+            if isinstance(literal, (int, float)) and not isinstance(literal, bool):
+                return f"arithmetic on '{found[1]}' with literal {literal!r}"
+            if self.business(other):
+                return f"arithmetic on '{found[1]}'"
+        return None
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if self._in_model_code() and isinstance(node.operator, ARITHMETIC):
+            what = self._judge_arithmetic(node.left, node.right)
+            if what:
+                self._report(node, what)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if self._in_model_code() and isinstance(node.operator, AUG_ARITHMETIC):
+            what = self._judge_arithmetic(node.target, node.value)
+            if what:
+                self._report(node, what)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """``final_price = pred * 1.19``: a business quantity computed with a magic number."""
+        value = node.value
+        if not self._in_model_code() or not isinstance(value, cst.BinaryOperation):
+            return
+        if isinstance(value.operator, ARITHMETIC) and self._judge_arithmetic(value.left, value.right):
+            return  # the operation itself is reported, with a better message
+        for target in node.targets:
+            found = self.business(target.target)
+            if found and found[0] == "strong" and self._has_magic_number(node.value):
+                self._report(node, f"'{found[1]}' computed with a hard-coded factor")
+                return
+
+    def _has_magic_number(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, ARITHMETIC):
+            return any(self._has_magic_number(side) for side in (node.left, node.right))
+        value = _literal(node)
+        return isinstance(value, (int, float)) and value not in (0, 1, -1)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if not self._in_model_code() or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return
+        table = self._constant_collection(node.value)
+        if isinstance(table, cst.Dict):
+            found = self.business(node.slice[0].slice.value)
+            if found:
+                self._report(node, f"hard-coded lookup table keyed by '{found[1]}'")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._in_model_code() or not isinstance(node.func, cst.Attribute) or node.func.attr.value != "get":
+            return
+        if node.args and isinstance(self._constant_collection(node.func.value), cst.Dict):
+            found = self.business(node.args[0].value)
+            if found:
+                self._report(node, f"hard-coded lookup table keyed by '{found[1]}'")
