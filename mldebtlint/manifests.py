@@ -247,10 +247,11 @@ def _include(manifest: ParsedManifest, folder: Path | None, target: str, kind: s
     included = parse_requirement_lines(text, path.parent, "requirements", seen | {path}, depth + 1)
     from dataclasses import replace
 
-    moved = [replace(e, origin=e.origin or str(path), via_line=e.via_line or line) for e in included.entries]
+    # Reports go on the including file, so via_line is always the line here.
+    moved = [replace(e, origin=e.origin or str(path), via_line=line) for e in included.entries]
     if kind == "r":
         manifest.entries.extend(moved)
-        manifest.constraints.extend(replace(e, via_line=e.via_line or line) for e in included.constraints)
+        manifest.constraints.extend(replace(e, via_line=line) for e in included.constraints)
     else:
         manifest.constraints.extend(moved + included.constraints)
 
