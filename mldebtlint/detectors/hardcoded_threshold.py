@@ -1,28 +1,16 @@
 """MLD101 hardcoded-threshold: a numeric literal used as a decision cut-off
 on a model output, score, probability, logit, loss or metric.
 
-Precision comes first, so a comparison is flagged only when one side is a
-numeric literal (or a local variable assigned exactly one literal in the same
-function) and the other side is *recognisably* a score:
-
-* a name, attribute or string key whose words are score words (``proba``,
-  ``val_loss``, ``outputs.logits``, ``metrics["f1"]``) and none of whose words
-  mark it as configuration or a count (``dropout_prob``, ``num_scores``);
-* the output of a score-producing call (``predict_proba(X)[:, 1]``,
-  ``model(x).sigmoid()``, ``torch.softmax(...)``), possibly through
-  value-preserving steps (``.max()``, ``.item()``, ``[..., 1]``, ``.values``);
-* a local variable assigned such an expression earlier in the same function;
-* a generic name (``p``, ``out``) only when the comparison is binarised into
-  labels (``np.where(p > 0.7, ...)``, ``(p >= 0.5).astype(int)``).
-
-``threshold=``-like keywords with a literal are flagged only in predict/serve
-code (functions named like ``predict``/``serve``, web route handlers, or
-modules named like ``serve.py``/``inference.py``).
-
-Never flagged: UPPER_CASE constants and attributes (``cfg.threshold``) as the
-cut-off, the allowed literals (0, 1, -1 by default: range and sign checks),
-comparisons inside ``assert`` (invariants, not decisions), differences and
-``abs(...)`` (tolerance checks) and test files.
+Precision first: a comparison is flagged only when one side is a numeric
+literal (or a local assigned exactly one literal in the same function) and the
+other is *recognisably* a score: a name/attribute/string key made of score
+words (``proba``, ``val_loss``, ``metrics["f1"]``) without configuration or
+count words (``dropout_prob``, ``num_scores``); the output of a scoring call
+(``predict_proba(X)[:, 1]``, ``model(x).sigmoid()``) through value-preserving
+steps (``.max()``, ``.item()``, indexing) or local variables; or a generic name
+(``p``) when the comparison is turned into labels (``np.where(p > 0.7, ...)``).
+``threshold=``-like keywords with literals count only in predict/serve code.
+The catalog entry's rationale lists what is deliberately not flagged.
 
 No ``TRIGGERS`` pre-filter: the only safe trigger would be ``<``/``>``, which
 nearly every Python file contains (``->`` annotations), and keyword findings
@@ -31,128 +19,31 @@ depend on configurable names.
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import Any
 
 import libcst as cst
 
+from mldebtlint.detectors._threshold_vocabulary import (
+    BINARIZING_METHODS,
+    COMPARE_METHODS,
+    CONFIG_ROOTS,
+    MAX_DEPTH,
+    NON_DECISION_CALLS,
+    PRESERVING_ATTRIBUTES,
+    PRESERVING_CALLS,
+    ROUTE_DECORATORS,
+    THRESHOLD_OPERATORS,
+    UNKNOWN,
+    format_number,
+    last_name,
+    literal_value,
+    string_value,
+    vocabulary,
+    words_of,
+)
 from mldebtlint.names import attribute_chain
 from mldebtlint.rule import Rule
-
-_THRESHOLD_OPERATORS = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
-# Method / function spellings of an ordered comparison: ``probs.gt(0.5)``.
-_COMPARE_METHODS = frozenset({"gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal"})
-# Steps that keep "this is a score": ``probs.max().item()``, ``np.mean(scores)``.
-_PRESERVING_CALLS = frozenset({
-    "item", "max", "min", "mean", "median", "amax", "amin", "squeeze", "flatten", "ravel",
-    "cpu", "detach", "numpy", "float", "double", "clone", "view", "reshape", "tolist",
-    "asarray", "array", "as_tensor", "nanmean", "nanmax", "nanmin",
-})
-_PRESERVING_ATTRIBUTES = frozenset({"values", "data", "T", "real"})
-# Calls that turn a boolean comparison into labels: a binarisation context.
-_BINARIZING_METHODS = frozenset({"astype", "int", "long", "float", "type", "to", "double"})
-# Roots of configuration objects: ``cfg.score_threshold`` is config, not a score.
-_CONFIG_ROOTS = frozenset({
-    "config", "cfg", "args", "hparams", "hp", "opt", "opts", "options", "settings",
-    "params", "flags", "conf_", "hyperparameters",
-})
-# Calls whose ``threshold=`` keyword is not a decision cut-off.
-_NON_DECISION_CALLS = frozenset({"set_printoptions", "Softplus", "Threshold", "threshold"})
-_ROUTE_DECORATORS = frozenset({"get", "post", "put", "route", "api_route", "websocket"})
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_MAX_DEPTH = 6
-_UNKNOWN = cst.Name("__unknown__")  # binding marker: assigned something we do not follow
-
-
-def words_of(identifier: str) -> tuple[str, ...]:
-    """``valLoss`` / ``val_loss`` -> ('val', 'loss')."""
-    return tuple(part for part in _CAMEL.sub("_", identifier).lower().split("_") if part)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The rule's options, preprocessed once per distinct configuration."""
-
-    allowed: frozenset[float]
-    max_tolerance: float
-    score_words: frozenset[str]
-    ignore_words: frozenset[str]
-    score_functions: frozenset[str]
-    cast_names: frozenset[str]
-    keywords: frozenset[str]
-    serving_words: frozenset[str]
-
-    def is_score_identifier(self, identifier: str) -> bool:
-        words = set(words_of(identifier))
-        return bool(words & self.score_words) and not words & self.ignore_words
-
-    def is_threshold_keyword(self, keyword: str) -> bool:
-        return keyword.lower() in self.keywords or bool(set(words_of(keyword)) & self.keywords)
-
-    def is_serving_name(self, identifier: str) -> bool:
-        return bool(set(words_of(identifier)) & self.serving_words)
-
-
-def _frozen(options: Mapping[str, Any], key: str) -> frozenset[str]:
-    return frozenset(str(item).lower() for item in options.get(key, ()))
-
-
-@functools.lru_cache(maxsize=16)
-def _vocabulary_for(frozen_options: tuple) -> Vocabulary:
-    options = dict(frozen_options)
-    return Vocabulary(
-        allowed=frozenset(float(value) for value in options.get("allowed-literals", ())),
-        max_tolerance=float(options.get("max-tolerance", 0.0)),
-        score_words=_frozen(options, "score-words"),
-        ignore_words=_frozen(options, "ignore-words"),
-        score_functions=frozenset(options.get("score-functions", ())),
-        cast_names=_frozen(options, "cast-context-names"),
-        keywords=_frozen(options, "threshold-keywords"),
-        serving_words=_frozen(options, "serving-functions"),
-    )
-
-
-def vocabulary(options: Mapping[str, Any]) -> Vocabulary:
-    key = tuple(sorted((name, tuple(value) if isinstance(value, list) else value) for name, value in options.items()))
-    return _vocabulary_for(key)
-
-
-def literal_value(node: cst.BaseExpression) -> float | None:
-    """The value of ``0.7``, ``-2``, ``1e-3`` (not bools, not strings)."""
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return float(node.evaluated_value)
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
-        inner = literal_value(node.expression)
-        if inner is not None:
-            return -inner if isinstance(node.operator, cst.Minus) else inner
-    return None
-
-
-def _format_number(value: float) -> str:
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-
-
-def _last_name(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return None
-
-
-def _string_value(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # odd prefixes: treat as unknown
-            return None
-        return value if isinstance(value, str) else None
-    return None
-
 
 class Frame:
     """Name bindings of one function (or class body, or the module)."""
@@ -175,8 +66,9 @@ class HardcodedThreshold(Rule):
     def __init__(self, context, options) -> None:
         super().__init__(context, options)
         self.vocab = vocabulary(options)
-        stem_serving = any(self.vocab.is_serving_name(part) for part in PurePosixPath(context.path).with_suffix("").parts[-2:])
-        self.frames: list[Frame] = [Frame(serving=stem_serving)]
+        # ``serve.py``, ``inference/app.py``: the whole module is serving code.
+        module_parts = PurePosixPath(context.path).with_suffix("").parts[-2:]
+        self.frames: list[Frame] = [Frame(any(self.vocab.is_serving_name(part) for part in module_parts))]
         self.cast_contexts: set[int] = set()
         # ``x[x < c] = c``: comparisons that select values to clamp, by id -> c.
         self.clamps: dict[int, float] = {}
@@ -190,10 +82,10 @@ class HardcodedThreshold(Rule):
         frame = Frame(serving)
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            frame.bind(param.name.value, _UNKNOWN)
+            frame.bind(param.name.value, UNKNOWN)
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
-                frame.bind(star.name.value, _UNKNOWN)
+                frame.bind(star.name.value, UNKNOWN)
         self.frames.append(frame)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -217,16 +109,16 @@ class HardcodedThreshold(Rule):
 
     def _is_route_decorator(self, decorator: cst.BaseExpression) -> bool:
         func = decorator.func if isinstance(decorator, cst.Call) else decorator
-        return isinstance(func, cst.Attribute) and func.attr.value in _ROUTE_DECORATORS
+        return isinstance(func, cst.Attribute) and func.attr.value in ROUTE_DECORATORS
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
             self.frames[-1].bind(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
-                self._bind_target(element.value, _UNKNOWN)
+                self._bind_target(element.value, UNKNOWN)
         elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value, _UNKNOWN)
+            self._bind_target(target.value, UNKNOWN)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -247,7 +139,7 @@ class HardcodedThreshold(Rule):
             self._bind_target(node.target, node.value)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind_target(node.target, _UNKNOWN)
+        self._bind_target(node.target, UNKNOWN)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, node.value)
@@ -271,7 +163,7 @@ class HardcodedThreshold(Rule):
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
             if item.asname is not None:
-                self._bind_target(item.asname.name, _UNKNOWN)
+                self._bind_target(item.asname.name, UNKNOWN)
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.assert_depth += 1
@@ -281,17 +173,17 @@ class HardcodedThreshold(Rule):
 
     # -- what is a score? ------------------------------------------------------
     def _config_chain(self, node: cst.BaseExpression) -> bool:
-        return any(part.lower() in _CONFIG_ROOTS for part in attribute_chain(node)[:-1])
+        return any(part.lower() in CONFIG_ROOTS for part in attribute_chain(node)[:-1])
 
     def describe_score(self, node: cst.BaseExpression, cast: bool = False, depth: int = 0) -> str | None:
         """None if ``node`` is not recognisably a score, else its origin
         ("" when its name says it all, e.g. ``"predict_proba output"``)."""
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             return None
         if isinstance(node, cst.Name):
             return self._describe_name(node.value, cast, depth)
         if isinstance(node, cst.Attribute):
-            if node.attr.value in _PRESERVING_ATTRIBUTES:
+            if node.attr.value in PRESERVING_ATTRIBUTES:
                 return self.describe_score(node.value, cast, depth + 1)
             if self.vocab.is_score_identifier(node.attr.value) and not self._config_chain(node):
                 return ""
@@ -307,7 +199,7 @@ class HardcodedThreshold(Rule):
             return None
         origins = []
         for value in self.frames[-1].bindings.get(name, ()):
-            if value is not _UNKNOWN:
+            if value is not UNKNOWN:
                 origin = self.describe_score(value, False, depth + 1)
                 if origin is not None:
                     origins.append(origin)
@@ -320,28 +212,28 @@ class HardcodedThreshold(Rule):
 
     def _describe_subscript(self, node: cst.Subscript, cast: bool, depth: int) -> str | None:
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            key = _string_value(node.slice[0].slice.value)
+            key = string_value(node.slice[0].slice.value)
             if key is not None:
                 if self.vocab.is_score_identifier(key) and not self._config_chain(node.value):
-                    if not (isinstance(node.value, cst.Name) and node.value.value.lower() in _CONFIG_ROOTS):
+                    if not (isinstance(node.value, cst.Name) and node.value.value.lower() in CONFIG_ROOTS):
                         return ""
                 return None
         return self.describe_score(node.value, cast, depth + 1)
 
     def _describe_call(self, node: cst.Call, cast: bool, depth: int) -> str | None:
-        name = _last_name(node.func)
+        name = last_name(node.func)
         if name is None:
             return None
         if name in self.vocab.score_functions:
             return f"{name} output"
         if name in ("get", "pop") and node.args and isinstance(node.func, cst.Attribute):
-            key = _string_value(node.args[0].value)
+            key = string_value(node.args[0].value)
             receiver = node.func.value
             if key is not None and self.vocab.is_score_identifier(key) and not self._config_chain(node.func):
-                if not (isinstance(receiver, cst.Name) and receiver.value.lower() in _CONFIG_ROOTS):
+                if not (isinstance(receiver, cst.Name) and receiver.value.lower() in CONFIG_ROOTS):
                     return ""
             return None
-        if name in _PRESERVING_CALLS:
+        if name in PRESERVING_CALLS:
             source = self._preserved_operand(node)
             return None if source is None else self.describe_score(source, cast, depth + 1)
         if self.vocab.is_score_identifier(name) and not self._config_chain(node.func):
@@ -375,14 +267,14 @@ class HardcodedThreshold(Rule):
 
     # -- comparisons -------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        name = _last_name(node.func)
-        if name in ("where",) and node.args:
+        name = last_name(node.func)
+        if name == "where" and node.args:
             self.cast_contexts.add(id(node.args[0].value))
-        elif name in _BINARIZING_METHODS and isinstance(node.func, cst.Attribute):
+        elif name in BINARIZING_METHODS and isinstance(node.func, cst.Attribute):
             self.cast_contexts.add(id(node.func.value))
         if self.assert_depth:
             return
-        if name in _COMPARE_METHODS:
+        if name in COMPARE_METHODS:
             self._check_compare_call(node)
         if self.frames[-1].serving:
             self._check_keywords(node, name)
@@ -400,9 +292,8 @@ class HardcodedThreshold(Rule):
             return
         cast = id(node) in self.cast_contexts
         operands = [node.left] + [target.comparator for target in node.comparisons]
-        for index, target in enumerate(node.comparisons):
-            if not isinstance(target.operator, _THRESHOLD_OPERATORS):
-                return
+        if not all(isinstance(target.operator, THRESHOLD_OPERATORS) for target in node.comparisons):
+            return
         scores = [i for i, operand in enumerate(operands) if self.describe_score(operand, cast) is not None]
         if not scores:
             return
@@ -427,19 +318,19 @@ class HardcodedThreshold(Rule):
         for value, local in cutoffs:
             if local:
                 message = (
-                    f"literal {_format_number(value)} (local '{local}') used as threshold on '{target}'{suffix};"
+                    f"literal {format_number(value)} (local '{local}') used as threshold on '{target}'{suffix};"
                     " move it to config or a named constant"
                 )
                 self.frames[-1].pending.append((local, node, message))
                 return
-        literals = " and ".join(_format_number(value) for value, _ in cutoffs)
+        literals = " and ".join(format_number(value) for value, _ in cutoffs)
         noun = "literals" if len(cutoffs) > 1 else "literal"
         self.report(
             node, f"{noun} {literals} used as threshold on '{target}'{suffix}; move it to config or a named constant"
         )
 
     def _check_keywords(self, node: cst.Call, name: str | None) -> None:
-        if name is None or name in _NON_DECISION_CALLS:
+        if name is None or name in NON_DECISION_CALLS:
             return
         if set(words_of(name)) & {"config", "settings", "cfg", "options", "params", "args"}:
             return
@@ -450,7 +341,7 @@ class HardcodedThreshold(Rule):
             if found is None:
                 continue
             message = (
-                f"literal {_format_number(found[0])} passed as '{arg.keyword.value}' to {name}() in predict/serve"
+                f"literal {format_number(found[0])} passed as '{arg.keyword.value}' to {name}() in predict/serve"
                 " code; move it to config or a named constant"
             )
             if found[1]:
