@@ -48,6 +48,10 @@ class ExpressionEvaluator(FlowEvaluator):
             receiver_key = self.root_key(func.value)
             if receiver_key is not None:
                 return self._method(node, receiver_key, method, func.value, args, per_arg)
+            if method in api.FIT_METHODS and isinstance(func.value, cst.Call):
+                # ``model = Estimator(...).fit(X, y)``: bound to the target by the assignment.
+                self.trained_sites[id(node)] = self.site(node, args)
+                return set()
             handled = self._static_method(node, method, func.value, args)
             if handled is not None:
                 return handled

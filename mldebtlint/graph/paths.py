@@ -108,12 +108,14 @@ class PathReader:
         return ANY
 
     def _attribute(self, node: cst.Attribute) -> Parts:
-        key = config_key(node)
-        if key:
-            return [["key", key]]
+        # An imported module's attribute (``constants.MODEL_PATH``) before a config key:
+        # ``import conf`` makes ``conf.X`` a constant, not a configuration lookup.
         resolved = self.names.resolve(node)
         if resolved and not resolved.startswith(("os.", "sys.")):
             return [["ref", absolute_name(resolved, self.module)]]
+        key = config_key(node)
+        if key:
+            return [["key", key]]
         return ANY
 
     def _call(self, node: cst.Call, depth: int) -> Parts:
