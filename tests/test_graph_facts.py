@@ -1,0 +1,153 @@
+"""Per-file facts and artifact identities (the collector and path helpers)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from mldebtlint.batched import BatchedVisitor
+from mldebtlint.config import Settings
+from mldebtlint.graph.facts import ModelGraphFacts, module_name
+from mldebtlint.graph.paths import ConstantResolver, absolute_name, identities_match, label_for, normalize
+from mldebtlint.rule import FileContext
+
+
+def facts_of(source: str, path: str = "pkg/train.py") -> dict:
+    module = cst.parse_module(textwrap.dedent(source))
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    context = FileContext(path, module, Settings(), wrapper)
+    collector = ModelGraphFacts(context)
+    wrapper.resolve_many(set(collector.METADATA_DEPENDENCIES))
+    visitor = BatchedVisitor(context, [collector])
+    module.visit(visitor)
+    assert visitor.errors == []
+    return collector.facts()
+
+
+def resolve(facts_list: list[dict], parts) -> str | None:
+    return ConstantResolver({f["module"]: f["constants"] for f in facts_list}).identity(parts)
+
+
+@pytest.mark.parametrize(("relative", "expected"), [
+    ("train.py", "train"), ("src/pkg/train.py", "src.pkg.train"), ("pkg/__init__.py", "pkg"),
+])
+def test_module_name(relative, expected):
+    assert module_name(relative) == expected
+
+
+def test_absolute_name_of_relative_imports():
+    assert absolute_name(".constants.X", "pkg.train") == "pkg.constants.X"
+    assert absolute_name("..shared.X", "pkg.sub.train") == "pkg.shared.X"
+    assert absolute_name("constants.X", "pkg.train") == "constants.X"
+
+
+def test_constants_resolve_across_modules():
+    constants = facts_of("""
+        import os
+        from pathlib import Path
+        BASE = Path("artifacts")
+        MODEL = BASE / "models" / "ranker.pt"
+        LOG = os.path.join("logs", "served.csv")
+        NAMED = "{}/{}.json".format("reports", "metrics")
+        PATHS = {"a": f"{BASE}/a.pkl"}
+        NOT_A_PATH = 3
+    """, "pkg/constants.py")
+    user = facts_of("""
+        import torch
+        from .constants import MODEL, PATHS
+        m = torch.load(MODEL)
+        n = torch.load(PATHS["a"])
+    """)
+    assert "NOT_A_PATH" not in constants["constants"]
+    both = [constants, user]
+    loads = [instance["loads"][0] for instance in user["instances"]]
+    assert [resolve(both, parts) for parts in loads] == ["artifacts/models/ranker.pt", "artifacts/a.pkl"]
+    assert resolve(both, constants["constants"]["LOG"]) == "logs/served.csv"
+    assert resolve(both, constants["constants"]["NAMED"]) == "reports/metrics.json"
+
+
+def test_config_keys_and_unknown_parts():
+    facts = facts_of("""
+        import joblib
+        def main(cfg, args, out_dir):
+            a = joblib.load(cfg["paths"]["ranker"])
+            b = joblib.load(args.model_path)
+            c = joblib.load(f"{out_dir}/model.joblib")
+            d = joblib.load(out_dir)
+    """)
+    loads = {instance["name"]: resolve([facts], instance["loads"][0]) for instance in facts["instances"]}
+    assert loads == {"a": "{paths.ranker}", "b": "{model_path}", "c": "*/model.joblib", "d": None}
+
+
+def test_instances_record_training_serving_and_saving():
+    facts = facts_of("""
+        import joblib
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+
+        def train():
+            frame = pd.read_csv("data/train.csv")
+            upstream = joblib.load("models/upstream.joblib")
+            frame["score"] = upstream.predict(frame)
+            model = LogisticRegression()
+            model.fit(frame, frame["y"])
+            joblib.dump(model, "models/model.joblib")
+            frame.to_parquet("data/scored.parquet")
+    """)
+    by_name = {instance["name"]: instance for instance in facts["instances"]}
+    model = by_name["model"]
+    assert model["ctor"] == "sklearn.linear_model.LogisticRegression"
+    assert model["saves"] == [[["s", "models/model.joblib"]]]
+    (site,) = model["trains"]
+    assert site["line"] == 11
+    assert {"model": "pkg.train.train:upstream"} in site["inputs"]
+    assert {"data": [["s", "data/train.csv"]]} in site["inputs"]
+    assert by_name["upstream"]["evidence"] is True
+    (write,) = facts["writes"]
+    assert write["path"] == [["s", "data/scored.parquet"]]
+    assert {"model": "pkg.train.train:upstream"} in write["sources"]
+
+
+def test_function_summaries_carry_returns_and_loads():
+    facts = facts_of("""
+        import joblib
+        def load_ranker():
+            return joblib.load("models/ranker.joblib")
+        def scores(frame):
+            ranker = load_ranker()
+            return ranker.predict(frame)
+    """)
+    assert facts["functions"]["pkg.train.load_ranker"]["loads"] == [[["s", "models/ranker.joblib"]]]
+    assert facts["functions"]["pkg.train.scores"]["returns"] == [{"model": "pkg.train.scores:ranker"}]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("./models//a.pkl", "models/a.pkl"),
+    ("models/", "models"),
+    ("*", None),
+    ("*/*.pkl", None),
+    ("{model_path}", "{model_path}"),
+])
+def test_normalize(text, expected):
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("logs/p_*.parquet", "logs/p_20240101.parquet", True),
+    ("logs", "logs/p_*.parquet", True),
+    ("*/models/a.pkl", "models/a.pkl", True),
+    ("*/models/a.pkl", "other/models/a.pkl", True),
+    ("models/a.pkl", "models/b.pkl", False),
+    ("*/a.pkl", "models/ab.pkl", False),
+])
+def test_identities_match(a, b, same):
+    assert identities_match(a, b) is same
+
+
+def test_labels():
+    assert label_for("artifacts/models/churn_model.joblib") == "churn_model"
+    assert label_for("{paths.ranker}") == "ranker"
+    assert label_for("checkpoints/teacher") == "teacher"
