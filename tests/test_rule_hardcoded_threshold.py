@@ -123,6 +123,27 @@ POSITIVES = [
         frame["proba"] = model.predict_proba(frame)[:, 1]
         frame[frame["proba"] > 0.65].to_csv("targets.csv")
         """, [7]),
+    ("tensor-gt-method", """
+        def multilabel(model, batch):
+            probs = model(batch).sigmoid()
+            return probs.gt(0.35).float()
+        """, [3]),
+    ("lightning-callback-metrics", """
+        import lightning as L
+
+        class StopWhenGoodEnough(L.Callback):
+            def on_validation_end(self, trainer, pl_module):
+                if trainer.callback_metrics["val_acc"] > 0.97:
+                    trainer.should_stop = True
+        """, [5]),
+    ("torchvision-nms-in-predict", """
+        from torchvision.ops import nms
+
+        def predict(model, images):
+            boxes, scores = model(images)
+            keep = nms(boxes, scores, iou_threshold=0.45)
+            return boxes[keep], scores[keep]
+        """, [5]),
     ("serve-module-threshold-keyword", """
         def build_detector():
             return ObjectDetector(weights="detector.pt", score_threshold=0.45)
@@ -264,6 +285,22 @@ NEGATIVES = [
             if x > 0.5:
                 x = x / 2
             return x
+        """),
+    ("generation-config-checks", """
+        def sampling_processors(generation_config, loss_scale, cfg):
+            processors = []
+            if generation_config.top_p is not None and generation_config.top_p < 0.95:
+                processors.append(generation_config.top_p)
+            if loss_scale > 1024 or cfg["score_threshold"] > 0.5:
+                processors.append(loss_scale)
+            return processors
+        """),
+    ("attention-mask-binarisation", """
+        import torch
+
+        def prepare(attention_mask, pixel_values):
+            attention_mask = (attention_mask > 0.5).float()
+            return torch.where(pixel_values > 0.5, 1.0, 0.0), attention_mask
         """),
     ("reassigned-local-is-not-a-literal", """
         def predict(model, X, overrides):
