@@ -54,8 +54,9 @@ class RequirementEntry:
     extras: tuple[str, ...] = ()
     hashed: bool = False
     group: str = ""  # where it sits: "project.dependencies", "conda", "pip", ...
-    origin: str = ""  # the file it came from when reached through -r/-c
-    via_line: int = 0  # line of the -r/-c that reached it
+    origin: str = ""  # the file it came from (and its span is in) when reached through -r/-c
+    via_line: int = 0  # line of the -r/-c in this manifest that reached it
+    include_chain: tuple[str, ...] = ()  # included files from this manifest's -r/-c to origin
 
     @property
     def strength(self) -> str:
@@ -248,10 +249,14 @@ def _include(manifest: ParsedManifest, folder: Path | None, target: str, kind: s
     from dataclasses import replace
 
     # Reports go on the including file, so via_line is always the line here.
-    moved = [replace(e, origin=e.origin or str(path), via_line=line) for e in included.entries]
+    def move(entry: RequirementEntry) -> RequirementEntry:
+        return replace(entry, origin=entry.origin or str(path), via_line=line,
+                       include_chain=(str(path), *entry.include_chain))
+
+    moved = [move(e) for e in included.entries]
     if kind == "r":
         manifest.entries.extend(moved)
-        manifest.constraints.extend(replace(e, via_line=line) for e in included.constraints)
+        manifest.constraints.extend(move(e) for e in included.constraints)
     else:
         manifest.constraints.extend(moved + included.constraints)
 

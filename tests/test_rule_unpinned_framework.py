@@ -267,3 +267,13 @@ def test_garbage_line_is_reported_and_the_rest_still_checked(tmp_path):
     text = "torch>>>2\n@@ not a requirement @@\nxgboost>=2\n"
     findings = lint_project(tmp_path, {"requirements.txt": text}, select=("MLD301", "MLD000"))
     assert [(f.code, f.line) for f in findings] == [("MLD000", 1), ("MLD000", 2), ("MLD301", 3)]
+
+
+def test_entries_reached_through_an_included_manifest_are_reported_there_only(tmp_path):
+    files = {
+        "requirements-dev.txt": "-r requirements.txt\npytest==8.2.2\n",
+        "requirements.txt": "-r common/base.txt\n",
+        "common/base.txt": "torch>=2.0\n",
+    }
+    assert lint_project(tmp_path, files) == []
+    assert flagged(lint_project(tmp_path, files, target="requirements.txt")) == [("requirements.txt", 1)]

@@ -118,7 +118,7 @@ class BusinessLogicInModel(Rule):
         self.vocab = Vocabulary(options.get("domain-terms", ()), options.get("categorical-terms", ()),
                                 options.get("business-literals", ()), options.get("ignore-terms", ()))
         self.entry_points = tuple(options.get("model-functions", ()))
-        self.bases = MODEL_BASE_CLASSES | frozenset(options.get("model-bases", ()))
+        self.extra_bases = tuple(options.get("model-bases", ()))
         self.local_models: set[str] = set()
         # (kind, name, is model code) for each enclosing class/function.
         self.scopes: list[tuple[str, str, bool]] = []
@@ -131,9 +131,10 @@ class BusinessLogicInModel(Rule):
             name = self.names.qualified_or_local(arg.value)
             if not name:
                 continue
-            if name in self.bases or name in self.local_models:
+            if name in MODEL_BASE_CLASSES or name in self.local_models:
                 return True
-            if any(name == suffix or name.endswith("." + suffix) for suffix in MODEL_BASE_SUFFIXES):
+            suffixes = (*MODEL_BASE_SUFFIXES, *self.extra_bases)
+            if any(name == suffix or name.endswith("." + suffix) for suffix in suffixes):
                 return True
         return False
 

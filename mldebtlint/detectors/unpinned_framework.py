@@ -44,8 +44,8 @@ class UnpinnedFramework(ManifestRule):
         for entry in manifest.entries:
             if entry.key not in frameworks or entry.key in satisfied:
                 continue
-            if entry.origin and is_manifest(PurePosixPath(entry.origin).name):
-                continue  # that file is linted (and reported) on its own
+            if any(is_manifest(PurePosixPath(path).name) for path in entry.include_chain):
+                continue  # that included manifest is linted (and reported) on its own
             self._report(entry, accepted)
 
     # -- policy -------------------------------------------------------------
