@@ -272,10 +272,12 @@ def _load_toml(text: str, manifest: ParsedManifest) -> dict[str, Any] | None:
 
 
 def _toml_list(doc: _Text, values: Any, table: str, group: str, manifest: ParsedManifest,
-               into: list[RequirementEntry] | None = None) -> None:
+               into: list[RequirementEntry] | None = None, cursor: int | None = None) -> int:
+    """Entries of one TOML array; returns the offset after the last one found
+    (tomllib keeps file order, so the next array of the table starts there)."""
+    cursor = doc.header_offset(table) if cursor is None else cursor
     if not isinstance(values, list):
-        return
-    cursor = doc.header_offset(table)
+        return cursor
     for value in values:
         if not isinstance(value, str):
             continue  # e.g. {include-group = "test"}
@@ -288,6 +290,7 @@ def _toml_list(doc: _Text, values: Any, table: str, group: str, manifest: Parsed
             manifest.problems.append(item)
         elif item is not None:
             (manifest.entries if into is None else into).append(item)
+    return cursor
 
 
 def parse_pyproject(text: str) -> ParsedManifest:
@@ -301,12 +304,12 @@ def parse_pyproject(text: str) -> ParsedManifest:
     manifest.is_library = isinstance(data.get("build-system"), dict)
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     _toml_list(doc, project.get("dependencies"), "project", "project.dependencies", manifest)
-    optional = project.get("optional-dependencies")
-    for extra, values in (optional.items() if isinstance(optional, dict) else ()):
-        _toml_list(doc, values, "project.optional-dependencies", f"optional-dependencies.{extra}", manifest)
-    groups = data.get("dependency-groups")
-    for name, values in (groups.items() if isinstance(groups, dict) else ()):
-        _toml_list(doc, values, "dependency-groups", f"dependency-groups.{name}", manifest)
+    for table, prefix in (("project.optional-dependencies", "optional-dependencies"),
+                          ("dependency-groups", "dependency-groups")):
+        arrays = project.get(prefix) if prefix == "optional-dependencies" else data.get(prefix)
+        cursor = None
+        for name, values in (arrays.items() if isinstance(arrays, dict) else ()):
+            cursor = _toml_list(doc, values, table, f"{prefix}.{name}", manifest, cursor=cursor)
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
     _toml_list(doc, uv.get("constraint-dependencies"), "tool.uv", "tool.uv", manifest, manifest.constraints)

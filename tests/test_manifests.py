@@ -180,3 +180,14 @@ def test_names_are_normalised():
 ])
 def test_manifest_kind(name, kind):
     assert manifest_kind(name) == kind
+
+
+def test_same_requirement_in_two_extras_gets_two_spans():
+    text = (
+        "[project]\nname = 'x'\n[project.optional-dependencies]\n"
+        "all = [\n  'statsmodels',\n]\ntuning = [\n  'statsmodels',\n]\n"
+    )
+    manifest = parse_manifest("pyproject.toml", text)
+    assert [(e.group, e.span.line) for e in manifest.entries] == [
+        ("optional-dependencies.all", 5), ("optional-dependencies.tuning", 8),
+    ]
