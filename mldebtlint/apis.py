@@ -97,6 +97,19 @@ NEVER_HYPERPARAMETERS = frozenset({
     "num_threads", "thread_count", "verbose", "verbosity", "num_workers", "device",
 })
 
+# Literal values that mean "off", "identity" or "unbounded" rather than a
+# tuned setting: ``weight_decay=0``, ``max_steps=-1``, ``patience=10**9``,
+# ``ConstantLR(factor=1.0)``, ``DataLoader(batch_size=1)`` (one item at a time).
+SENTINEL_NUMBERS = frozenset({0, -1})
+UNBOUNDED_AT_LEAST = 10**8
+NEUTRAL_VALUES: dict[str, frozenset[float]] = {
+    "batch_size": frozenset({1}),
+    "factor": frozenset({1}),
+    "start_factor": frozenset({1}),
+    "end_factor": frozenset({1}),
+    "gamma": frozenset({1}),
+}
+
 _TORCH_OPTIM = "momentum weight_decay betas eps alpha rho lr_decay dampening"
 _SKLEARN = (
     "n_estimators max_depth min_samples_split min_samples_leaf max_features max_leaf_nodes "

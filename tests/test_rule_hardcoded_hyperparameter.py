@@ -369,3 +369,27 @@ def test_extra_estimators_option(lint):
     findings = lint(source, select=SELECT, rule_options=options)
     assert len(findings) == 1
     assert dict(findings[0].data)["hyperparameters"] == "lr,trees"
+
+
+def test_off_identity_and_unbounded_values_are_not_hyperparameters(lint):
+    source = """
+    import torch
+    from torch.utils.data import DataLoader
+
+    def build(optimizer, dataset, cfg):
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=10**9, min_lr=0)
+        constant = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=cfg.warmup)
+        tasks = DataLoader(dataset, batch_size=1, shuffle=True)
+        sgd = torch.optim.SGD(cfg.params, lr=cfg.lr, momentum=0.0, weight_decay=0)
+        return plateau, constant, tasks, sgd
+    """
+    assert lint(source, select=SELECT) == []
+
+
+def test_sentinels_do_not_hide_tuned_values_in_the_same_call(lint):
+    source = """
+    import torch
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=cfg.patience, min_lr=0, factor=0.2)
+    """
+    findings = lint(source, select=SELECT)
+    assert [dict(f.data)["hyperparameters"] for f in findings] == ["factor"]

@@ -18,8 +18,11 @@ import libcst as cst
 from mldebtlint.apis import (
     HYPERPARAMETER_METHODS,
     ML_IMPORT_ROOTS,
+    NEUTRAL_VALUES,
     NEVER_HYPERPARAMETERS,
     PARAMS_DICT_KEYS,
+    SENTINEL_NUMBERS,
+    UNBOUNDED_AT_LEAST,
     HyperparameterAPI,
     lookup_hyperparameter_api,
     parse_api_spec,
@@ -32,9 +35,6 @@ GENERIC_SPEC = (
     "n_estimators max_depth num_layers hidden_size dropout"
 )
 
-# Sentinels that mean "not set" rather than a tuned value (``max_steps=-1``).
-_SENTINELS = frozenset({"-1"})
-
 
 def is_numeric_literal(node: cst.BaseExpression) -> bool:
     """A number, a signed number, arithmetic on numbers, or a tuple/list of them."""
@@ -45,12 +45,52 @@ def is_numeric_literal(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.BinaryOperation):
         return is_numeric_literal(node.left) and is_numeric_literal(node.right)
     if isinstance(node, (cst.Tuple, cst.List)):
-        elements = [element.value for element in node.elements]
-        return bool(elements) and all(
-            not isinstance(element, cst.StarredElement) and is_numeric_literal(value)
-            for element, value in zip(node.elements, elements)
+        return bool(node.elements) and all(
+            isinstance(element, cst.Element) and is_numeric_literal(element.value)
+            for element in node.elements
         )
     return False
+
+
+def numeric_value(node: cst.BaseExpression) -> float | None:
+    """The value of a literal number or simple arithmetic on numbers, else None."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.evaluated_value
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        inner = numeric_value(node.expression)
+        if inner is None:
+            return None
+        return -inner if isinstance(node.operator, cst.Minus) else inner
+    if isinstance(node, cst.BinaryOperation):
+        left, right = numeric_value(node.left), numeric_value(node.right)
+        if left is None or right is None:
+            return None
+        operator = type(node.operator)
+        try:
+            if operator is cst.Power:
+                return left**right if abs(right) <= 64 and abs(left) <= 1e6 else None
+            return _ARITHMETIC[operator](left, right) if operator in _ARITHMETIC else None
+        except (ZeroDivisionError, OverflowError):
+            return None
+    return None
+
+
+_ARITHMETIC = {
+    cst.Add: lambda a, b: a + b,
+    cst.Subtract: lambda a, b: a - b,
+    cst.Multiply: lambda a, b: a * b,
+    cst.Divide: lambda a, b: a / b,
+}
+
+
+def is_sentinel(name: str, node: cst.BaseExpression) -> bool:
+    """``0``/``-1`` (off), huge numbers (unbounded), identity values per keyword."""
+    value = numeric_value(node)
+    if value is None or isinstance(value, complex):
+        return False  # a tuple such as ``betas=(0.9, 0.999)`` is a real value
+    if value in SENTINEL_NUMBERS or abs(value) >= UNBOUNDED_AT_LEAST:
+        return True
+    return value in NEUTRAL_VALUES.get(name, ())
 
 
 def parse_extra_estimators(entries: Iterable[str]) -> dict[str, HyperparameterAPI]:
@@ -122,7 +162,7 @@ class HardcodedHyperparameter(Rule):
             if name is None or name in self.ignored or not is_numeric_literal(arg.value):
                 continue
             text = self.context.module.code_for_node(arg.value).strip()
-            if text in _SENTINELS:
+            if is_sentinel(name, arg.value):
                 continue
             found.append(f"{name}={text}")
         return found
@@ -137,8 +177,8 @@ class HardcodedHyperparameter(Rule):
             key = element.key.evaluated_value
             if not isinstance(key, str) or key not in PARAMS_DICT_KEYS or key in self.ignored:
                 continue
-            if is_numeric_literal(element.value):
-                text = self.context.module.code_for_node(element.value).strip()
+            text = self.context.module.code_for_node(element.value).strip()
+            if is_numeric_literal(element.value) and not is_sentinel(key, element.value):
                 found.append(f"{key}={text}")
         return found
 
