@@ -294,6 +294,28 @@ class HousePriceModel(nn.Module):
         return price_pred * self.target_std + self.target_mean
 """,
     "test_file_is_not_checked": None,
+    "estimator_parameter_values": """
+from sklearn.base import BaseEstimator, TransformerMixin
+
+
+class CategoricalEncoder(BaseEstimator, TransformerMixin):
+    def __init__(self, categories="auto", handle_unknown="error"):
+        self.categories = categories
+        self.handle_unknown = handle_unknown
+
+    def fit(self, X, y=None):
+        if self.categories != "auto" and len(self.categories) != X.shape[1]:
+            raise ValueError("one category list per column")
+        return self
+""",
+    "punctuation_checks_on_text_segments": """
+def predict_spans(tagger, sentence):
+    spans = []
+    for segment in sentence.split():
+        if segment[0] == "(" or segment[-1] == ")":
+            spans.append(segment.strip("()"))
+    return tagger(spans)
+""",
     "label_mapping_dict": TORCH_HEADER + """
 ID2LABEL = {0: "negative", 1: "positive"}
 

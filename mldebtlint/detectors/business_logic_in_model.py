@@ -109,6 +109,10 @@ def _literal(node: cst.BaseExpression) -> str | int | float | None:
     return None
 
 
+def _is_self_attribute(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in RECEIVERS
+
+
 class BusinessLogicInModel(Rule):
     code = "MLD202"
     CHECK_TESTS = False
@@ -186,7 +190,10 @@ class BusinessLogicInModel(Rule):
 
     def business(self, node: cst.BaseExpression) -> tuple[str, str] | None:
         parts = self.components(node)
-        return self.vocab.classify(parts) if parts else None
+        found = self.vocab.classify(parts) if parts else None
+        if found and found[0] == "weak" and _is_self_attribute(node):
+            return None  # ``self.categories == "auto"``: an estimator parameter, not data
+        return found
 
     def _constant_collection(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
         """A literal set/list/tuple/dict of >= 2 ids or names (inline or a module constant)."""
@@ -272,7 +279,7 @@ class BusinessLogicInModel(Rule):
         """A categorical field against a category value: any string, or a
         numeric id that is not a sentinel (0, 1, -1 are padding/mask values)."""
         if isinstance(literal, str):
-            return True
+            return any(char.isalnum() for char in literal)  # not a parser's "(" or ","
         if not isinstance(literal, int) or isinstance(literal, bool) or literal in (0, 1, -1):
             return False
         tokens = split_identifier((self.components(side) or [""])[-1])
