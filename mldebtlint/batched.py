@@ -18,6 +18,7 @@ from mldebtlint.engine import FileTask, build_finding, parse_error
 from mldebtlint.fingerprint import make_fingerprint, node_snippet, normalize_snippet
 from mldebtlint.rule import FactCollector, FileContext, Report, Rule
 from mldebtlint.types import FileResult, Finding, Location
+from mldebtlint.positions import LazyPositions
 from mldebtlint.walk import walk
 
 # -- the batched visitor ---------------------------------------------------
@@ -25,6 +26,7 @@ from mldebtlint.walk import walk
 _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef)
 _STATEMENT_NODES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 _STATEMENT, _SCOPE, _IMPORT, _IMPORT_FROM = 1, 2, 4, 8
+_LAZY_PROVIDERS = frozenset({PositionProvider})
 
 
 class BatchedVisitor(cst.CSTVisitor):
@@ -154,6 +156,8 @@ def run_pass(
         return FileResult(findings=(parse_error(task, settings, f"cannot parse: {exc}"),), **base)
 
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    # Positions come from a cheaper equivalent of PositionProvider, on first use.
+    wrapper._metadata[PositionProvider] = LazyPositions(module)
     context = FileContext(task.relative, module, settings, wrapper)
     visitors: list[Any] = []
     for cls in rule_classes:
@@ -162,7 +166,13 @@ def run_pass(
         visitors.append(cls(context, settings.options_for(cls.code)))
     collectors = [cls(context) for cls in collector_classes]
     visitors.extend(collectors)
-    dependencies = {dep for visitor in visitors for dep in getattr(visitor, "METADATA_DEPENDENCIES", ())}
+    # Declared metadata is resolved lazily, on the first get_metadata() call:
+    # most files never ask (e.g. positions are needed only where a fact or a
+    # finding is recorded), and PositionProvider costs about one more parse.
+    dependencies = {
+        dep for visitor in visitors for dep in getattr(visitor, "METADATA_DEPENDENCIES", ())
+        if dep not in _LAZY_PROVIDERS
+    }
     batched = BatchedVisitor(context, visitors)
     try:
         if dependencies:

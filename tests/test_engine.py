@@ -148,3 +148,18 @@ def test_a_rule_crash_is_reported_and_not_cached(tmp_path, monkeypatch):
     assert any("ZeroDivisionError" in error for error in errors)
     monkeypatch.undo()
     assert not any(file.errors for file in check(project, cache=True).files)
+
+
+@pytest.mark.parametrize("source", [VARIED, TRAIN, "x = 1", "", "if a:\r\n    b = '''\r\nc'''\r\n"])
+def test_lazy_positions_equal_position_provider_for_every_node(source):
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from mldebtlint.positions import LazyPositions
+
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lazy = LazyPositions(module)
+    nodes: list[cst.CSTNode] = []
+    walk(module, nodes.append, lambda node: None, {"Comma"})
+    assert nodes
+    assert [lazy[node] for node in nodes] == [expected[node] for node in nodes]
