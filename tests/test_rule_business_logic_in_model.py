@@ -174,6 +174,32 @@ class CheckoutModel(nn.Module):
             out = out - 0.05
         return out
 """,
+    "price_floor_with_clamp": TORCH_HEADER + """
+class QuoteModel(nn.Module):
+    def forward(self, x):
+        price = self.head(self.body(x)).squeeze(-1)
+        return price.clamp(min=9.99)  # expect
+""",
+    "price_cap_with_np_clip": """
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+
+
+class RentEstimator(BaseEstimator, RegressorMixin):
+    def predict(self, X):
+        rent_price = self.model_.predict(X)
+        return np.clip(rent_price, 350, 12000)  # expect
+""",
+    "pandas_isin_on_country": """
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+
+class EligibilityClassifier(BaseEstimator, ClassifierMixin):
+    def predict(self, X):
+        labels = self.clf_.predict(X)
+        labels[X["country"].isin(["DE", "AT", "CH"]).to_numpy()] = 0  # expect
+        return labels
+""",
 }
 
 NEGATIVE = {
@@ -315,6 +341,12 @@ def predict_spans(tagger, sentence):
         if segment[0] == "(" or segment[-1] == ")":
             spans.append(segment.strip("()"))
     return tagger(spans)
+""",
+    "non_negative_clamp_and_logit_clipping": TORCH_HEADER + """
+class PriceHead(nn.Module):
+    def forward(self, h, price):
+        logits = torch.clamp(self.proj(h), -10.0, 10.0)
+        return logits, price.clamp(min=0)
 """,
     "label_mapping_dict": TORCH_HEADER + """
 ID2LABEL = {0: "negative", 1: "positive"}

@@ -37,6 +37,8 @@ AUG_ARITHMETIC = (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.Div
 # Methods that return "the same value" (a business field stays one).
 PASSTHROUGH_METHODS = frozenset({"float", "double", "int", "long", "item", "squeeze", "unsqueeze",
                                  "to", "view", "reshape", "clone", "detach", "cpu", "abs", "round"})
+# Calls that cap or floor a value (a literal bound on a price is a business rule).
+BOUND_CALLS = frozenset({"clip", "clamp", "clamp_min", "clamp_max", "minimum", "maximum", "min", "max"})
 DATE_CALLS = frozenset({"datetime", "date", "Timestamp", "to_datetime", "datetime64"})
 RECEIVERS = frozenset({"self", "cls"})
 
@@ -380,9 +382,26 @@ class BusinessLogicInModel(Rule):
                 self._report(node, f"hard-coded lookup table keyed by '{found[1]}'")
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self._in_model_code() or not isinstance(node.func, cst.Attribute) or node.func.attr.value != "get":
+        if not self._in_model_code():
             return
-        if node.args and isinstance(self._constant_collection(node.func.value), cst.Dict):
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+        if method == "get" and node.args and isinstance(self._constant_collection(node.func.value), cst.Dict):
             found = self.business(node.args[0].value)
             if found:
                 self._report(node, f"hard-coded lookup table keyed by '{found[1]}'")
+        elif method == "isin" and node.args:
+            found = self.business(node.func.value)
+            if found and (found[0] == "strong" or self._constant_collection(node.args[0].value) is not None):
+                self._report(node, f"membership test on '{found[1]}'")
+        elif (dotted_name(node.func) or "").rsplit(".", 1)[-1] in BOUND_CALLS:
+            self._check_bound(node)
+
+    def _check_bound(self, node: cst.Call) -> None:
+        """``price.clamp(min=9.99)`` / ``np.clip(price, 0.99, None)``: a price floor or cap."""
+        operands = [arg.value for arg in node.args]
+        if isinstance(node.func, cst.Attribute):
+            operands.append(node.func.value)
+        business = next((found for found in map(self.business, operands) if found and found[0] == "strong"), None)
+        bounds = [_literal(arg.value) for arg in node.args]
+        if business and any(isinstance(b, (int, float)) and not isinstance(b, bool) and b != 0 for b in bounds):
+            self._report(node, f"hard-coded bound on '{business[1]}'")
