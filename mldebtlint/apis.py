@@ -101,13 +101,19 @@ NEVER_HYPERPARAMETERS = frozenset({
 # tuned setting: ``weight_decay=0``, ``max_steps=-1``, ``patience=10**9``,
 # ``ConstantLR(factor=1.0)``, ``DataLoader(batch_size=1)`` (one item at a time).
 SENTINEL_NUMBERS = frozenset({0, -1})
-UNBOUNDED_AT_LEAST = 10**8
+UNBOUNDED_AT_LEAST = 10**6
+# A call holding one of these is a deliberately disabled object (a "dummy"
+# ``ReduceLROnPlateau(patience=10**9, ...)``, ``ConstantLR(factor=1.0)``):
+# none of its literals is reported.
+DISABLING_VALUES: dict[str, frozenset[float]] = {"factor": frozenset({1})}
 NEUTRAL_VALUES: dict[str, frozenset[float]] = {
     "batch_size": frozenset({1}),
     "factor": frozenset({1}),
     "start_factor": frozenset({1}),
     "end_factor": frozenset({1}),
     "gamma": frozenset({1}),
+    # 2-D / 3-D projections are plot dimensions, not tuned values.
+    "n_components": frozenset({2, 3}),
 }
 
 _TORCH_OPTIM = "momentum weight_decay betas eps alpha rho lr_decay dampening"

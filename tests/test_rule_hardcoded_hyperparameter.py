@@ -393,3 +393,31 @@ def test_sentinels_do_not_hide_tuned_values_in_the_same_call(lint):
     """
     findings = lint(source, select=SELECT)
     assert [dict(f.data)["hyperparameters"] for f in findings] == ["factor"]
+
+
+def test_dummy_disabled_schedulers_are_not_reported(lint):
+    source = """
+    import torch
+
+    def schedulers(optimizer, warmup_steps):
+        if warmup_steps == 0:
+            warmup = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=1)
+        # a scheduler that never fires, so that the training loop can always call step(metric)
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=10_000_000, factor=0.2)
+        return warmup, plateau
+    """
+    assert lint(source, select=SELECT) == []
+
+
+def test_plot_projections_are_not_reported_but_their_tuning_is(lint):
+    source = """
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
+    def plot_embeddings(x):
+        flat = PCA(n_components=2).fit_transform(x)
+        cloud = TSNE(n_components=3, perplexity=40).fit_transform(x)
+        return flat, cloud
+    """
+    findings = lint(source, select=SELECT)
+    assert [dict(f.data)["hyperparameters"] for f in findings] == ["perplexity"]

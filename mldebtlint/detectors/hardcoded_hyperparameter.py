@@ -16,6 +16,7 @@ from typing import Any
 import libcst as cst
 
 from mldebtlint.apis import (
+    DISABLING_VALUES,
     HYPERPARAMETER_METHODS,
     ML_IMPORT_ROOTS,
     NEUTRAL_VALUES,
@@ -93,6 +94,14 @@ def is_sentinel(name: str, node: cst.BaseExpression) -> bool:
     return value in NEUTRAL_VALUES.get(name, ())
 
 
+def disables_call(name: str, node: cst.BaseExpression) -> bool:
+    """An effectively infinite value or a no-op setting: the object is a dummy."""
+    value = numeric_value(node)
+    if value is None or isinstance(value, complex):
+        return False
+    return abs(value) >= UNBOUNDED_AT_LEAST or value in DISABLING_VALUES.get(name, ())
+
+
 def parse_extra_estimators(entries: Iterable[str]) -> dict[str, HyperparameterAPI]:
     """``"mylib.models.Ranker:lr@1,epochs"`` -> {"mylib.models.Ranker": API}."""
     table: dict[str, HyperparameterAPI] = {}
@@ -162,6 +171,8 @@ class HardcodedHyperparameter(Rule):
             if name is None or name in self.ignored or not is_numeric_literal(arg.value):
                 continue
             text = self.context.module.code_for_node(arg.value).strip()
+            if disables_call(name, arg.value):
+                return []
             if is_sentinel(name, arg.value):
                 continue
             found.append(f"{name}={text}")
