@@ -91,13 +91,14 @@ class _Builder:
 
     # -- models -------------------------------------------------------------------
     def is_model(self, path: str, instance: dict) -> bool:
-        if instance["evidence"] or instance["params"] or instance["trains"] or instance["loads"]:
+        """An independent model: persisted (saved/loaded), trained here, or asked to predict.
+
+        Sub-modules of a network (``self.encoder(x)`` inside ``forward``) are
+        none of these, so layer composition never becomes a model chain.
+        """
+        if instance["trains"] or instance["loads"] or instance["saves"] or instance["evidence"]:
             return True
-        if self._called_loads(instance):
-            return True
-        ctor = instance.get("ctor")
-        module = self.repo.files[path]["module"]
-        return bool(ctor) and self.repo.find_class(self.repo._qualify(ctor, module), self.repo.model_classes)
+        return bool(self._called_loads(instance))
 
     def _called_loads(self, instance: dict) -> list[str]:
         found = []

@@ -72,7 +72,10 @@ class ExpressionEvaluator(FlowEvaluator):
                     or instance.load_calls)
 
     def _model_ctor(self, instance: Instance) -> bool:
-        return bool(instance.ctor) and instance.ctor.split(".", 1)[0] not in api.DATA_CONSTRUCTOR_ROOTS
+        if not instance.ctor or instance.ctor.split(".", 1)[0] in api.DATA_CONSTRUCTOR_ROOTS:
+            return False
+        last = instance.ctor.rsplit(".", 1)[-1]
+        return not any(marker in last for marker in api.NON_MODEL_CLASS_MARKERS)
 
     def _output(self, instance: Instance, key: str, node: cst.Call, inputs: set[Source]) -> set[Source]:
         own = ("model", instance.id)
@@ -167,6 +170,8 @@ class ExpressionEvaluator(FlowEvaluator):
         instance = self.instance(key)
         if instance.trainer_model in self.instances:
             instance = self.instances[instance.trainer_model]
+        elif method not in api.MODEL_ONLY_SAVE_METHODS and not (self._modelish(instance) or self._model_ctor(instance)):
+            return  # ``tokenizer.save_pretrained(...)``, ``frame.save(...)``: not a model
         instance.saves.append(self.paths.parts(path))
 
     def _load_method(self, node: cst.Call, key: str) -> None:

@@ -61,6 +61,8 @@ SAVE_FUNCTIONS: dict[str, tuple[int, int]] = {
 # Methods on a model variable that save it; the path is the first argument
 # or one of these keywords.
 MODEL_SAVE_METHODS = frozenset({"save_pretrained", "save", "save_model", "save_weights", "export"})
+# Of those, the ones only models have (the others need other evidence of a model).
+MODEL_ONLY_SAVE_METHODS = frozenset({"save_model", "save_weights"})
 SAVE_PATH_KEYWORDS = ("save_directory", "filepath", "fname", "path", "output_dir", "filename", "f")
 
 # Methods on a model variable that load weights into it.
