@@ -216,7 +216,8 @@ def environment(python: str) -> str:
     version = subprocess.run([python, "-m", "mldebtlint", "--version"], capture_output=True, text=True).stdout.strip()
     return (f"{version}; rules enabled (defaults): {', '.join(codes)}; peers: "
             f"{', '.join(l for l in corpora.PEERS_FILE.read_text().split() if '==' in l)}; "
-            f"Python {platform.python_version()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {os.cpu_count()} cores, load average at start "
+            f"{os.getloadavg()[0]:.1f}, "
             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
 
 
@@ -247,6 +248,7 @@ def main() -> None:
             checks += targets(name, walls, max(rows[0].rss))
     finally:
         shutil.rmtree(bench.work, ignore_errors=True)
+    parts += [f"Load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine inflates wall times).", ""]
     parts += ["Done-when targets (issue 6):", "", *checks]
     parts += [f"- [{'x' if not bench.problems else ' '}] findings identical with/without cache and with 1/2 jobs"
               + "".join(f"; {problem}" for problem in bench.problems)]

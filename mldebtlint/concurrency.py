@@ -58,6 +58,10 @@ def analyze_many(
             if progress:
                 progress(index, total)
         return outcomes
+    # Import the rules and libcst once here: forked workers inherit them
+    # instead of each importing them again.
+    rules.python_rules()
+    import mldebtlint.batched  # noqa: F401
     order = sorted(range(total), key=lambda index: -_size(tasks[index]))
     chunksize = max(1, min(8, total // (jobs * 16)))
     results: list[Outcome | None] = [None] * total
