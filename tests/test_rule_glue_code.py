@@ -473,3 +473,23 @@ def test_chain_counts_once(lint):
     findings = lint(source, select=SELECT, rule_options=loose)
     assert dict(findings[0].data)["conversions"] == 3
     assert lint(source, select=SELECT) == []
+
+
+def test_extra_conversions_option(lint):
+    source = """
+    import numpy as np
+    from feature_store.client import to_frame, from_frame
+
+    def fetch(client, ids):
+        frame = to_frame(client.get(ids))
+        raw = from_frame(frame)
+        arr = np.asarray(raw)
+        return np.array(arr.tolist())
+    """
+    assert lint(source, select=SELECT) == []
+    options = {"glue-code": {"extra-conversions": [
+        "feature_store.client.to_frame:pandas", "feature_store.client.from_frame:pandas",
+    ]}}
+    findings = lint(source, select=SELECT, rule_options=options)
+    assert len(findings) == 1
+    assert dict(findings[0].data)["libraries"] == "numpy,pandas"

@@ -12,7 +12,7 @@ they belong to, and ``x.max(dim=1).values`` (a torch named tuple) is ignored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,17 @@ def _is_docstring(node: cst.SimpleStatementLine) -> bool:
     )
 
 
+def parse_extra_conversions(entries: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """``"feature_store.client.to_frame:pandas"`` -> {"feature_store.client.to_frame": ("pandas",)}."""
+    table: dict[str, tuple[str, ...]] = {}
+    for entry in entries:
+        name, _, libraries = str(entry).partition(":")
+        found = tuple(lib.strip() for lib in libraries.split(",") if lib.strip())
+        if name.strip():
+            table[name.strip()] = found or (PYTHON,)
+    return table
+
+
 class GlueCode(Rule):
     code = "MLD201"
     CHECK_TESTS = False
@@ -77,6 +88,8 @@ class GlueCode(Rule):
         self.min_libraries = int(options.get("min-libraries", 2))
         # A one- or two-statement adapter *is* the fix (convert once, at a boundary).
         self.min_statements = int(options.get("min-statements", 3))
+        self.functions = dict(CONVERSION_FUNCTIONS)
+        self.functions.update(parse_extra_conversions(options.get("extra-conversions", ())))
         self.frames: list[_Frame] = []
         # Expressions that are the input of an enclosing conversion.
         self.chained: set[int] = set()
@@ -184,7 +197,7 @@ class GlueCode(Rule):
         if not self.frames:
             return
         qualified = self.names.resolve(func)
-        libraries = CONVERSION_FUNCTIONS.get(qualified) if qualified else None
+        libraries = self.functions.get(qualified) if qualified else None
         if libraries is not None:
             positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
             if not positional or _is_plain_literal(positional[0].value):
