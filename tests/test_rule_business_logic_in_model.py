@@ -348,6 +348,17 @@ class PriceHead(nn.Module):
         logits = torch.clamp(self.proj(h), -10.0, 10.0)
         return logits, price.clamp(min=0)
 """,
+    "text_normaliser_currency_symbols": """
+def predict_transcript(model, audio, currency_symbols):
+    words = model.transcribe(audio).split()
+    out = []
+    for word in words:
+        currency_symbol = currency_symbols.get(word[0])
+        if currency_symbol:
+            word = word[1:] + " " + currency_symbol
+        out.append(word)
+    return " ".join(out)
+""",
     "label_mapping_dict": TORCH_HEADER + """
 ID2LABEL = {0: "negative", 1: "positive"}
 
