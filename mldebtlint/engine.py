@@ -166,6 +166,11 @@ def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, r
             if error is not None:
                 return FileResult(findings=(parse_error(task, settings, *error),), **base)
         return FileResult(**base)
+    from mldebtlint.nesting import nesting_problem
+
+    problem = nesting_problem(raw)  # libcst would overflow the C stack (SIGSEGV)
+    if problem is not None:
+        return FileResult(findings=(parse_error(task, settings, problem),), **base)
     from mldebtlint.batched import run_pass
 
     return run_pass(task, raw, settings, rule_classes, collector_classes, base)
