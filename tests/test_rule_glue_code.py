@@ -493,3 +493,27 @@ def test_extra_conversions_option(lint):
     findings = lint(source, select=SELECT, rule_options=options)
     assert len(findings) == 1
     assert dict(findings[0].data)["libraries"] == "numpy,pandas"
+
+
+def test_the_same_conversion_in_alternative_branches_counts_once(lint):
+    source = """
+    import numpy as np
+    import torch
+    from torch.utils.data import TensorDataset
+
+    def train_eval_split(X, X_val=None, val_split=None):
+        if X_val is not None:
+            train_set = TensorDataset(torch.from_numpy(X))
+            eval_set = TensorDataset(torch.from_numpy(X_val))
+        elif val_split is not None:
+            X_tr, X_val = split(X, val_split)
+            train_set = TensorDataset(torch.from_numpy(X_tr))
+            eval_set = TensorDataset(torch.from_numpy(X_val))
+        else:
+            train_set = TensorDataset(torch.from_numpy(X))
+            eval_set = None
+        return train_set, eval_set
+    """
+    assert lint(source, select=SELECT) == []
+    findings = lint(source, select=SELECT, rule_options={"glue-code": {"min-conversions": 3}})
+    assert dict(findings[0].data)["conversions"] == 3

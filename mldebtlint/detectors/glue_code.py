@@ -41,6 +41,10 @@ class _Frame:
     conversions: int = 0
     converting_statements: set[int] = field(default_factory=set)
     libraries: set[str] = field(default_factory=set)
+    # Conversion snippets already counted: the same conversion of the same
+    # value in alternative branches (``if ...: torch.from_numpy(X) else: ...``)
+    # is one conversion.
+    seen: set[str] = field(default_factory=set)
     statement_stack: list[int] = field(default_factory=list)
 
 
@@ -180,9 +184,12 @@ class GlueCode(Rule):
         frame.libraries.update(libraries)
         if id(node) in self.chained:
             return  # the input of a conversion already counted
-        frame.conversions += 1
         if frame.statement_stack and frame.statement_stack[-1]:
             frame.converting_statements.add(frame.statement_stack[-1])
+        snippet = "".join(self.context.module.code_for_node(node).split())
+        if snippet not in frame.seen:
+            frame.seen.add(snippet)
+            frame.conversions += 1
 
     def _method_applies(self, method: ConversionMethod, receiver: cst.BaseExpression) -> bool:
         roots = self.names.imported_roots()
