@@ -192,7 +192,7 @@ def parse_requirement_lines(text: str, folder: Path | None, group: str = "requir
         if not body:
             continue
         lead = start + content.index(body[0])
-        span = doc.span(lead, max(end, lead + len(body.split(" --")[0].rstrip())))
+        span = doc.span(lead, max(end, lead + len(body)))
         tokens = body.split()
         if body.startswith("-") and not body.startswith(("-e", "--editable")):
             for kind, long, short in (("r", "--requirement", "-r"), ("c", "--constraint", "-c")):
@@ -202,8 +202,8 @@ def parse_requirement_lines(text: str, folder: Path | None, group: str = "requir
             continue
         if body.startswith(("-e", "--editable")):
             body = _option_value(tokens, "--editable", "-e") or ""
-        requirement_text, _, options = body.partition(" --")
-        hashed = "hash" in options.split("=", 1)[0] if options else False
+        requirement_text, options = _split_options(body)
+        hashed = "--hash" in options
         manifest.hashed |= hashed
         item = _parse_requirement(requirement_text, hashed, span, group)
         if isinstance(item, Problem):
@@ -212,6 +212,18 @@ def parse_requirement_lines(text: str, folder: Path | None, group: str = "requir
             end_col = span.column + len(requirement_text.rstrip())
             manifest.entries.append(_with_span(item, Location(span.line, span.column, span.line, end_col)))
     return manifest
+
+
+def _split_options(body: str) -> tuple[str, str]:
+    """``torch==2.3 --hash=sha256:.. -C k=v`` -> requirement, per-requirement options.
+    Options are whitespace-separated tokens starting with "-" after the first token."""
+    position = 0
+    for index, token in enumerate(body.split()):
+        position = body.index(token, position)
+        if index and token.startswith("-"):
+            return body[:position].rstrip(), body[position:]
+        position += len(token)
+    return body, ""
 
 
 def _with_span(entry: RequirementEntry, span: Location) -> RequirementEntry:

@@ -191,3 +191,10 @@ def test_same_requirement_in_two_extras_gets_two_spans():
     assert [(e.group, e.span.line) for e in manifest.entries] == [
         ("optional-dependencies.all", 5), ("optional-dependencies.tuning", 8),
     ]
+
+
+def test_per_requirement_options_are_not_part_of_the_requirement(tmp_path):
+    text = "lightgbm>=4 -C cmake.define.USE_GPU=ON\nxgboost>=2 --config-settings editable_mode=compat\n"
+    manifest = parse_manifest("requirements.txt", text, tmp_path)
+    assert [(e.key, e.specifier) for e in manifest.entries] == [("lightgbm", ">=4"), ("xgboost", ">=2")]
+    assert manifest.problems == [] and not manifest.hashed
