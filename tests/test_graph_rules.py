@@ -258,3 +258,10 @@ def test_broken_and_odd_files_do_not_crash_the_collector(tmp_path):
     found, result = check(folder)
     assert found == []
     assert all(not file.errors for file in result.files)
+
+
+def test_script_imports_prefer_the_module_beside_them(tmp_path):
+    project(tmp_path, {f"one/{name}": source for name, source in CHAIN.items()})
+    project(tmp_path, {"two/conf.py": 'ROOT = "elsewhere"\nA_PATH = "x/a.pkl"\nB_PATH = "x/b.pkl"\n'})
+    found, _ = check(tmp_path)
+    assert found == [("train_c.py", 10, "MLD401")]

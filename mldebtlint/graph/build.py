@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from mldebtlint.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
-from mldebtlint.graph.paths import ConstantResolver, absolute_name, identities_match, label_for
+from mldebtlint.graph.paths import ConstantResolver, absolute_name, closest, identities_match, label_for
 
 _MAX_CALL_DEPTH = 6
 # Checkpoint-like names make poor labels when the model has a better one.
@@ -65,14 +65,20 @@ class _Repo:
     def find_class(self, name: str, pool: Iterable[str]) -> bool:
         return any(candidate == name or candidate.endswith("." + name) for candidate in pool)
 
-    def function(self, qualname: str) -> tuple[str, dict] | None:
+    def function(self, qualname: str, near: str = "") -> tuple[str, dict] | None:
         if qualname in self.functions:
             return self.functions[qualname]
         matches = [name for name in self.functions if name.endswith("." + qualname)]
-        return self.functions[matches[0]] if len(matches) == 1 else None
+        # Compare packages of the defining modules: drop the function name first.
+        by_module = {name.rpartition(".")[0]: name for name in matches}
+        found = closest(sorted(by_module), near)
+        return self.functions[by_module[found]] if found else None
 
-    def identity(self, parts: Any) -> str | None:
-        return self.resolver.identity(parts)
+    def module_of(self, path: str) -> str:
+        return self.files[path]["module"]
+
+    def identity(self, parts: Any, path: str) -> str | None:
+        return self.resolver.identity(parts, self.module_of(path))
 
 
 def _is_model_base(base: str) -> bool:
@@ -98,14 +104,14 @@ class _Builder:
         """
         if instance["trains"] or instance["loads"] or instance["saves"] or instance["evidence"]:
             return True
-        return bool(self._called_loads(instance))
+        return bool(self._called_loads(path, instance))
 
-    def _called_loads(self, instance: dict) -> list[str]:
+    def _called_loads(self, path: str, instance: dict) -> list[str]:
         found = []
         for name in instance.get("load_calls", []):
-            entry = self.repo.function(name)
+            entry = self.repo.function(name, self.repo.module_of(path))
             if entry:
-                found += [i for i in (self.repo.identity(p) for p in entry[1].get("loads", [])) if i]
+                found += [i for i in (self.repo.identity(p, entry[0]) for p in entry[1].get("loads", [])) if i]
         return found
 
     def add_models(self) -> None:
@@ -120,8 +126,9 @@ class _Builder:
         for global_id, (path, instance) in self.repo.instances.items():
             if not self.is_model(path, instance):
                 continue
-            loads = [i for i in (self.repo.identity(p) for p in instance["loads"]) if i] + self._called_loads(instance)
-            saves = [i for i in (self.repo.identity(p) for p in instance["saves"]) if i]
+            loads = [i for i in (self.repo.identity(p, path) for p in instance["loads"]) if i]
+            loads += self._called_loads(path, instance)
+            saves = [i for i in (self.repo.identity(p, path) for p in instance["saves"]) if i]
             if instance["trains"]:
                 names = saves or loads
             else:
@@ -162,11 +169,11 @@ class _Builder:
                 if node:
                     out.add(("model", node))
             elif "data" in source:
-                identity = self.repo.identity(source["data"])
+                identity = self.repo.identity(source["data"], path)
                 if identity:
                     out.add(("data", identity))
             elif "call" in source and depth < _MAX_CALL_DEPTH:
-                entry = self.repo.function(source["call"])
+                entry = self.repo.function(source["call"], self.repo.module_of(path))
                 if entry:
                     out |= self.resolve(entry[1].get("returns", []), entry[0], depth + 1)
         return out
@@ -187,7 +194,7 @@ class _Builder:
     def add_flows(self) -> None:
         for path, facts in self.repo.files.items():
             for write in facts.get("writes", []):
-                identity = self.repo.identity(write["path"])
+                identity = self.repo.identity(write["path"], path)
                 if identity:
                     self.writes.append((identity, write, path))
         for identity, write, path in self.writes:

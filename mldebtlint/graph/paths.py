@@ -244,21 +244,20 @@ class ConstantResolver:
             for start in range(len(pieces)):
                 self._suffix_index.setdefault(".".join(pieces[start:]), []).append(module)
 
-    def module_for(self, dotted: str) -> str | None:
-        """The known module a dotted import target names (exact, else unique suffix)."""
+    def module_for(self, dotted: str, near: str = "") -> str | None:
+        """The known module a dotted import target names (exact, else a suffix match)."""
         if dotted in self.constants:
             return dotted
-        candidates = self._suffix_index.get(dotted, [])
-        return candidates[0] if len(candidates) == 1 else None
+        return closest(self._suffix_index.get(dotted, []), near)
 
-    def lookup(self, qualified: str) -> Parts | None:
+    def lookup(self, qualified: str, near: str = "") -> tuple[Parts, str] | None:
         module, _, name = qualified.rpartition(".")
-        found = self.module_for(module) if module else None
-        if found is None:
+        found = self.module_for(module, near) if module else None
+        if found is None or name not in self.constants[found]:
             return None
-        return self.constants[found].get(name)
+        return self.constants[found][name], found
 
-    def render(self, parts: Parts, depth: int = 0) -> str:
+    def render(self, parts: Parts, near: str = "", depth: int = 0) -> str:
         out: list[str] = []
         for kind, value in parts:
             if kind == "s":
@@ -266,17 +265,30 @@ class ConstantResolver:
             elif kind == "key":
                 out.append("{" + value + "}")
             elif kind == "ref" and depth < _MAX_DEPTH:
-                target = self.lookup(value)
-                out.append(self.render(target, depth + 1) if target is not None else "*")
+                target = self.lookup(value, near)
+                out.append(self.render(target[0], target[1], depth + 1) if target is not None else "*")
             else:
                 out.append("*")
         return "".join(out)
 
-    def identity(self, parts: Parts | None) -> str | None:
-        """A normalised identity, or None when the path is too vague to match."""
+    def identity(self, parts: Parts | None, near: str = "") -> str | None:
+        """A normalised identity, or None when the path is too vague to match.
+
+        ``near`` is the module the path expression is written in: a script-style
+        import (``from paths import X``) prefers the ``paths`` module beside it.
+        """
         if not parts:
             return None
-        return normalize(self.render(parts))
+        return normalize(self.render(parts, near))
+
+
+def closest(candidates: list[str], near: str) -> str | None:
+    """The only candidate, else the only one in ``near``'s package, else None."""
+    if len(candidates) == 1:
+        return candidates[0]
+    package = near.rpartition(".")[0]
+    beside = [c for c in candidates if c.rpartition(".")[0] == package]
+    return beside[0] if len(beside) == 1 else None
 
 
 def normalize(text: str) -> str | None:
