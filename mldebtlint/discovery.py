@@ -25,13 +25,18 @@ DEFAULT_EXCLUDE = (
 
 MANIFEST_PATTERNS = (
     "requirements*.txt", "requirements*.in", "constraints*.txt", "pyproject.toml",
-    "setup.cfg", "setup.py", "environment.yml", "environment.yaml", "Pipfile",
+    "setup.cfg", "setup.py", "environment*.yml", "environment*.yaml", "conda.yml", "conda.yaml",
+    "Pipfile",
 )
+# Folders whose .txt/.in files are requirement files (``requirements/base.txt``).
+REQUIREMENTS_FOLDERS = ("requirements", "reqs")
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
-def is_manifest(name: str) -> bool:
+def is_manifest(name: str, folder_name: str = "") -> bool:
+    if folder_name in REQUIREMENTS_FOLDERS and name.endswith((".txt", ".in")):
+        return True
     return any(fnmatch.fnmatch(name, pattern) for pattern in MANIFEST_PATTERNS)
 
 
@@ -109,7 +114,7 @@ def discover(
 
     def make(path: Path) -> SourceFile | None:
         name = path.name
-        python, manifest = is_python(name), is_manifest(name)
+        python, manifest = is_python(name), is_manifest(name, path.parent.name)
         if not (python or manifest) or path in seen:
             return None
         seen.add(path)
@@ -145,7 +150,7 @@ def discover(
             dirnames[:] = sorted(d for d in dirnames if not skip(current / d, True))
             for filename in sorted(filenames):
                 path = current / filename
-                if not (is_python(filename) or is_manifest(filename)):
+                if not (is_python(filename) or is_manifest(filename, current.name)):
                     continue
                 if skip(path, False):
                     continue

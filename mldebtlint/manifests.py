@@ -268,7 +268,7 @@ def manifest_kind(name: str) -> str | None:
         return "setup.cfg"
     if lowered == "setup.py":
         return "setup.py"
-    if lowered in ("environment.yml", "environment.yaml") or lowered.endswith(("-environment.yml", ".environment.yml")):
+    if lowered.endswith((".yml", ".yaml")) and (lowered.startswith(("environment", "conda")) or "environment" in lowered):
         return "environment.yml"
     if lowered.endswith((".txt", ".in")):
         return "requirements"

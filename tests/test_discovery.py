@@ -128,3 +128,15 @@ def test_the_same_file_given_twice_is_linted_once(tree, monkeypatch):
     monkeypatch.chdir(tree)
     result = invoke(["check", "broken.py", ".", "broken.py", "--format", "jsonl", "--select", "MLD000"])
     assert len(result.stdout.splitlines()) == 1
+
+
+def test_requirement_folders_and_conda_variants_are_manifests(tmp_path):
+    from mldebtlint.discovery import discover
+
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "base.txt").write_text("torch>=2\n")
+    (tmp_path / "environment-gpu.yml").write_text("dependencies:\n  - pytorch>=2\n")
+    (tmp_path / "conda.yaml").write_text("dependencies:\n  - scikit-learn\n")
+    (tmp_path / "notes.txt").write_text("not a manifest\n")
+    found = {f.relative: f.manifest for f in discover([tmp_path], tmp_path)}
+    assert found == {"requirements/base.txt": True, "environment-gpu.yml": True, "conda.yaml": True}

@@ -44,7 +44,7 @@ class UnpinnedFramework(ManifestRule):
         for entry in manifest.entries:
             if entry.key not in frameworks or entry.key in satisfied:
                 continue
-            if any(is_manifest(PurePosixPath(path).name) for path in entry.include_chain):
+            if any(is_manifest(PurePosixPath(path).name, PurePosixPath(path).parent.name) for path in entry.include_chain):
                 continue  # that included manifest is linted (and reported) on its own
             self._report(entry, accepted)
 

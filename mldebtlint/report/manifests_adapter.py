@@ -46,7 +46,7 @@ def framework_requirements(result: CheckResult, settings: Settings) -> list[dict
     rows = []
     for file in result.files:
         name = PurePosixPath(file.path).name
-        if not is_manifest(name):
+        if not is_manifest(name, PurePosixPath(file.path).parent.name):
             continue
         path = Path(file.path)
         try:
