@@ -265,3 +265,27 @@ def test_script_imports_prefer_the_module_beside_them(tmp_path):
     project(tmp_path, {"two/conf.py": 'ROOT = "elsewhere"\nA_PATH = "x/a.pkl"\nB_PATH = "x/b.pkl"\n'})
     found, _ = check(tmp_path)
     assert found == [("train_c.py", 10, "MLD401")]
+
+
+def test_sql_tables_inline_frames_and_open_handles_carry_predictions(tmp_path):
+    folder = project(tmp_path, {
+        "score.py": """
+            import pickle
+            import pandas as pd
+
+            def score(engine, frame):
+                model = pickle.load(open("models/propensity.pkl", "rb"))
+                pd.DataFrame({"id": frame["id"], "p": model.predict_proba(frame)[:, 1]}).to_sql("propensity", engine)
+        """,
+        "train_bid.py": """
+            import joblib
+            import pandas as pd
+            from sklearn.linear_model import Ridge
+
+            def train(engine):
+                frame = pd.read_sql("SELECT id, p, bid FROM propensity", engine)
+                model = Ridge().fit(frame[["p"]], frame["bid"])
+                joblib.dump(model, "models/bidder.joblib")
+        """,
+    })
+    assert edges(folder) == {("propensity", "sql:propensity"), ("sql:propensity", "bidder")}

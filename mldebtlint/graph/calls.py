@@ -48,6 +48,10 @@ class ExpressionEvaluator(FlowEvaluator):
             receiver_key = self.root_key(func.value)
             if receiver_key is not None:
                 return self._method(node, receiver_key, method, func.value, args, per_arg)
+            if method in api.DATA_WRITE_METHODS or method == "to_sql":
+                # ``pd.DataFrame({"score": preds}).to_csv(path)``
+                self._write_method(node, method, self.evaluate(func.value))
+                return set()
             if method in api.FIT_METHODS and isinstance(func.value, cst.Call):
                 # ``model = Estimator(...).fit(X, y)``: bound to the target by the assignment.
                 self.trained_sites[id(node)] = self.site(node, args)
@@ -121,9 +125,8 @@ class ExpressionEvaluator(FlowEvaluator):
                      receiver_sources: set[Source], args: set[Source]) -> set[Source]:
         scope = self.scope_of(key)
         handle = scope.handles.get(key) if scope else None
-        if method in api.DATA_WRITE_METHODS:
-            path = _argument(node, 0, ("path", "path_or_buf", "fname", "file", "dataset_path", "excel_writer"))
-            self.record_write(node, path, receiver_sources)
+        if method in api.DATA_WRITE_METHODS or method == "to_sql":
+            self._write_method(node, method, receiver_sources)
             return set()
         if method in api.SPARK_FORMATS and isinstance(receiver, cst.Attribute):
             path = _argument(node, 0, ("path", "name", "tableName"))
@@ -142,6 +145,16 @@ class ExpressionEvaluator(FlowEvaluator):
             scope.taints[key] = capped(scope.taints.get(key, set()) | args)
             return set()
         return receiver_sources | args
+
+    def _write_method(self, node: cst.Call, method: str, sources: set[Source]) -> None:
+        if method == "to_sql":
+            table = _argument(node, 0, ("name",))
+            name = table.evaluated_value if isinstance(table, cst.SimpleString) else None
+            if isinstance(name, str) and re.fullmatch(r"[\w.]+", name):
+                self.record_write(node, None, sources, parts=[["s", f"sql:{name}"]])
+            return
+        path = _argument(node, 0, ("path", "path_or_buf", "fname", "file", "dataset_path", "excel_writer"))
+        self.record_write(node, path, sources)
 
     def _fit(self, node: cst.Call, receiver: Instance, args: set[Source], per_arg: dict[int, set[Source]]) -> None:
         trained = receiver

@@ -131,7 +131,7 @@ class PathReader:
                     out.append(["s", "/"])
                 out.extend(piece)
             return out or ANY
-        if name in known_apis.PATH_PASSTHROUGH and args:
+        if (name in known_apis.PATH_PASSTHROUGH or name == "open") and args:
             return self.parts(args[0], depth + 1)
         if name in known_apis.ENV_FUNCTIONS and args:
             key = _string_value(args[0])
