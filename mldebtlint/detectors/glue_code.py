@@ -98,6 +98,8 @@ class GlueCode(Rule):
         # Expressions that are the input of an enclosing conversion.
         self.chained: set[int] = set()
         self.called: set[int] = set()
+        self._roots: set[str] = set()
+        self._roots_size = -1
 
     # -- function frames -------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -191,8 +193,17 @@ class GlueCode(Rule):
             frame.seen.add(snippet)
             frame.conversions += 1
 
+    def _imported_roots(self) -> set[str]:
+        # Imports inside functions are added while the file is walked: recompute
+        # only when the alias table has grown.
+        size = len(self.names.aliases)
+        if size != self._roots_size:
+            self._roots = self.names.imported_roots()
+            self._roots_size = size
+        return self._roots
+
     def _method_applies(self, method: ConversionMethod, receiver: cst.BaseExpression) -> bool:
-        roots = self.names.imported_roots()
+        roots = self._imported_roots()
         if not any(root in roots for root in method.requires):
             return False
         # ``np.tolist`` / ``torch.numpy``: a module attribute, not a method call.
@@ -219,7 +230,7 @@ class GlueCode(Rule):
                 return  # ``model.cpu()`` alone is a device move
             found = method.libraries
             if func.attr.value == "numpy":
-                roots = self.names.imported_roots()
+                roots = self._imported_roots()
                 sources = [root for root in _NUMPY_METHOD_SOURCES if root in roots]
                 if len(sources) == 1:
                     found = found + (sources[0],)
