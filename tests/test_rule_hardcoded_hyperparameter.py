@@ -223,6 +223,19 @@ NEGATIVES = [
     def main(cfg):
         optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     """,
+    # click options
+    """
+    import click
+    import torch
+
+    @click.command()
+    @click.option("--lr", type=float, default=1e-3)
+    @click.option("--batch-size", type=int, default=64)
+    def train(lr, batch_size):
+        optimizer = torch.optim.Adam(MODEL.parameters(), lr=lr)
+        loader = torch.utils.data.DataLoader(DATASET, batch_size=batch_size)
+        return optimizer, loader
+    """,
     # seeds and runtime knobs only
     """
     from sklearn.ensemble import RandomForestClassifier
