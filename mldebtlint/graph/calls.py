@@ -72,8 +72,7 @@ class ExpressionEvaluator(FlowEvaluator):
         return args
 
     def _modelish(self, instance: Instance) -> bool:
-        return bool(instance.evidence or instance.params or instance.trains or instance.loads
-                    or instance.load_calls)
+        return bool(instance.evidence or instance.params or instance.trains or instance.loads)
 
     def _model_ctor(self, instance: Instance) -> bool:
         if not instance.ctor or instance.ctor.split(".", 1)[0] in api.DATA_CONSTRUCTOR_ROOTS:
@@ -88,7 +87,9 @@ class ExpressionEvaluator(FlowEvaluator):
             instance.serves.append(self.site(node, inputs))
         if self._modelish(instance):
             return {own} | {source for source in inputs if source[0] != "model"}
-        return {own} | inputs | self.taint(key)
+        # Not (yet) known as a model: a layer, a tokenizer's encode(), a loss
+        # function. Its result carries its inputs, not a model output.
+        return inputs | self.taint(key)
 
     def _method(self, node: cst.Call, key: str, method: str, receiver: cst.BaseExpression,
                 args: set[Source], per_arg: dict[int, set[Source]]) -> set[Source]:
