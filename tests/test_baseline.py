@@ -220,3 +220,40 @@ def test_fingerprint_changes_with_rule_scope_path_and_occurrence():
         make_fingerprint("MLD101", "a.py", "f", "p > 0.5", 1),
     }
     assert base not in others and len(others) == 4
+
+
+def test_call_fingerprints_survive_black_style_reformatting_and_moves(lint):
+    before = '''\
+import torch
+
+
+def fit(model):
+    return torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=0.01)
+
+
+def other():
+    pass
+'''
+    after = '''\
+import torch
+
+
+def other():
+    pass
+
+
+def fit(model):
+    # the optimiser
+    return torch.optim.Adam(
+        model.parameters(),
+        lr=1e-3,  # small
+        weight_decay=0.01,
+    )
+'''
+    changed = after.replace("weight_decay=0.01", "weight_decay=0.02")
+    (first,) = lint(before, select=("MLD102",))
+    (second,) = lint(after, select=("MLD102",))
+    (third,) = lint(changed, select=("MLD102",))
+    assert first.line != second.line
+    assert first.fingerprint == second.fingerprint
+    assert third.fingerprint != first.fingerprint

@@ -137,3 +137,29 @@ def test_parse_diff_hunks_renames_deletions_and_quoted_names():
         "@@ -0,0 +1 @@",
     ])
     assert parse_diff(text) == {"a.py": {3, 11, 12, 13}, "we\tird.py": {1}}
+
+
+def test_repo_wide_findings_on_a_changed_line_still_see_the_whole_graph(tmp_path, monkeypatch, capsys):
+    """MLD401 needs facts from three files; only the file holding the finding changed."""
+    from conftest import FIXTURES
+
+    for key, value in (("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.com"),
+                       ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.com")):
+        monkeypatch.setenv(key, value)
+    shutil.copytree(FIXTURES / "churn_cascade", tmp_path / "repo",
+                    ignore=shutil.ignore_patterns(".mldebtlint_cache", "__pycache__"))
+    repo = tmp_path / "repo"
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "initial")
+    monkeypatch.chdir(repo)
+    ranker = repo / "cascade" / "train_offer_ranker.py"
+    lines = ranker.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert "ranker.fit(" in lines[22]
+    lines[22] = lines[22].rstrip("\n") + "  # retrained weekly\n"
+    ranker.write_text("".join(lines), encoding="utf-8")
+    assert check_json(capsys, "--no-cache", "--diff-from", "HEAD", ".") == (1, [("cascade/train_offer_ranker.py", 23)])
+    git(repo, "checkout", "--", "cascade/train_offer_ranker.py")
+    upsell = repo / "cascade" / "train_upsell.py"
+    upsell.write_text("# upstream model\n" + upsell.read_text(encoding="utf-8"), encoding="utf-8")
+    assert check_json(capsys, "--no-cache", "--diff-from", "HEAD", ".") == (0, [])
