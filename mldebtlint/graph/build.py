@@ -35,6 +35,10 @@ class _Repo:
         for path, facts in self.files.items():
             for name, summary in facts.get("functions", {}).items():
                 self.functions[name] = (path, summary)
+        # Function names by their last component: suffix lookups stay linear on big repos.
+        self._functions_by_last: dict[str, list[str]] = {}
+        for name in self.functions:
+            self._functions_by_last.setdefault(name.rpartition(".")[2], []).append(name)
         self.model_classes = self._model_classes()
         self.instances = {
             f"{path}::{instance['id']}": (path, instance)
@@ -48,12 +52,19 @@ class _Repo:
             for name, raw in facts.get("classes", {}).items():
                 bases[f"{module}.{name}"] = [self._qualify(base, module) for base in raw]
         models = {name for name, found in bases.items() if any(_is_model_base(base) for base in found)}
+        # find_class(base, models) looks only at models with the same last name component.
+        by_last: dict[str, set[str]] = {}
+        for model in models:
+            by_last.setdefault(model.rpartition(".")[2], set()).add(model)
         changed = True
         while changed:
             changed = False
             for name, found in bases.items():
-                if name not in models and any(self.find_class(base, models) for base in found):
+                if name not in models and any(
+                    self.find_class(base, by_last.get(base.rpartition(".")[2], ())) for base in found
+                ):
                     models.add(name)
+                    by_last.setdefault(name.rpartition(".")[2], set()).add(name)
                     changed = True
         return models
 
@@ -68,7 +79,8 @@ class _Repo:
     def function(self, qualname: str, near: str = "") -> tuple[str, dict] | None:
         if qualname in self.functions:
             return self.functions[qualname]
-        matches = [name for name in self.functions if name.endswith("." + qualname)]
+        candidates = self._functions_by_last.get(qualname.rpartition(".")[2], ())
+        matches = [name for name in candidates if name.endswith("." + qualname)]
         # Compare packages of the defining modules: drop the function name first.
         by_module = {name.rpartition(".")[0]: name for name in matches}
         found = closest(sorted(by_module), near)
