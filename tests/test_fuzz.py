@@ -24,7 +24,11 @@ from mldebtlint.runner import RunOptions, run
 hypothesmith = pytest.importorskip("hypothesmith")
 
 ALL_RULES = ("ALL",)
-FUZZ_SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# Derandomized: CI runs the same bounded set every time (no flaky failures); raise
+# MLDEBTLINT_FUZZ_EXAMPLES locally to search further.
+EXAMPLES = int(os.environ.get("MLDEBTLINT_FUZZ_EXAMPLES", "30"))
+FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
+                         database=None, derandomize="MLDEBTLINT_FUZZ_EXAMPLES" not in os.environ)
 
 # Where generated expressions land: the spots the ML rules inspect.
 TEMPLATES = (
@@ -94,7 +98,8 @@ def _expressions() -> st.SearchStrategy[str]:
     return st.recursive(_atoms(), extend, max_leaves=12)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=2 * EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+          derandomize="MLDEBTLINT_FUZZ_EXAMPLES" not in os.environ)
 @given(template=st.sampled_from(TEMPLATES), expression=st.one_of(_numbers(), _expressions()))
 def test_generated_expressions_in_ml_code_never_crash_a_rule(scratch, template, expression):
     source = template.format(expr=expression)
