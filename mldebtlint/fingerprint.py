@@ -19,6 +19,9 @@ Recipe (``make_fingerprint``): the first 16 hex digits of the sha256 of
 5. the occurrence index of that same (code, scope, normal form) in the file,
    so two identical findings in one function stay distinct.
 
+For MLD000 (a file that cannot be read or parsed) the "code" is the error
+message with its numbers masked, since parser messages name a line.
+
 What keeps it: lines inserted or deleted above, the file reformatted (black,
 ruff format: line breaks, indentation, quotes, magic trailing commas,
 parentheses), comments added, the function moved within the file.
@@ -37,7 +40,10 @@ import tokenize
 
 import libcst as cst
 
+from mldebtlint.types import PARSE_ERROR_CODE
+
 _WHITESPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
 _DROPPED = frozenset({
     tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER,
 })
@@ -45,6 +51,9 @@ _CLOSERS = frozenset({")", "]", "}"})
 
 
 def make_fingerprint(code: str, relative: str, scope: str, snippet: str, occurrence: int) -> str:
+    if code == PARSE_ERROR_CODE:
+        # Its "snippet" is the parser's message, which names a line and column.
+        snippet = _DIGITS.sub("#", snippet)
     payload = "\x1f".join((code, relative, scope, normalize_snippet(snippet), str(occurrence)))
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 

@@ -257,3 +257,12 @@ def fit(model):
     assert first.line != second.line
     assert first.fingerprint == second.fingerprint
     assert third.fingerprint != first.fingerprint
+
+
+def test_a_baselined_syntax_error_stays_baselined_when_lines_are_inserted_above(project, capsys):
+    broken = project / "src" / "broken.py"
+    broken.write_text("x = 1\ndef f(:\n    pass\n", encoding="utf-8")
+    cli(capsys, "baseline", ".", "-o", "base.json", "--select", "MLD000")
+    broken.write_text("import os\n\nx = 1\ndef f(:\n    pass\n", encoding="utf-8")
+    code, out, _ = cli(capsys, "check", "--select", "MLD000", "--baseline", "base.json", ".")
+    assert code == 0 and "(1 in baseline)" in out
