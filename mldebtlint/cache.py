@@ -122,6 +122,7 @@ class ResultCache:
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = folder
         self.index_path = folder / f"{INDEX_PREFIX}{key}.pickle"
+        self.loaded_stat = _stat_key(self.index_path)
         self.entries: dict[str, Any] = _load(self.index_path)
         self.updated: dict[str, Any] = {}
         # relative path -> content digest of every file answered or stored this run.
@@ -194,13 +195,17 @@ class ResultCache:
             return
         try:
             prepare_folder(self.folder)
-            merged = _load(self.index_path)
-            merged.update(self.updated)
+            if _stat_key(self.index_path) == self.loaded_stat:
+                merged = self.entries  # nobody wrote the index since we read it
+            else:
+                merged = _load(self.index_path)
+                merged.update(self.updated)
             handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
             try:
                 with os.fdopen(handle, "wb") as out:
                     pickle.dump(merged, out, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(temp, self.index_path)
+                self.entries, self.loaded_stat = merged, _stat_key(self.index_path)
             except BaseException:
                 _unlink(temp)
                 raise
@@ -211,6 +216,14 @@ class ResultCache:
 
 def _trusted(mtime_ns: int) -> int:
     return -1 if time.time() - mtime_ns / 1e9 < RACY_SECONDS else mtime_ns
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _load(path: Path) -> dict[str, Entry]:

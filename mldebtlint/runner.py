@@ -101,15 +101,22 @@ def _per_file_ignored(finding: Finding, relative: str, settings: Settings) -> bo
 def run_repo_rules(
     rules: RuleSet, settings: Settings, results_by_relative: dict[str, FileResult], display_of: dict[str, str]
 ) -> list[Finding]:
+    from types import MappingProxyType
+
     catalog = load_catalog()
     findings: list[Finding] = []
+    # One read-only facts mapping per collector, shared by its rules (so a
+    # graph built from it can be reused between them).
+    facts_of: dict[str | None, MappingProxyType] = {}
     for cls in rules.repo_rules():
         collector_name = cls.collector.__name__ if cls.collector else None
-        facts = {
-            relative: (result.facts or {}).get(collector_name)
-            for relative, result in results_by_relative.items()
-            if result.facts and collector_name in result.facts
-        }
+        if collector_name not in facts_of:
+            facts_of[collector_name] = MappingProxyType({
+                relative: (result.facts or {}).get(collector_name)
+                for relative, result in results_by_relative.items()
+                if result.facts and collector_name in result.facts
+            })
+        facts = facts_of[collector_name]
         rule = cls(settings.options_for(cls.code))
         for relative, report in rule.check(facts):
             location = Location(report.line or 1, report.column or 1, report.end_line or report.line or 1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -238,12 +239,22 @@ def _site_order(site: dict) -> tuple:
     return (site["kind"] != "trains", site["path"], site["line"], site["column"])
 
 
+# The last graph built and the facts object it was built from: the runner
+# hands MLD401 and MLD402 the same read-only facts mapping in one run.
+_last_build: tuple[Mapping[str, Any], nx.DiGraph] | None = None
+
+
 def build_model_graph(facts_by_path: Mapping[str, Any]) -> nx.DiGraph:
     """The model/data graph of a repo from ``{path: ModelGraphFacts facts}``."""
+    global _last_build
+    if _last_build is not None and _last_build[0] is facts_by_path:
+        return _last_build[1].copy()
     builder = _Builder(facts_by_path)
     builder.add_models()
     builder.add_flows()
     _prune_dangling_data(builder.graph)
+    if isinstance(facts_by_path, MappingProxyType):  # only read-only facts are reused
+        _last_build = (facts_by_path, builder.graph.copy())
     return builder.graph
 
 
