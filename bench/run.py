@@ -179,7 +179,8 @@ def table(name: str, rows: list[Row], lines: int) -> str:
            "|---|---:|---:|---:|---:|---:|---:|---|"]
     for row in rows:
         rate = row.files / row.wall if row.wall else 0
-        out.append(f"| {row.label} | {row.wall:.2f} | {row.cpu:.2f} | {max(row.rss):.0f} | {rate:,.{0 if rate >= 10 else 1}f} "
+        digits = 0 if rate >= 10 else 1
+        out.append(f"| {row.label} | {row.wall:.2f} | {row.cpu:.2f} | {max(row.rss):.0f} | {rate:,.{digits}f} "
                    f"| {cold / row.wall:.2f} | {cold_cpu / row.cpu:.2f} | {row.note} |")
     return "\n".join(out)
 
