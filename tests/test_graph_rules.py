@@ -289,3 +289,38 @@ def test_sql_tables_inline_frames_and_open_handles_carry_predictions(tmp_path):
         """,
     })
     assert edges(folder) == {("propensity", "sql:propensity"), ("sql:propensity", "bidder")}
+
+
+def test_no_grad_target_network_is_consumed_not_trained(tmp_path):
+    # DQN: the target network's outputs feed the loss under no_grad, and it is
+    # synced from the online network; only the online network is trained.
+    project(tmp_path, {"dqn.py": """
+        import torch
+        import torch.nn.functional as F
+
+        class QNetwork(torch.nn.Module):
+            def forward(self, obs):
+                return self.net(obs)
+
+        class Agent:
+            def __init__(self, obs_dim, n_actions):
+                self.q_net = QNetwork(obs_dim, n_actions)
+                self.q_target = QNetwork(obs_dim, n_actions)
+                self.q_target.load_state_dict(self.q_net.state_dict())
+
+            def sync(self):
+                polyak(self.q_net.parameters(), self.q_target.parameters(), 0.005)
+
+            def learn(self, batch, optimizer):
+                with torch.no_grad():
+                    target = batch.rewards + 0.99 * self.q_target(batch.next_obs).max(dim=1)[0]
+                current = self.q_net(batch.obs)
+                loss = F.smooth_l1_loss(current, target)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+    """})
+    findings, _ = check(tmp_path)
+    assert findings == []
+    assert edges(tmp_path) == {("q_target", "q_net")}
+

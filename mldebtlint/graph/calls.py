@@ -83,6 +83,8 @@ class ExpressionEvaluator(FlowEvaluator):
     def _output(self, instance: Instance, key: str, node: cst.Call, inputs: set[Source]) -> set[Source]:
         own = ("model", instance.id)
         inputs = inputs - {own}
+        scope = self.scopes[-1]
+        (scope.frozen_outputs if self.without_grad() else scope.grad_outputs).add(instance.id)
         if inputs:
             instance.serves.append(self.site(node, inputs))
         if self._modelish(instance):
@@ -173,7 +175,10 @@ class ExpressionEvaluator(FlowEvaluator):
         """``loss.backward()``: models whose parameters are optimised here are trained."""
         models = [self.instances[value] for kind, value in loss_sources
                   if kind == "model" and value in self.instances]
+        scope = self.scopes[-1]
         for instance in models:
+            if instance.id in scope.frozen_outputs and instance.id not in scope.grad_outputs:
+                continue  # called only under ``torch.no_grad()`` here: a frozen teacher/target
             if instance.params:
                 instance.trains.append(self.site(node, loss_sources - {("model", instance.id)}))
 

@@ -25,6 +25,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
+from mldebtlint.graph import known_apis as api
 from mldebtlint.graph.calls import ExpressionEvaluator
 from mldebtlint.graph.flow import FlowEvaluator, var_key
 from mldebtlint.graph.paths import ANY, PathReader, dict_entries
@@ -59,6 +60,7 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         self.paths.module_constants = set(context.module_constants)
         FlowEvaluator.__init__(self)
         self.classes: dict[str, list[str]] = {}
+        self._no_grad: list[bool] = []
         self._constants = self._read_constants()
 
     # -- helpers used by the evaluator ------------------------------------------
@@ -156,10 +158,19 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         self.bind(node.target, node.iter, self.evaluate(node.iter))
 
     def visit_With(self, node: cst.With) -> None:
+        frozen = any(self.names.call_name(item.item) in api.NO_GRAD_CONTEXTS
+                     for item in node.items if isinstance(item.item, cst.Call))
+        self._no_grad.append(frozen)
         for item in node.items:
             sources = self.evaluate(item.item)
             if item.asname is not None and isinstance(item.asname.name, cst.BaseExpression):
                 self.bind(item.asname.name, item.item, sources)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._no_grad.pop()
+
+    def without_grad(self) -> bool:
+        return any(self._no_grad)
 
     # -- output ---------------------------------------------------------------------
     def facts(self) -> dict[str, Any]:

@@ -58,6 +58,10 @@ class FlowEvaluator:
         self.opened: dict[int, list] = {}
         self._model_refs: set[Source] = set()
 
+    def without_grad(self) -> bool:
+        """Inside ``with torch.no_grad():`` (overridden by the collector)."""
+        return False
+
     # -- scopes and variables ----------------------------------------------------
     def scope_of(self, key: str) -> Scope | None:
         if key.startswith("self."):

@@ -89,6 +89,12 @@ TRAINER_MODEL_KEYWORDS = ("model",)
 # Methods showing a variable's parameters are optimised in this scope.
 PARAMETER_METHODS = frozenset({"parameters", "named_parameters"})
 
+# Context managers under which model outputs carry no gradient: a model
+# called only there (a DQN target network, a distillation teacher) feeds a
+# loss without being trained by its ``backward()``.
+NO_GRAD_CONTEXTS = frozenset({"torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad",
+                              "torch.autograd.grad_mode.no_grad"})
+
 # Methods that store their arguments into the receiver.
 MUTATING_METHODS = frozenset({"append", "extend", "update", "insert", "add", "put", "setdefault", "__setitem__"})
 

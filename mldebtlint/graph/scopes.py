@@ -57,6 +57,9 @@ class Scope:
     paths: dict[str, list] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # var key -> instance id
     handles: dict[str, list] = field(default_factory=dict)  # open() handles -> path parts
+    # Instance ids called in this body with / only without gradients (``torch.no_grad()``).
+    grad_outputs: set[str] = field(default_factory=set)
+    frozen_outputs: set[str] = field(default_factory=set)
 
     def tracks(self, key: str) -> bool:
         return key in self.taints or key in self.instances or key in self.handles or key in self.paths
