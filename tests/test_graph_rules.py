@@ -324,3 +324,30 @@ def test_no_grad_target_network_is_consumed_not_trained(tmp_path):
     assert findings == []
     assert edges(tmp_path) == {("q_target", "q_net")}
 
+
+
+def test_test_files_add_no_flow_to_the_graph(tmp_path):
+    # An integration test chaining exported pre-processor, predictor and
+    # post-processor checks the export; it is not a production pipeline.
+    project(tmp_path, {"tests/test_export.py": """
+        import torch
+
+        def test_exported_pipeline_matches(batch):
+            pre = torch.jit.load("export/preprocessor.pt")
+            predictor = torch.jit.load("export/predictor.pt")
+            post = torch.jit.load("export/postprocessor.pt")
+            features = pre(batch)
+            scores = predictor(features)
+            assert post(scores) is not None
+    """, "serve.py": """
+        import torch
+
+        pre = torch.jit.load("export/preprocessor.pt")
+        predictor = torch.jit.load("export/predictor.pt")
+        post = torch.jit.load("export/postprocessor.pt")
+
+        def handle(batch):
+            return post(predictor(pre(batch)))
+    """})
+    findings, _ = check(tmp_path)
+    assert findings == [("serve.py", 9, "MLD401")]

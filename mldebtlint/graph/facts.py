@@ -175,7 +175,10 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
     # -- output ---------------------------------------------------------------------
     def facts(self) -> dict[str, Any]:
         referenced = {value for _, value in self.all_model_sources()}
-        instances = [
+        # Test code wires models together to check them, not to run a pipeline:
+        # it keeps its definitions (imports still resolve) but adds no flow.
+        flows = not self.context.is_test
+        instances = [] if not flows else [
             instance.to_facts() for instance in self.instances.values()
             if instance.interesting() or instance.id in referenced
         ]
@@ -190,5 +193,5 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
             "classes": self.classes,
             "functions": functions,
             "instances": instances,
-            "writes": self.writes,
+            "writes": self.writes if flows else [],
         }
