@@ -114,6 +114,14 @@ NEUTRAL_VALUES: dict[str, frozenset[float]] = {
     "gamma": frozenset({1}),
     # 2-D / 3-D projections are plot dimensions, not tuned values.
     "n_components": frozenset({2, 3}),
+    # The optimizers' own defaults (torch ``eps``, keras ``epsilon``),
+    # spelled out: no tuning decision is hidden in them.
+    "eps": frozenset({1e-8}),
+    "epsilon": frozenset({1e-7}),
+}
+# Tuple-valued defaults spelled out, e.g. Adam's ``betas=(0.9, 0.999)``.
+NEUTRAL_TUPLES: dict[str, frozenset[tuple[float, ...]]] = {
+    "betas": frozenset({(0.9, 0.999)}),
 }
 
 _TORCH_OPTIM = "momentum weight_decay betas eps alpha rho lr_decay dampening"
@@ -145,6 +153,17 @@ _LIGHTNING_TRAINER = (
 )
 _KERAS_OPTIM = "learning_rate@0 momentum beta_1 beta_2 epsilon rho weight_decay clipnorm clipvalue"
 _OPTAX_OPTIM = "learning_rate@0 momentum b1 b2 eps weight_decay decay"
+
+# sklearn estimators whose first parameter is a hyperparameter that is not
+# keyword-only (most later parameters are keyword-only since sklearn 1.0).
+_SKLEARN_FIRST_POSITIONAL = (
+    ("RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor "
+     "RandomTreesEmbedding IsolationForest", "n_estimators"),
+    ("KMeans MiniBatchKMeans SpectralClustering AgglomerativeClustering", "n_clusters"),
+    ("PCA TruncatedSVD NMF FastICA KernelPCA IncrementalPCA TSNE", "n_components"),
+    ("KNeighborsClassifier KNeighborsRegressor NearestNeighbors", "n_neighbors"),
+    ("Ridge Lasso ElasticNet RidgeClassifier", "alpha"),
+)
 
 # Root group -> leaf name -> spec. ``*`` is the spec for any capitalised leaf
 # (every estimator class of the library).
@@ -199,7 +218,13 @@ _API_SPECS: dict[str, dict[str, str]] = {
         "piecewise_constant_schedule": "init_value@0 boundaries_and_scales@1",
         "clip_by_global_norm": "max_norm@0",
     },
-    "sklearn": {"*": _SKLEARN},
+    "sklearn": {
+        "*": _SKLEARN,
+        # The first parameter of these is positional-or-keyword:
+        # ``RandomForestRegressor(100)`` is ``n_estimators=100``.
+        **{name: f"{_SKLEARN} {first}@0" for names, first in _SKLEARN_FIRST_POSITIONAL
+           for name in names.split()},
+    },
     "xgboost": {
         **{name: _GBM for name in (
             "XGBClassifier", "XGBRegressor", "XGBRanker", "XGBRFClassifier", "XGBRFRegressor",

@@ -434,3 +434,36 @@ def test_plot_projections_are_not_reported_but_their_tuning_is(lint):
     """
     findings = lint(source, select=SELECT)
     assert [dict(f.data)["hyperparameters"] for f in findings] == ["perplexity"]
+
+
+def test_optimizer_defaults_spelled_out_are_not_reported_but_tuned_ones_are(lint):
+    source = """
+    import torch
+    from torch.optim import Adam
+
+    def get_optimizer(hyperparams, model):
+        if hyperparams["optimizer"] == "adam":
+            return Adam(model.parameters(), lr=hyperparams["lr"], betas=(0.9, 0.999), eps=1e-8)
+        return torch.optim.AdamW(model.parameters(), lr=hyperparams["lr"], betas=(0.9, 0.98), eps=1e-6)
+    """
+    findings = lint(source, select=SELECT)
+    assert [dict(f.data)["hyperparameters"] for f in findings] == ["betas,eps"]
+    assert findings[0].line == 8
+
+
+def test_sklearn_first_positional_hyperparameter_is_reported(lint):
+    source = """
+    import sklearn.ensemble
+    from sklearn.cluster import KMeans
+    from sklearn.linear_model import LogisticRegression
+
+    def benchmark_forest():
+        return sklearn.ensemble.RandomForestRegressor(100, random_state=0)
+
+    def segments(frame, n_segments):
+        clusters = KMeans(n_segments, n_init="auto").fit_predict(frame)
+        # the first parameter of LogisticRegression is ``penalty``, a string
+        return clusters, LogisticRegression("l2")
+    """
+    findings = lint(source, select=SELECT)
+    assert [(f.line, dict(f.data)["hyperparameters"]) for f in findings] == [(7, "n_estimators")]

@@ -19,6 +19,7 @@ from mldebtlint.apis import (
     DISABLING_VALUES,
     HYPERPARAMETER_METHODS,
     ML_IMPORT_ROOTS,
+    NEUTRAL_TUPLES,
     NEUTRAL_VALUES,
     NEVER_HYPERPARAMETERS,
     PARAMS_DICT_KEYS,
@@ -86,9 +87,13 @@ _ARITHMETIC = {
 
 def is_sentinel(name: str, node: cst.BaseExpression) -> bool:
     """``0``/``-1`` (off), huge numbers (unbounded), identity values per keyword."""
+    if isinstance(node, (cst.Tuple, cst.List)) and name in NEUTRAL_TUPLES:
+        values = tuple(numeric_value(element.value) for element in node.elements
+                       if isinstance(element, cst.Element))
+        return values in NEUTRAL_TUPLES[name]
     value = numeric_value(node)
     if value is None or isinstance(value, complex):
-        return False  # a tuple such as ``betas=(0.9, 0.999)`` is a real value
+        return False  # a tuple such as ``betas=(0.9, 0.98)`` is a real value
     if value in SENTINEL_NUMBERS or abs(value) >= UNBOUNDED_AT_LEAST:
         return True
     return value in NEUTRAL_VALUES.get(name, ())
