@@ -517,3 +517,23 @@ def test_the_same_conversion_in_alternative_branches_counts_once(lint):
     assert lint(source, select=SELECT) == []
     findings = lint(source, select=SELECT, rule_options={"glue-code": {"min-conversions": 3}})
     assert dict(findings[0].data)["conversions"] == 3
+
+
+def test_an_adapter_converting_each_of_its_arguments_once_is_the_boundary(lint):
+    source = """
+    import numpy as np
+    import torch
+
+    class Standardize:
+        def __init__(self, mean: np.ndarray, std: np.ndarray, lo: np.ndarray, hi: np.ndarray, eps=1e-8):
+            self.mean, self.std = torch.from_numpy(mean), torch.from_numpy(std)
+            self.lo, self.hi = torch.from_numpy(lo), torch.from_numpy(hi)
+            self.eps = eps
+
+        def decode(self, mean, std, lo, hi):
+            self.mean, self.std = torch.from_numpy(mean), torch.tensor(std)
+            self.lo, self.hi = torch.from_numpy(lo).cpu().numpy(), torch.from_numpy(hi)
+            self.eps = None
+    """
+    findings = lint(source, select=SELECT)
+    assert [f.message.split("`")[1] for f in findings] == ["decode"]

@@ -46,6 +46,14 @@ class _Frame:
     # is one conversion.
     seen: set[str] = field(default_factory=set)
     statement_stack: list[int] = field(default_factory=list)
+    # A constructor/adapter converting each of its own arguments the same
+    # way (``self.mean = torch.from_numpy(mean)``) *is* the boundary.
+    params: frozenset[str] = frozenset()
+    kinds: set[str] = field(default_factory=set)
+    only_params: bool = True
+
+    def is_boundary_adapter(self) -> bool:
+        return self.only_params and len(self.kinds) == 1
 
 
 def _is_plain_literal(node: cst.BaseExpression) -> bool:
@@ -105,7 +113,10 @@ class GlueCode(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._enter_statement()  # a nested def is one statement of its parent
         self._leave_statement()
-        self.frames.append(_Frame(node.name))
+        params = node.params
+        names = frozenset(param.name.value for param in (*params.posonly_params, *params.params,
+                                                          *params.kwonly_params))
+        self.frames.append(_Frame(node.name, params=names - {"self", "cls"}))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.frames.pop()
@@ -113,7 +124,7 @@ class GlueCode(Rule):
         if frame.conversions < self.min_conversions or frame.statements < max(self.min_statements, 1):
             return
         share = len(frame.converting_statements) / frame.statements
-        if share < self.min_share or len(libraries) < self.min_libraries:
+        if share < self.min_share or len(libraries) < self.min_libraries or frame.is_boundary_adapter():
             return
         self.report(
             frame.name,
@@ -177,7 +188,8 @@ class GlueCode(Rule):
         self._leave_statement()
 
     # -- conversions ---------------------------------------------------------------
-    def _record(self, node: cst.CSTNode, libraries: tuple[str, ...], source: cst.CSTNode | None) -> None:
+    def _record(self, node: cst.CSTNode, libraries: tuple[str, ...], source: cst.CSTNode | None,
+                kind: str = "") -> None:
         if not self.frames:
             return
         frame = self.frames[-1]
@@ -186,6 +198,9 @@ class GlueCode(Rule):
         frame.libraries.update(libraries)
         if id(node) in self.chained:
             return  # the input of a conversion already counted
+        frame.kinds.add(kind or type(node).__name__)
+        if not (isinstance(source, cst.Name) and source.value in frame.params):
+            frame.only_params = False
         if frame.statement_stack and frame.statement_stack[-1]:
             frame.converting_statements.add(frame.statement_stack[-1])
         snippet = "".join(self.context.module.code_for_node(node).split())
@@ -220,7 +235,7 @@ class GlueCode(Rule):
             positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
             if not positional or _is_plain_literal(positional[0].value):
                 return
-            self._record(node, libraries, positional[0].value)
+            self._record(node, libraries, positional[0].value, qualified)
             return
         if isinstance(func, cst.Attribute):
             method = CONVERSION_METHODS.get(func.attr.value)
@@ -234,7 +249,7 @@ class GlueCode(Rule):
                 sources = [root for root in _NUMPY_METHOD_SOURCES if root in roots]
                 if len(sources) == 1:
                     found = found + (sources[0],)
-            self._record(node, found, func.value)
+            self._record(node, found, func.value, func.attr.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if not self.frames or id(node) in self.called:
@@ -250,7 +265,7 @@ class GlueCode(Rule):
                 return
         if isinstance(receiver, cst.Call) and (self.names.resolve(receiver.func) or "").startswith("torch."):
             return
-        self._record(node, method.libraries, receiver)
+        self._record(node, method.libraries, receiver, node.attr.value)
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
         element = node.elt
