@@ -148,6 +148,19 @@ POSITIVES = [
         def build_detector():
             return ObjectDetector(weights="detector.pt", score_threshold=0.45)
         """, [2]),
+    ("low-confidence-rejected-in-handler", """
+        from fastapi import HTTPException
+
+        def classify(model, image):
+            confidence = model.predict_proba(image).max()
+            if confidence < 0.6:
+                raise HTTPException(status_code=422, detail="not confident enough")
+            return confidence
+        """, [5]),
+    ("any-score-over-level-is-a-decision", """
+        def needs_review(scores):
+            return any(score > 0.92 for score in scores)
+        """, [2]),
 ]
 
 NEGATIVES = [
@@ -301,6 +314,34 @@ NEGATIVES = [
         def prepare(attention_mask, pixel_values):
             attention_mask = (attention_mask > 0.5).float()
             return torch.where(pixel_values > 0.5, 1.0, 0.0), attention_mask
+        """),
+    ("argument-validation-raises", """
+        def prediction_interval(predictor, X, confidence_level=0.9):
+            if confidence_level <= 0.5 or confidence_level >= 1.0:
+                raise ValueError("confidence_level must lie between 0.5 and 1.0")
+            if predictor.min_score < 0.05:
+                raise TypeError("min_score too small")
+            return predictor.predict_interval(X, confidence_level)
+        """),
+    ("counting-scores-per-level", """
+        import numpy as np
+
+        def confidence_report(scores, attempted):
+            return {
+                "p50": float(np.median(scores)),
+                "share_gte_025": sum(score >= 0.25 for score in scores) / max(1, attempted),
+                "share_gte_050": sum([score >= 0.5 for score in scores]) / max(1, attempted),
+            }
+        """),
+    ("prediction-variance-noise-floor", """
+        import numpy as np
+
+        def informative_features(test_preds):
+            for i in range(test_preds.shape[1]):
+                preds_var = np.var(test_preds[:, i])
+                if preds_var < 1e-4:
+                    continue
+                yield i
         """),
     ("reassigned-local-is-not-a-literal", """
         def predict(model, X, overrides):

@@ -34,6 +34,10 @@ CONFIG_ROOTS = frozenset({
 # Calls whose ``threshold=`` keyword is not a decision cut-off.
 NON_DECISION_CALLS = frozenset({"set_printoptions", "Softplus", "Threshold", "threshold"})
 ROUTE_DECORATORS = frozenset({"get", "post", "put", "route", "api_route", "websocket"})
+# ``if x < 0.5: raise ValueError(...)``: argument validation, like ``assert``.
+VALIDATION_ERRORS = frozenset({"ValueError", "TypeError", "AssertionError", "NotImplementedError"})
+# ``sum(s >= 0.25 for s in scores)``: counting scores per level is a statistic.
+COUNTING_CALLS = frozenset({"sum", "count_nonzero"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 MAX_DEPTH = 6
 UNKNOWN = cst.Name("__unknown__")  # binding marker: assigned something we do not follow

@@ -28,6 +28,7 @@ from mldebtlint.detectors._threshold_vocabulary import (
     BINARIZING_METHODS,
     COMPARE_METHODS,
     CONFIG_ROOTS,
+    COUNTING_CALLS,
     MAX_DEPTH,
     NON_DECISION_CALLS,
     PRESERVING_ATTRIBUTES,
@@ -35,6 +36,7 @@ from mldebtlint.detectors._threshold_vocabulary import (
     ROUTE_DECORATORS,
     THRESHOLD_OPERATORS,
     UNKNOWN,
+    VALIDATION_ERRORS,
     format_number,
     last_name,
     literal_value,
@@ -72,6 +74,8 @@ class HardcodedThreshold(Rule):
         self.cast_contexts: set[int] = set()
         # ``x[x < c] = c``: comparisons that select values to clamp, by id -> c.
         self.clamps: dict[int, float] = {}
+        # Comparisons that validate arguments or count scores: never decisions.
+        self.exempt: set[int] = set()
         self.assert_depth = 0
 
     # -- scopes and bindings ---------------------------------------------------
@@ -164,6 +168,26 @@ class HardcodedThreshold(Rule):
         for item in node.items:
             if item.asname is not None:
                 self._bind_target(item.asname.name, UNKNOWN)
+
+    def visit_If(self, node: cst.If) -> None:
+        """``if level <= 0.5: raise ValueError(...)`` validates input, decides nothing."""
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+            return
+        raised = body[0].body[0] if body[0].body else None
+        if isinstance(raised, cst.Raise) and raised.exc is not None:
+            error = raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc
+            if last_name(error) in VALIDATION_ERRORS:
+                self._exempt_comparisons(node.test)
+
+    def _exempt_comparisons(self, test: cst.BaseExpression) -> None:
+        if isinstance(test, cst.Comparison):
+            self.exempt.add(id(test))
+        elif isinstance(test, cst.BooleanOperation):
+            self._exempt_comparisons(test.left)
+            self._exempt_comparisons(test.right)
+        elif isinstance(test, cst.UnaryOperation):
+            self._exempt_comparisons(test.expression)
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.assert_depth += 1
@@ -272,6 +296,10 @@ class HardcodedThreshold(Rule):
             self.cast_contexts.add(id(node.args[0].value))
         elif name in BINARIZING_METHODS and isinstance(node.func, cst.Attribute):
             self.cast_contexts.add(id(node.func.value))
+        elif name in COUNTING_CALLS and len(node.args) == 1:
+            counted = node.args[0].value
+            if isinstance(counted, (cst.GeneratorExp, cst.ListComp)) and isinstance(counted.elt, cst.Comparison):
+                self.exempt.add(id(counted.elt))
         if self.assert_depth:
             return
         if name in COMPARE_METHODS:
@@ -288,7 +316,7 @@ class HardcodedThreshold(Rule):
             self._check_pair(node, args[0], [args[1]], False)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        if self.assert_depth:
+        if self.assert_depth or id(node) in self.exempt:
             return
         cast = id(node) in self.cast_contexts
         operands = [node.left] + [target.comparator for target in node.comparisons]
