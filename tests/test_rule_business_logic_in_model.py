@@ -200,7 +200,15 @@ class EligibilityClassifier(BaseEstimator, ClassifierMixin):
         labels[X["country"].isin(["DE", "AT", "CH"]).to_numpy()] = 0  # expect
         return labels
 """,
+    "market_switch_in_predict": """
+def predict(model, image, market):
+    out = model(image)
+    if market == "us":  # expect
+        out = out * 2
+    return out
+""",
 }
+
 
 NEGATIVE = {
     "business_features_only_indexed": TORCH_HEADER + """
@@ -358,6 +366,33 @@ def predict_transcript(model, audio, currency_symbols):
             word = word[1:] + " " + currency_symbol
         out.append(word)
     return " ".join(out)
+""",
+    "mode_switches_and_option_values": TORCH_HEADER + """
+class RegionEncoder(nn.Module):
+    def forward(self, x, region_pooling="mean", segment="full", category="all", plan="greedy"):
+        if region_pooling == "mean":
+            x = x.mean(1)
+        if segment == "full":
+            x = x + 1
+        if category == "all":
+            x = x * 2
+        if plan == "greedy":
+            x = x.argmax(-1)
+        return x
+""",
+    "detector_internals_with_category_and_region_words": TORCH_HEADER + """
+class Detector(nn.Module):
+    def forward(self, x, targets=None, segment_ids=None):
+        if self.task == "segment":
+            x = self.seg_head(x)
+        regions = self.rpn(x)
+        if len(regions) > 1000:
+            regions = regions[:1000]
+        for target in targets:
+            if target["category_id"] == 0:
+                continue
+        product = x * x.sum(-1, keepdim=True)
+        return product, regions
 """,
     "label_mapping_dict": TORCH_HEADER + """
 ID2LABEL = {0: "negative", 1: "positive"}

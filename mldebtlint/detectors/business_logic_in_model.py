@@ -41,6 +41,13 @@ PASSTHROUGH_METHODS = frozenset({"float", "double", "int", "long", "item", "sque
 BOUND_CALLS = frozenset({"clip", "clamp", "clamp_min", "clamp_max", "minimum", "maximum", "min", "max"})
 DATE_CALLS = frozenset({"datetime", "date", "Timestamp", "to_datetime", "datetime64"})
 RECEIVERS = frozenset({"self", "cls"})
+# Option values, not categories: ``segment == "full"``, ``category == "all"``,
+# ``plan == "greedy"`` select a code path (or a data split), not a customer group.
+GENERIC_VALUES = frozenset({
+    "all", "any", "none", "auto", "default", "full", "partial", "mean", "sum", "max", "min", "first",
+    "last", "greedy", "random", "train", "training", "eval", "test", "valid", "val", "validation",
+    "both", "left", "right", "top", "bottom", "center", "global", "local", "unknown", "other",
+})
 
 
 def split_identifier(name: str) -> list[str]:
@@ -280,8 +287,8 @@ class BusinessLogicInModel(Rule):
     def _categorical_literal(self, side: cst.BaseExpression, literal: object) -> bool:
         """A categorical field against a category value: any string, or a
         numeric id that is not a sentinel (0, 1, -1 are padding/mask values)."""
-        if isinstance(literal, str):
-            return any(char.isalnum() for char in literal)  # not a parser's "(" or ","
+        if isinstance(literal, str):  # not a parser's "(" or ",", nor an option value
+            return any(char.isalnum() for char in literal) and literal.lower() not in GENERIC_VALUES
         if not isinstance(literal, int) or isinstance(literal, bool) or literal in (0, 1, -1):
             return False
         tokens = split_identifier((self.components(side) or [""])[-1])
