@@ -114,6 +114,11 @@ NEUTRAL_VALUES: dict[str, frozenset[float]] = {
     "gamma": frozenset({1}),
     # 2-D / 3-D projections are plot dimensions, not tuned values.
     "n_components": frozenset({2, 3}),
+    # One pass: a smoke run or a warm-up, not a tuned schedule.
+    "epochs": frozenset({1}),
+    "max_epochs": frozenset({1}),
+    "num_epochs": frozenset({1}),
+    "n_epochs": frozenset({1}),
     # The optimizers' own defaults (torch ``eps``, keras ``epsilon``),
     # spelled out: no tuning decision is hidden in them.
     "eps": frozenset({1e-8}),
@@ -297,6 +302,24 @@ HYPERPARAMETER_METHODS: dict[str, HyperparameterAPI] = {
     ),
     "compile": parse_api_spec("loss_weights"),
 }
+
+# Any other call (``TemporalFusionTransformer.from_dataset(...)``, ``PPO(...)``,
+# ``learn.fit_one_cycle(...)``, a project's own ``train(...)``) in a file
+# importing an ML library: only these unambiguous keywords count. Layer
+# settings (``momentum`` of batch norm, ``dropout``) and ``batch_size`` of data
+# utilities are left out on purpose.
+GENERIC_HYPERPARAMETER_KEYWORDS = frozenset({
+    "lr", "learning_rate", "lr0", "initial_learning_rate", "base_lr", "max_lr", "weight_decay",
+    "epochs", "max_epochs", "num_epochs", "n_epochs", "num_train_epochs",
+    "n_estimators", "num_boost_round",
+})
+# Callees of the generic match that define configuration rather than use it.
+GENERIC_CONFIG_CALLEES = frozenset({
+    "dict", "Namespace", "SimpleNamespace", "set_defaults", "update", "create", "replace",
+    "log_hyperparams", "log_params", "log_param", "save_hyperparameters", "__init__", "format",
+})
+GENERIC_CONFIG_SUFFIXES = ("Config", "Configuration", "Args", "Arguments", "Params", "Parameters",
+                           "Settings", "HParams", "Hyperparameters", "Space")
 
 # Keys of a ``params`` dict literal that are hyperparameters (xgboost/lightgbm).
 PARAMS_DICT_KEYS = frozenset(parse_api_spec(_GBM).keywords | {

@@ -467,3 +467,45 @@ def test_sklearn_first_positional_hyperparameter_is_reported(lint):
     """
     findings = lint(source, select=SELECT)
     assert [(f.line, dict(f.data)["hyperparameters"]) for f in findings] == [(7, "n_estimators")]
+
+
+def test_unknown_trainers_are_reported_on_unambiguous_keywords_only(lint):
+    source = """
+    import lightning.pytorch as pl
+    from pytorch_forecasting import TemporalFusionTransformer
+    from stable_baselines3 import PPO
+
+    tft = TemporalFusionTransformer.from_dataset(training, learning_rate=0.03, hidden_size=16, dropout=0.1)
+    agent = PPO("MlpPolicy", env, learning_rate=3e-4, n_steps=2048, verbose=1)
+    agent.learn(total_timesteps=100_000)
+    """
+    findings = lint(source, select=SELECT)
+    assert [(f.line, dict(f.data)["hyperparameters"]) for f in findings] == [(6, "learning_rate"), (7, "learning_rate")]
+
+
+def test_generic_keywords_where_config_is_defined_or_outside_ml_code_are_not_reported(lint):
+    source = """
+    import argparse
+    from dataclasses import dataclass
+    import torch
+
+    parser = argparse.ArgumentParser()
+    parser.set_defaults(lr=3e-4, epochs=20)
+    defaults = dict(lr=3e-4, epochs=20)
+    config = TrainConfig(learning_rate=3e-4, max_epochs=20)
+    search_space = HyperparameterSpace(lr=1e-3)
+
+    class Finetuner(BaseFinetuner):
+        def __init__(self, backbone):
+            super().__init__(backbone, lr=1e-4)
+
+    def smoke(trainer):
+        trainer.fit(epochs=1)
+    """
+    assert lint(source, select=SELECT) == []
+    no_ml = """
+    import requests
+
+    session = RetryingSession(backoff=2, max_epochs=5, learning_rate=0.5)
+    """
+    assert lint(no_ml, select=SELECT) == []

@@ -17,6 +17,9 @@ import libcst as cst
 
 from mldebtlint.apis import (
     DISABLING_VALUES,
+    GENERIC_CONFIG_CALLEES,
+    GENERIC_CONFIG_SUFFIXES,
+    GENERIC_HYPERPARAMETER_KEYWORDS,
     HYPERPARAMETER_METHODS,
     ML_IMPORT_ROOTS,
     NEUTRAL_TUPLES,
@@ -36,6 +39,10 @@ GENERIC_SPEC = (
     "lr learning_rate epochs max_epochs num_epochs batch_size weight_decay momentum "
     "n_estimators max_depth num_layers hidden_size dropout"
 )
+
+
+# Keywords only: the positions of an unknown callee's parameters are unknown.
+GENERIC_API = HyperparameterAPI(GENERIC_HYPERPARAMETER_KEYWORDS)
 
 
 def is_numeric_literal(node: cst.BaseExpression) -> bool:
@@ -141,7 +148,20 @@ class HardcodedHyperparameter(Rule):
             # ``torch.compile(...)`` / ``json.fit``: a module function, not a method.
             if receiver is None and self.names.imports_any(ML_IMPORT_ROOTS):
                 return HYPERPARAMETER_METHODS[func.attr.value]
-        return None
+        return self._generic_api(call, qualified)
+
+    def _generic_api(self, call: cst.Call, qualified: str | None) -> HyperparameterAPI | None:
+        """Unknown callees: only unambiguous keywords, and not where config is defined."""
+        if not self.names.imports_any(ML_IMPORT_ROOTS):
+            return None
+        func = call.func
+        leaf = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if not isinstance(leaf, str) or leaf in GENERIC_CONFIG_CALLEES or leaf.endswith(GENERIC_CONFIG_SUFFIXES):
+            return None
+        if qualified is not None and qualified.split(".", 1)[0] in ("argparse", "click", "typer", "omegaconf",
+                                                                    "hydra", "pydantic", "dataclasses"):
+            return None
+        return GENERIC_API
 
     def _extra_api(self, qualified: str) -> HyperparameterAPI | None:
         if not self.extra:
