@@ -84,7 +84,21 @@ class Bench:
         self.peers = corpora.peers_venv(self.home) / "bin"
         self.mld = [args.python, "-m", "mldebtlint", "check", "--exit-zero", "-q", "--format", "json"]
         self.work = Path(tempfile.mkdtemp(prefix="mldebtlint-bench-"))
+        if not args.live:
+            self.snapshot()
         self.problems: list[str] = []
+
+    def snapshot(self) -> None:
+        """Run a frozen copy of mldebtlint and its catalog, so edits made while the
+        bench runs (a cache key covers mldebtlint's own code) cannot skew it."""
+        where = subprocess.run([self.args.python, "-c", "import mldebtlint; print(mldebtlint.__file__)"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        package = Path(where).parent
+        target = self.work / "snapshot"
+        shutil.copytree(package, target / "mldebtlint", ignore=shutil.ignore_patterns("__pycache__"))
+        if (package.parent / "rules").is_dir() and not (package / "_catalog").is_dir():
+            shutil.copytree(package.parent / "rules", target / "rules")
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")]))
 
     def mldebtlint(self, *extra: str, output: str) -> list[str]:
         return [*self.mld, "-o", str(self.work / output), *extra]
@@ -242,6 +256,8 @@ def main() -> None:
     parser.add_argument("--home", default=str(corpora.default_home()))
     parser.add_argument("--python", default=sys.executable, help="the Python that has mldebtlint installed")
     parser.add_argument("--output", help="also write the markdown to this file")
+    parser.add_argument("--live", action="store_true",
+                        help="run the installed mldebtlint itself, not a frozen copy taken at the start")
     args = parser.parse_args()
     if args.quick:
         args.corpus, args.repeat = "lightning", 1
