@@ -374,6 +374,14 @@ CONVERSION_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "pandas.DataFrame.from_records": ("pandas",),
     "json.loads": ("json",),
     "json.dumps": ("json",),
+    "pandas.read_json": ("pandas", "json"),
+    "PIL.Image.fromarray": ("pil", "numpy"),
+    "torchvision.transforms.functional.to_tensor": ("torch", "pil"),
+    "torchvision.transforms.functional.to_pil_image": ("pil", "torch"),
+    "polars.from_pandas": ("polars", "pandas"),
+    "polars.DataFrame": ("polars",),
+    "pyarrow.Table.from_pandas": ("pyarrow", "pandas"),
+    "tensorflow.make_ndarray": ("tensorflow", "numpy"),
 }
 
 
@@ -396,6 +404,9 @@ CONVERSION_METHODS: dict[str, ConversionMethod] = {
     "to_dict": ConversionMethod(("pandas", PYTHON), ("pandas",)),
     "to_list": ConversionMethod(("pandas", PYTHON), ("pandas",)),
     "to_records": ConversionMethod(("pandas", "numpy"), ("pandas",)),
+    "to_json": ConversionMethod(("pandas", "json"), ("pandas",)),
+    # datasets / polars / pyarrow tables to pandas.
+    "to_pandas": ConversionMethod(("pandas",), ("polars", "pyarrow", "datasets")),
     "tolist": ConversionMethod((PYTHON,), ("numpy", "pandas", "torch")),
     "numpy": ConversionMethod(("numpy",), ("torch", "tensorflow")),
     "cpu": ConversionMethod(("torch",), ("torch",), link=True),

@@ -537,3 +537,39 @@ def test_an_adapter_converting_each_of_its_arguments_once_is_the_boundary(lint):
     """
     findings = lint(source, select=SELECT)
     assert [f.message.split("`")[1] for f in findings] == ["decode"]
+
+
+def test_image_serving_glue_between_pil_numpy_and_torch_is_reported(lint):
+    source = """
+    import io
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    def overlay_response(model, raw: bytes):
+        image = np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))
+        batch = torch.from_numpy(image).permute(2, 0, 1)[None].float() / 255
+        mask = model(batch)[0, 0].sigmoid().detach().cpu().numpy()
+        blended = Image.fromarray((image * mask[..., None]).astype(np.uint8))
+        return blended
+    """
+    findings = lint(source, select=SELECT)
+    assert len(findings) == 1
+    assert dict(findings[0].data)["libraries"] == "numpy,pil,torch"
+
+
+def test_arrow_tables_to_pandas_count_as_conversions(lint):
+    source = """
+    import json
+    import datasets
+    import pandas as pd
+
+    def export_predictions(split: datasets.Dataset, scores):
+        frame: pd.DataFrame = split.to_pandas()
+        frame["score"] = scores.tolist()
+        payload = frame.to_json(orient="records")
+        return json.loads(payload)
+    """
+    findings = lint(source, select=SELECT)
+    assert len(findings) == 1
+    assert dict(findings[0].data)["libraries"] == "json,pandas"
