@@ -351,3 +351,45 @@ def test_test_files_add_no_flow_to_the_graph(tmp_path):
     """})
     findings, _ = check(tmp_path)
     assert findings == [("serve.py", 9, "MLD401")]
+
+
+def test_transformers_pipeline_loads_the_model_it_serves(tmp_path):
+    project(tmp_path, {
+        "train_teacher.py": """
+            import pandas as pd
+            from datasets import Dataset
+            from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+
+            def main():
+                dataset = Dataset.from_pandas(pd.read_parquet("data/labeled.parquet"))
+                teacher = AutoModelForSequenceClassification.from_pretrained("roberta-large", num_labels=2)
+                trainer = Trainer(model=teacher, args=TrainingArguments(output_dir="out"), train_dataset=dataset)
+                trainer.train()
+                trainer.save_model("models/teacher")
+        """,
+        "label_unlabeled.py": """
+            import pandas as pd
+            from transformers import pipeline
+
+            PSEUDO_PATH = "data/pseudo_labels.parquet"
+
+            def main():
+                classifier = pipeline("text-classification", model="models/teacher")
+                texts = pd.read_parquet("data/unlabeled.parquet")["text"].tolist()
+                outputs = classifier(texts, batch_size=64)
+                pd.DataFrame({"text": texts, "label": [o["label"] for o in outputs]}).to_parquet(PSEUDO_PATH)
+        """,
+        "train_student.py": """
+            import pandas as pd
+            from datasets import Dataset
+            from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+            from label_unlabeled import PSEUDO_PATH
+
+            def main():
+                dataset = Dataset.from_pandas(pd.read_parquet(PSEUDO_PATH))
+                student = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased")
+                trainer = Trainer(model=student, args=TrainingArguments(output_dir="out"), train_dataset=dataset)
+                trainer.train()
+        """,
+    })
+    assert edges(tmp_path) == {("teacher", "pseudo_labels.parquet"), ("pseudo_labels.parquet", "distilbert-base-uncased")}

@@ -29,6 +29,9 @@ MODEL_LOAD_FUNCTIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "catboost.CatBoost": (-1, ("model_file",)),
     "sentence_transformers.SentenceTransformer": (0, ("model_name_or_path",)),
     "sentence_transformers.CrossEncoder": (0, ("model_name",)),
+    # ``pipeline("text-classification", model=path)``: the model is the second argument.
+    "transformers.pipeline": (1, ("model",)),
+    "transformers.pipelines.pipeline": (1, ("model",)),
 }
 
 # ``mlflow.<flavor>.load_model(uri)``: matched by prefix and suffix.
