@@ -161,6 +161,16 @@ POSITIVES = [
         def needs_review(scores):
             return any(score > 0.92 for score in scores)
         """, [2]),
+    ("ultralytics-style-predict-call-in-script", """
+        from ultralytics import YOLO
+
+        model = YOLO("yolov8n.pt")
+        results = model.predict("bus.jpg", conf=0.35, iou=0.6, imgsz=640)
+        """, [4, 4]),
+    ("conf-thres-keyword-to-detect", """
+        def run(detector, frames):
+            return [detector.detect(frame, conf_thres=0.4) for frame in frames]
+        """, [2]),
 ]
 
 NEGATIVES = [
@@ -342,6 +352,23 @@ NEGATIVES = [
                 if preds_var < 1e-4:
                     continue
                 yield i
+        """),
+    ("conf-words-in-non-threshold-keywords", """
+        def predict_step(model, batch):
+            loss_fn = FocalLoss(conf_weight=0.5, iou_head_depth=3)
+            return model.predict(batch, conf=False, verbose=False), loss_fn
+        """),
+    ("predict-call-with-configured-threshold", """
+        def main(args):
+            model = load(args.weights)
+            return model.predict(args.source, conf=args.conf, iou=args.iou, max_det=300)
+        """),
+    ("coco-map-summary-of-predictions", """
+        def summarize_predictions(evaluator):
+            return [
+                evaluator.summarize(use_ap=True, iou_thr=0.5),
+                evaluator.summarize(use_ap=True, iou_thr=0.75),
+            ]
         """),
     ("reassigned-local-is-not-a-literal", """
         def predict(model, X, overrides):

@@ -60,6 +60,7 @@ class Vocabulary:
     score_functions: frozenset[str]
     cast_names: frozenset[str]
     keywords: frozenset[str]
+    keyword_names: frozenset[str]
     serving_words: frozenset[str]
 
     def is_score_identifier(self, identifier: str) -> bool:
@@ -67,7 +68,8 @@ class Vocabulary:
         return bool(words & self.score_words) and not words & self.ignore_words
 
     def is_threshold_keyword(self, keyword: str) -> bool:
-        return keyword.lower() in self.keywords or bool(set(words_of(keyword)) & self.keywords)
+        name = keyword.lower()
+        return name in self.keywords or name in self.keyword_names or bool(set(words_of(keyword)) & self.keywords)
 
     def is_serving_name(self, identifier: str) -> bool:
         return bool(set(words_of(identifier)) & self.serving_words)
@@ -88,6 +90,7 @@ def _vocabulary_for(frozen_options: tuple) -> Vocabulary:
         score_functions=frozenset(options.get("score-functions", ())),
         cast_names=_frozen(options, "cast-context-names"),
         keywords=_frozen(options, "threshold-keywords"),
+        keyword_names=_frozen(options, "threshold-keyword-names"),
         serving_words=_frozen(options, "serving-functions"),
     )
 

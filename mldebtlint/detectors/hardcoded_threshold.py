@@ -304,7 +304,8 @@ class HardcodedThreshold(Rule):
             return
         if name in COMPARE_METHODS:
             self._check_compare_call(node)
-        if self.frames[-1].serving:
+        # In predict/serve code, or a call into it (``model.predict(img, conf=0.35)``).
+        if self.frames[-1].serving or (name is not None and self.vocab.is_serving_name(name)):
             self._check_keywords(node, name)
 
     def _check_compare_call(self, node: cst.Call) -> None:
