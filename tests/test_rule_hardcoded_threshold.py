@@ -171,6 +171,15 @@ POSITIVES = [
         def run(detector, frames):
             return [detector.detect(frame, conf_thres=0.4) for frame in frames]
         """, [2]),
+    ("yolov5-hub-model-attributes", """
+        import yolov5
+
+        model = yolov5.load("best.pt")
+        model.conf = 0.80  # NMS confidence threshold
+        model.iou = 0.45
+        model.max_det = 12
+        results = model(img, size=640)
+        """, [4, 5]),
 ]
 
 NEGATIVES = [
@@ -369,6 +378,15 @@ NEGATIVES = [
                 evaluator.summarize(use_ap=True, iou_thr=0.5),
                 evaluator.summarize(use_ap=True, iou_thr=0.75),
             ]
+        """),
+    ("threshold-attributes-on-self-and-config", """
+        class Detector:
+            def __init__(self, cfg):
+                self.conf = 0.25
+                self.score_threshold = 0.5
+                cfg.MODEL.ROI_HEADS.SCORE_THRESH_TEST = 0.7
+                self.args.conf = 0.25
+                self.model_config.iou_thres = 0.45
         """),
     ("reassigned-local-is-not-a-literal", """
         def predict(model, X, overrides):

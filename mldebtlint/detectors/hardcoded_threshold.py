@@ -128,6 +128,24 @@ class HardcodedThreshold(Rule):
         for target in node.targets:
             self._bind_target(target.target, node.value)
             self._note_clamp(target.target, node.value)
+            self._check_threshold_attribute(target.target, node.value)
+
+    def _check_threshold_attribute(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``model.conf = 0.8``: a literal cut-off set on a model object (not on
+        ``self``, whose attributes are defaults, nor on a config object)."""
+        if not isinstance(target, cst.Attribute) or not self.vocab.is_threshold_keyword(target.attr.value):
+            return
+        chain = attribute_chain(target)
+        if len(chain) < 2 or chain[0] in ("self", "cls") or any(part.lower() in CONFIG_ROOTS for part in chain[:-1]):
+            return
+        if set(words_of(chain[-2])) & {"config", "settings", "cfg", "options", "params", "args"}:
+            return
+        value_found = literal_value(value)
+        if value_found is not None and self.cutoff(value) is not None:
+            self.report(
+                target, f"literal {format_number(value_found)} assigned to '{'.'.join(chain)}';"
+                " move it to config or a named constant",
+            )
 
     def _note_clamp(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """``logits[logits < -88.7] = -88.7`` clamps values; it decides nothing."""
