@@ -180,6 +180,19 @@ POSITIVES = [
         model.max_det = 12
         results = model(img, size=640)
         """, [4, 5]),
+    ("script-level-threshold-used-in-handler", """
+        import joblib
+        from fastapi import FastAPI
+
+        threshold = 0.78
+        model = joblib.load("final_model.joblib")
+        app = FastAPI()
+
+        @app.post("/predict")
+        def predict(data):
+            y_proba = model.predict_proba(data)[:, 1]
+            return (y_proba >= threshold).astype(int)
+        """, [11]),
 ]
 
 NEGATIVES = [
@@ -387,6 +400,22 @@ NEGATIVES = [
                 cfg.MODEL.ROI_HEADS.SCORE_THRESH_TEST = 0.7
                 self.args.conf = 0.25
                 self.model_config.iou_thres = 0.45
+        """),
+    ("script-level-threshold-replaced-at-startup", """
+        import json
+
+        threshold = 0.5
+        with open("threshold.json") as handle:
+            threshold = json.load(handle)["best"]
+
+        def predict(model, X):
+            return model.predict_proba(X)[:, 1] >= threshold
+        """),
+    ("parameter-shadows-script-level-value", """
+        threshold = 0.5
+
+        def predict(model, X, threshold):
+            return model.predict_proba(X)[:, 1] >= threshold
         """),
     ("reassigned-local-is-not-a-literal", """
         def predict(model, X, overrides):

@@ -299,13 +299,21 @@ class HardcodedThreshold(Rule):
         value = literal_value(node)
         local = ""
         if value is None and isinstance(node, cst.Name) and not node.value.isupper():
-            values = self.frames[-1].bindings.get(node.value, ())
+            values = self._binding_frame(node.value).bindings.get(node.value, ())
             if len(values) == 1 and not self.vocab.is_score_identifier(node.value):
                 value = literal_value(values[0])
                 local = node.value
         if value is None or value in self.vocab.allowed or abs(value) <= self.vocab.max_tolerance:
             return None
         return value, local
+
+    def _binding_frame(self, name: str) -> Frame:
+        """The frame whose binding of ``name`` is visible here: the current
+        one, else the module (a script's ``threshold = 0.5`` used in a
+        function); names bound in an enclosing function are not followed."""
+        if name in self.frames[-1].bindings or any(name in frame.bindings for frame in self.frames[1:-1]):
+            return self.frames[-1]
+        return self.frames[0]
 
     # -- comparisons -------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -368,7 +376,7 @@ class HardcodedThreshold(Rule):
                     f"literal {format_number(value)} (local '{local}') used as threshold on '{target}'{suffix};"
                     " move it to config or a named constant"
                 )
-                self.frames[-1].pending.append((local, node, message))
+                self._binding_frame(local).pending.append((local, node, message))
                 return
         literals = " and ".join(format_number(value) for value, _ in cutoffs)
         noun = "literals" if len(cutoffs) > 1 else "literal"
@@ -392,7 +400,7 @@ class HardcodedThreshold(Rule):
                 " code; move it to config or a named constant"
             )
             if found[1]:
-                self.frames[-1].pending.append((found[1], arg, message))
+                self._binding_frame(found[1]).pending.append((found[1], arg, message))
             else:
                 self.report(arg, message)
 
