@@ -393,3 +393,35 @@ def test_transformers_pipeline_loads_the_model_it_serves(tmp_path):
         """,
     })
     assert edges(tmp_path) == {("teacher", "pseudo_labels.parquet"), ("pseudo_labels.parquet", "distilbert-base-uncased")}
+
+
+UPLIFT = """
+    import numpy as np
+
+    class TwoModels:
+        def __init__(self, estimator_trmnt, estimator_ctrl, method="vanilla"):
+            self.estimator_trmnt = estimator_trmnt
+            self.estimator_ctrl = estimator_ctrl
+            self.method = method
+
+        def fit(self, X_trmnt, y_trmnt, X_ctrl, y_ctrl):
+            if self.method == "ddr_control":
+                self.estimator_ctrl.fit(X_ctrl, y_ctrl)
+                ddr = self.estimator_ctrl.predict_proba(X_trmnt)[:, 1]
+                self.estimator_trmnt.fit(np.column_stack((X_trmnt, ddr)), y_trmnt)
+            {branch}
+                self.estimator_trmnt.fit(X_trmnt, y_trmnt)
+                ddr = self.estimator_trmnt.predict_proba(X_ctrl)[:, 1]
+                self.estimator_ctrl.fit(np.column_stack((X_ctrl, ddr)), y_ctrl)
+"""
+
+
+def test_edges_under_different_values_of_one_subject_are_not_a_loop(tmp_path):
+    # sklift-style: each method trains one model on the other's output, never both in one run.
+    project(tmp_path / "exclusive", {"uplift.py": UPLIFT.replace("{branch}", 'if self.method == "ddr_treatment":')})
+    findings, _ = check(tmp_path / "exclusive")
+    assert findings == []
+    # Under an unrelated condition both directions can happen in one run: a real loop.
+    project(tmp_path / "loop", {"uplift.py": UPLIFT.replace("{branch}", "if self.refit:")})
+    findings, _ = check(tmp_path / "loop")
+    assert [code for _, _, code in findings] == ["MLD402"]

@@ -140,6 +140,8 @@ def find_cycles(graph: nx.DiGraph) -> list[Cycle]:
         if count >= _MAX_CYCLES:
             break
         edges = [(nodes[i], nodes[(i + 1) % len(nodes)]) for i in range(len(nodes))]
+        if _exclusive_branches(projection, edges):
+            continue
         closing = min(edges, key=lambda edge: _closing_order(projection, edge))
         start = nodes.index(closing[1])
         ordered = tuple(nodes[start:] + nodes[:start])
@@ -155,3 +157,19 @@ def _closing_order(projection: nx.DiGraph, edge: tuple[str, str]) -> tuple:
     attrs = projection.edges[edge]
     site = attrs["sites"][0]
     return (not attrs["via"], site["kind"] != "trains", site["path"], site["line"], edge)
+
+
+def _exclusive_branches(projection: nx.DiGraph, edges: list[tuple[str, str]]) -> bool:
+    """Two edges of the loop exist only under different values of one subject
+    (``if method == "a":`` vs ``if method == "b":``): no run goes round it."""
+    guards = [[dict(map(tuple, site.get("guards", []))) for site in projection.edges[edge]["sites"]]
+              for edge in edges]
+    for index, first in enumerate(guards):
+        for second in guards[index + 1:]:
+            if all(_conflict(a, b) for a in first for b in second):
+                return True
+    return False
+
+
+def _conflict(a: dict, b: dict) -> bool:
+    return any(subject in b and b[subject] != value for subject, value in a.items())

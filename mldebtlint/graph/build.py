@@ -226,6 +226,8 @@ class _Builder:
     def _consume(self, node: str, sources: list[dict], path: str, site: dict, kind: str) -> None:
         where = {"path": path, "line": site["line"], "column": site["column"],
                  "end_line": site["end_line"], "end_column": site["end_column"], "kind": kind}
+        if site.get("guards"):
+            where["guards"] = site["guards"]
         for source_kind, value in sorted(self.resolve(sources, path)):
             if source_kind == "model":
                 self.add_edge(value, node, where)

@@ -61,6 +61,7 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         FlowEvaluator.__init__(self)
         self.classes: dict[str, list[str]] = {}
         self._no_grad: list[bool] = []
+        self._guards: list[tuple[str, str, int, int] | None] = []
         self._constants = self._read_constants()
 
     # -- helpers used by the evaluator ------------------------------------------
@@ -165,6 +166,28 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
             sources = self.evaluate(item.item)
             if item.asname is not None and isinstance(item.asname.name, cst.BaseExpression):
                 self.bind(item.asname.name, item.item, sources)
+
+    def visit_If(self, node: cst.If) -> None:
+        """``if self.method == "a":`` bodies: sites inside carry the guard, so that
+        edges made under different values of one subject never form a loop."""
+        guard = None
+        test = node.test
+        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+                and isinstance(test.comparisons[0].operator, cst.Equal)):
+            left, right = test.left, test.comparisons[0].comparator
+            if isinstance(left, (cst.SimpleString, cst.Integer)):
+                left, right = right, left
+            if isinstance(right, (cst.SimpleString, cst.Integer)) and not isinstance(left, (cst.SimpleString, cst.Integer)):
+                body = self.position(node.body)
+                guard = (self.context.module.code_for_node(left).strip(), right.value, body["line"], body["end_line"])
+        self._guards.append(guard)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._guards.pop()
+
+    def guards_at(self, line: int) -> list[list]:
+        return [[subject, value] for guard in self._guards if guard is not None
+                for subject, value, start, end in (guard,) if start <= line <= end]
 
     def leave_With(self, original_node: cst.With) -> None:
         self._no_grad.pop()

@@ -105,8 +105,14 @@ class FlowEvaluator:
     def all_model_sources(self) -> set[Source]:
         return self._model_refs
 
+    def guards_at(self, line: int) -> list[list]:
+        """``[subject, literal]`` of the ``if subject == literal:`` bodies around ``line``."""
+        return []
+
     def site(self, node: cst.CSTNode, inputs: set[Source]) -> dict:
-        return {**self.position(node), "inputs": self._facts(inputs)}
+        position = self.position(node)
+        guards = self.guards_at(position["line"])
+        return {**position, "inputs": self._facts(inputs), **({"guards": guards} if guards else {})}
 
     def _facts(self, sources: set[Source]) -> list[dict]:
         sources = capped(sources)
