@@ -123,6 +123,10 @@ NEUTRAL_VALUES: dict[str, frozenset[float]] = {
     # spelled out: no tuning decision is hidden in them.
     "eps": frozenset({1e-8}),
     "epsilon": frozenset({1e-7}),
+    "beta_1": frozenset({0.9}), "beta_2": frozenset({0.999}),  # keras
+    "b1": frozenset({0.9}), "b2": frozenset({0.999}),  # optax
+    "adam_beta1": frozenset({0.9}), "adam_beta2": frozenset({0.999}),  # transformers
+    "adam_epsilon": frozenset({1e-8}),
 }
 # Tuple-valued defaults spelled out, e.g. Adam's ``betas=(0.9, 0.999)``.
 NEUTRAL_TUPLES: dict[str, frozenset[tuple[float, ...]]] = {

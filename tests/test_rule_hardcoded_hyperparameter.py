@@ -509,3 +509,17 @@ def test_generic_keywords_where_config_is_defined_or_outside_ml_code_are_not_rep
     session = RetryingSession(backoff=2, max_epochs=5, learning_rate=0.5)
     """
     assert lint(no_ml, select=SELECT) == []
+
+
+def test_keras_and_optax_adam_defaults_spelled_out_are_not_reported(lint):
+    source = """
+    import optax
+    import tensorflow as tf
+
+    def optimizers(cfg):
+        keras_adam = tf.keras.optimizers.Adam(learning_rate=cfg.lr, beta_1=0.9, beta_2=0.999)
+        tuned = tf.keras.optimizers.Adam(learning_rate=cfg.lr, beta_1=0.9, beta_2=0.98)
+        return keras_adam, tuned, optax.adam(cfg.lr, b1=0.9, b2=0.999)
+    """
+    findings = lint(source, select=SELECT)
+    assert [(f.line, dict(f.data)["hyperparameters"]) for f in findings] == [(7, "beta_2")]
