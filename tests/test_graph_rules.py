@@ -418,7 +418,8 @@ UPLIFT = """
 
 def test_edges_under_different_values_of_one_subject_are_not_a_loop(tmp_path):
     # sklift-style: each method trains one model on the other's output, never both in one run.
-    project(tmp_path / "exclusive", {"uplift.py": UPLIFT.replace("{branch}", 'if self.method == "ddr_treatment":')})
+    exclusive = UPLIFT.replace("{branch}", 'if self.method == "ddr_treatment":')
+    project(tmp_path / "exclusive", {"uplift.py": exclusive})
     findings, _ = check(tmp_path / "exclusive")
     assert findings == []
     # Under an unrelated condition both directions can happen in one run: a real loop.

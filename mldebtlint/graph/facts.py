@@ -177,9 +177,11 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
             left, right = test.left, test.comparisons[0].comparator
             if isinstance(left, (cst.SimpleString, cst.Integer)):
                 left, right = right, left
-            if isinstance(right, (cst.SimpleString, cst.Integer)) and not isinstance(left, (cst.SimpleString, cst.Integer)):
+            literal = (cst.SimpleString, cst.Integer)
+            if isinstance(right, literal) and not isinstance(left, literal):
                 body = self.position(node.body)
-                guard = (self.context.module.code_for_node(left).strip(), right.value, body["line"], body["end_line"])
+                subject = self.context.module.code_for_node(left).strip()
+                guard = (subject, right.value, body["line"], body["end_line"])
         self._guards.append(guard)
 
     def leave_If(self, original_node: cst.If) -> None:
