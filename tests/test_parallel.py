@@ -62,3 +62,24 @@ def test_a_handful_of_files_is_not_worth_a_pool():
     assert plan_jobs(2, 100) == 2
     assert plan_jobs(8, 3 * MIN_FILES_FOR_POOL) == 8
     assert plan_jobs(None, 100) >= 1
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else [])
+def test_fixture_projects_same_findings_serial_parallel_cached(name, tmp_path, monkeypatch):
+    import shutil
+
+    project = tmp_path / name
+    shutil.copytree(FIXTURES / name, project)
+    (project / ".git").mkdir(exist_ok=True)  # marks the project root, as in a real checkout
+    # Fixture projects are small: let the pool start anyway.
+    monkeypatch.setattr(mldebtlint.concurrency, "MIN_FILES_FOR_POOL", 1)
+    serial = comparable(check(project, jobs=1))
+    assert serial == comparable(check(project, jobs=2))
+    assert serial == comparable(check(project, jobs=2, cache=True))
+    assert serial == comparable(check(project, jobs=1, cache=True))
+    one = sorted(project.rglob("*.py"))[0]
+    single = comparable(check(project, paths=[one]))
+    assert single == comparable(check(project, paths=[one], cache=True))
