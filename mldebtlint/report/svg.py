@@ -11,6 +11,7 @@ from typing import Any
 
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d", "#bab0ac")
 RATING_COLORS = {"A": "#2e7d32", "B": "#7cb342", "C": "#f9a825", "D": "#ef6c00", "E": "#c62828"}
+MAX_DRAWN_NODES = 60
 FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif'"
 
 
@@ -95,9 +96,16 @@ def _layers(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
 
 def model_graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], hot_edges: set[tuple[str, str]],
                 width: int = 900) -> str:
-    """Models left to right by depth; edges on a cycle in red."""
-    names = [node["id"] for node in nodes]
-    pairs = [(e["source"], e["target"]) for e in edges if e["source"] in names and e["target"] in names]
+    """Models (and the data artifacts between them) left to right by depth;
+    edges on a cycle in red. Nodes without edges are left out of the drawing,
+    and at most MAX_DRAWN_NODES are drawn."""
+    kinds = {node["id"]: node.get("kind", "model") for node in nodes}
+    pairs = [(e["source"], e["target"]) for e in edges if e["source"] in kinds and e["target"] in kinds]
+    names: list[str] = []
+    for pair in pairs:
+        names += [name for name in pair if name not in names]
+    names = names[:MAX_DRAWN_NODES]
+    pairs = [(a, b) for a, b in pairs if a in names and b in names]
     if not names:
         return ""
     layer = _layers(names, pairs)
@@ -133,8 +141,9 @@ def model_graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], hot_ed
         parts.append(f"<path d='{path}' fill='none' stroke='{stroke}' stroke-width='{2 if hot else 1.5}' "
                      f"marker-end='url(#{marker})'><title>{escape(source)} \u2192 {escape(target)}</title></path>")
     for name, (x, y) in where.items():
-        parts.append(f"<g><title>{escape(name)}</title><rect x='{x:.1f}' y='{y:.1f}' width='{box_w}' height='{box_h}' "
-                     f"rx='6' fill='#eef3fb' stroke='#4c78a8'/><text x='{x + box_w / 2:.1f}' y='{y + box_h / 2 + 4:.1f}' "
+        fill, stroke = ("#f3f3f3", "#999") if kinds[name] == "data" else ("#eef3fb", "#4c78a8")
+        parts.append(f"<g><title>{escape(kinds[name])}: {escape(name)}</title><rect x='{x:.1f}' y='{y:.1f}' "
+                     f"width='{box_w}' height='{box_h}' rx='{14 if kinds[name] == 'data' else 6}' fill='{fill}' stroke='{stroke}'/><text x='{x + box_w / 2:.1f}' y='{y + box_h / 2 + 4:.1f}' "
                      f"text-anchor='middle' fill='#123'>{escape(_label(name, 22))}</text></g>")
     parts.append("</svg>")
     return "".join(parts)
