@@ -139,6 +139,15 @@ def _python_findings(
     return findings
 
 
+def _python_syntax_error(raw: bytes, filename: str) -> tuple[str, int, int] | None:
+    from mldebtlint.engine import _decode, _syntax_error
+
+    try:
+        return _syntax_error(_decode(raw), filename)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        return None
+
+
 def run_pass(
     task: FileTask, raw: bytes, settings: Settings, rule_classes: list[type[Rule]],
     collector_classes: list[type[FactCollector]], base: dict[str, Any],
@@ -147,8 +156,14 @@ def run_pass(
     try:
         module = cst.parse_module(raw)
     except cst.ParserSyntaxError as exc:
-        message = f"syntax error: {exc.message}"
-        finding = parse_error(task, settings, message, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1)
+        # CPython's own message and position read better than libcst's
+        # ("'(' was never closed" rather than a list of expected tokens).
+        python_error = _python_syntax_error(raw, task.display)
+        if python_error is not None:
+            finding = parse_error(task, settings, *python_error)
+        else:
+            message = f"syntax error: {exc.message}"
+            finding = parse_error(task, settings, message, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1)
         return FileResult(findings=(finding,), **base)
     except RecursionError:
         return FileResult(findings=(parse_error(task, settings, "file is too deeply nested to parse"),), **base)

@@ -140,3 +140,14 @@ def test_unreadable_path_in_the_middle_of_a_run(tmp_path):
     result = invoke(["check", str(tmp_path), "--format", "json"])
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert any(item["path"].endswith("a.py") for item in json.loads(result.stdout))
+
+
+def test_syntax_error_message_is_pythons_own(tmp_path):
+    """libcst's parser lists expected tokens; the MLD000 message quotes CPython's instead."""
+    from conftest import lint_source
+
+    result = lint_source(tmp_path, "def f(x):\n    return foo(x\n\ny = 2\n", select=("MLD000", "MLD101"))
+    (finding,) = result.findings
+    assert finding.code == "MLD000"
+    assert "'(' was never closed" in finding.message
+    assert (finding.line, finding.column) == (2, 15)
