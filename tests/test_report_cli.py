@@ -160,3 +160,16 @@ def test_report_on_fixture_projects(fixture):
     data = json.loads(invoke(["report", fixture, "--format", "json"]).stdout)
     validate(data)
     assert data["summary"]["lines"] > 0
+
+
+def test_report_uses_the_results_cache_unless_told_not_to(project, tmp_path):
+    first, cold = report_json(project, "--no-cache")
+    assert first.exit_code == 0, first.stderr
+    assert not (project / ".mldebtlint_cache").exists()
+    cache_dir = tmp_path / "cache"
+    for _ in range(2):  # the second run is served from the cache
+        result, data = report_json(project, "--cache-dir", cache_dir)
+        assert result.exit_code == 0, result.stderr
+        assert data["summary"] == cold["summary"]
+        assert data["items"] == cold["items"]
+    assert any(cache_dir.iterdir())

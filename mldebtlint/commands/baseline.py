@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from mldebtlint.baseline import DEFAULT_BASELINE, entries_for, load_baseline, scope_of, update_entries, write_baseline
+from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
 from mldebtlint.config import Settings
 from mldebtlint.runner import RunOptions, rule_set, run
@@ -27,13 +28,15 @@ def default_baseline_path(settings: Settings) -> Path:
                    f"{DEFAULT_BASELINE} in the project root).")
 @click.option("--update", is_flag=True,
               help="Drop findings that are fixed from the existing baseline; never add new ones.")
-def baseline(path, select, extend_select, ignore, config_file, jobs, verbose, output, update) -> None:
+@cache_options
+def baseline(path, select, extend_select, ignore, config_file, jobs, verbose, output, update, **cache_flags) -> None:
     """Write a baseline of today's findings in PATH (default: the current directory)."""
     paths = check_paths((path,) if path is not None else ())
     settings = resolve_settings(paths, config_file, select, extend_select, ignore, jobs)
+    settings, use_cache = apply_cache_options(settings, cache_flags)
     target = output if output is not None else default_baseline_path(settings)
     previous = load_baseline(target) if update else []
-    result = run(RunOptions(paths=paths, settings=settings))
+    result = run(RunOptions(paths=paths, settings=settings, cache=use_cache))
     for error in sorted({e for file in result.files for e in file.errors}):
         click.echo(f"mldebtlint: warning: {error}", err=True)
     if update:

@@ -10,7 +10,7 @@ from mldebtlint.config import Settings, load_settings
 
 
 def cache_options(function):
-    """``--no-cache`` and ``--cache-dir DIR`` (used by ``check``)."""
+    """``--no-cache`` and ``--cache-dir DIR`` (check, report, baseline)."""
     function = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
                             help="Cache folder (default: .mldebtlint_cache in the project root).")(function)
     function = click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")(function)

@@ -11,6 +11,7 @@ from typing import IO
 import click
 
 from mldebtlint import scoring
+from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
 from mldebtlint.report import FORMATS, render
 from mldebtlint.report.model import DEFAULT_HOTSPOTS, DEFAULT_TOP_ITEMS, build_report
@@ -81,8 +82,9 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
 @click.option("--fail-under-rating", type=click.Choice(list(scoring.RATINGS), case_sensitive=False),
               help="Exit 1 when the repo's rating is worse than this letter.")
 @click.option("--max-debt-ratio", type=click.FloatRange(min=0), help="Exit 1 when the debt ratio is above this (0.1 = 10%).")
+@cache_options
 def report(paths, select, extend_select, ignore, config_file, jobs, verbose, output_format, output, top,
-           hotspots, compare_path, fail_under_rating, max_debt_ratio) -> None:
+           hotspots, compare_path, fail_under_rating, max_debt_ratio, **cache_flags) -> None:
     """Audit PATH (default: the current directory): debt ratio, rating A-E,
     debt by category and rule, hotspots, prioritised items, model graph,
     dependency health and, with --compare, the trend."""
@@ -90,10 +92,11 @@ def report(paths, select, extend_select, ignore, config_file, jobs, verbose, out
 
     path_list = check_paths(paths)
     settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs)
+    settings, use_cache = apply_cache_options(settings, cache_flags)
     previous = load_previous(compare_path) if compare_path is not None else None
     progress = ProgressBar(sys.stderr) if want_progress(output_format, sys.stderr) else None
     try:
-        result = run(RunOptions(paths=path_list, settings=settings, progress=progress))
+        result = run(RunOptions(paths=path_list, settings=settings, progress=progress, cache=use_cache))
     finally:
         if progress is not None:
             progress.close()
