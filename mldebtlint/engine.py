@@ -176,22 +176,42 @@ def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, r
     return run_pass(task, raw, settings, rule_classes, collector_classes, base)
 
 
-def _analyze_manifest(task: FileTask, text: str, settings: Settings, rules: RuleSet) -> list[Finding]:
-    catalog = load_catalog()
+MANIFEST_FACTS = "ManifestDependencies"
+
+
+def _dependency_facts(context: Any) -> list[dict[str, Any]]:
+    """Every requirement of a manifest as plain data (the report's dependency health)."""
     try:
-        siblings = os.listdir(os.path.dirname(task.path))
+        entries = context.parsed.entries
+    except Exception:  # a manifest we cannot read has no dependency facts
+        return []
+    return [
+        {"key": entry.key, "line": entry.span.line, "specifier": entry.specifier or entry.url,
+         "strength": entry.strength, "origin": entry.origin}
+        for entry in entries
+    ]
+
+
+def _analyze_manifest(
+    task: FileTask, text: str, settings: Settings, rules: RuleSet
+) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Run the manifest rules on one parse of the manifest; also return its requirements."""
+    catalog = load_catalog()
+    folder = os.path.dirname(task.path)
+    try:
+        siblings = os.listdir(folder)
     except OSError:
         siblings = []
     from mldebtlint.rule import ManifestContext
 
-    context = ManifestContext(task.relative, text, siblings, settings)
+    context = ManifestContext(task.relative, text, siblings, settings, folder)
     for cls in rules.manifest_rules():
         rule = cls(context, settings.options_for(cls.code))
         try:
             rule.check()
         except Exception as exc:
             message = f"cannot read manifest: {type(exc).__name__}: {exc}"
-            return [parse_error(task, settings, message)]
+            return [parse_error(task, settings, message)], _dependency_facts(context)
     findings = []
     occurrences: dict[tuple[str, str], int] = {}
     source_lines = text.splitlines()
@@ -206,7 +226,7 @@ def _analyze_manifest(task: FileTask, text: str, settings: Settings, rules: Rule
             build_finding(catalog[report.code], settings, report.message, task.display, location,
                           fingerprint, (report.line,), report.data)
         )
-    return findings
+    return findings, _dependency_facts(context)
 
 
 def analyze_file(task: FileTask, settings: Settings, rules: RuleSet) -> FileResult:
@@ -241,15 +261,19 @@ def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet
         message = f"cannot decode file: {detail}; save it as UTF-8 or declare its encoding (PEP 263)"
         return FileResult(path=task.display, findings=(parse_error(task, settings, message),))
     manifest_findings: list[Finding] = []
-    if task.manifest and not task.facts_only and rules.manifest_rules():
-        manifest_findings = _analyze_manifest(task, text, settings, rules)
+    manifest_facts: dict[str, Any] = {}
+    if task.manifest and not task.facts_only:
+        manifest_findings, dependencies = _analyze_manifest(task, text, settings, rules)
+        manifest_facts = {MANIFEST_FACTS: dependencies} if dependencies else {}
     if not task.python:
-        return FileResult(path=task.display, findings=tuple(manifest_findings), lines=0, is_python=False)
+        return FileResult(path=task.display, findings=tuple(manifest_findings), lines=0, is_python=False,
+                          facts=manifest_facts or None)
     result = _analyze_python(task, raw, text, settings, rules)
-    if manifest_findings:
+    if manifest_findings or manifest_facts:
         from dataclasses import replace
 
-        result = replace(result, findings=result.findings + tuple(manifest_findings))
+        facts = {**(result.facts or {}), **manifest_facts} or None
+        result = replace(result, findings=result.findings + tuple(manifest_findings), facts=facts)
     return result
 
 

@@ -137,14 +137,28 @@ class Rule:
 class ManifestContext:
     """One dependency manifest handed to manifest rules."""
 
-    def __init__(self, path: str, text: str, sibling_names: Iterable[str], settings: Settings):
+    def __init__(self, path: str, text: str, sibling_names: Iterable[str], settings: Settings, folder: str = ""):
         self.path = path
         self.text = text
         self.name = PurePosixPath(path).name
         # File names in the manifest's folder (lock files satisfy pins).
         self.sibling_names = frozenset(sibling_names)
         self.settings = settings
+        # The manifest's folder on disk (``-r``/``-c`` includes are read from it).
+        self.folder = folder
         self.reports: list[Report] = []
+        self._parsed: Any = None
+
+    @property
+    def parsed(self) -> Any:
+        """The manifest parsed once (``mldebtlint.manifests.ParsedManifest``)."""
+        if self._parsed is None:
+            from pathlib import Path
+
+            from mldebtlint.manifests import parse_manifest
+
+            self._parsed = parse_manifest(self.name, self.text, Path(self.folder) if self.folder else None)
+        return self._parsed
 
 
 class ManifestRule:

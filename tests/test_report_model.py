@@ -19,6 +19,7 @@ from mldebtlint.config import ConfigError, Settings
 from mldebtlint.report.graph_section import models_of
 from mldebtlint.report.model import SCHEMA_VERSION, build_report, one_line
 from mldebtlint.report.trend import load_previous
+from mldebtlint.runner import RunOptions, run
 from mldebtlint.types import CheckResult, FileResult, Finding, Location
 
 SCHEMA_PATH = REPO / "schemas" / "report.schema.json"
@@ -167,8 +168,12 @@ def test_dependency_health_includes_pinned_requirements_from_manifests(tmp_path,
     pytest.importorskip("mldebtlint.manifests")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "requirements.txt").write_text("torch==2.1.0\nrequests\n", encoding="utf-8")
-    result = CheckResult((), (FileResult("requirements.txt", is_python=False),))
-    frameworks = build_report(result, Settings(root=str(tmp_path)), now=NOW)["dependencies"]["frameworks"]
+    # The engine parses the manifest once and keeps its requirements as facts,
+    # even when MLD301 is not selected; the report reads only those facts.
+    settings = Settings(root=str(tmp_path), select=("MLD101",))
+    result = run(RunOptions(paths=[tmp_path], settings=settings))
+    (tmp_path / "requirements.txt").unlink()
+    frameworks = build_report(result, settings, now=NOW)["dependencies"]["frameworks"]
     assert frameworks == [{"name": "torch", "flagged": 0, "requirements": [
         {"path": "requirements.txt", "line": 1, "specifier": "==2.1.0", "status": "exact", "flagged": False}]}]
 

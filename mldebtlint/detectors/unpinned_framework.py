@@ -16,7 +16,7 @@ from packaging.utils import canonicalize_name
 
 from mldebtlint.discovery import is_manifest
 from mldebtlint.manifest_specs import EXACT, UPPER_BOUND
-from mldebtlint.manifests import ParsedManifest, RequirementEntry, parse_manifest
+from mldebtlint.manifests import ParsedManifest, RequirementEntry
 from mldebtlint.rule import ManifestRule, Report
 from mldebtlint.types import PARSE_ERROR_CODE
 
@@ -30,7 +30,7 @@ class UnpinnedFramework(ManifestRule):
     def check(self) -> None:
         context = self.context
         folder = self._folder()
-        manifest = parse_manifest(context.name, context.text, folder)
+        manifest = context.parsed
         for problem in manifest.problems:
             context.reports.append(
                 Report(PARSE_ERROR_CODE, f"{context.name}: {problem.message}",
@@ -59,8 +59,7 @@ class UnpinnedFramework(ManifestRule):
         return POLICIES.get(policy, POLICIES["exact"])
 
     def _folder(self) -> Path | None:
-        root = getattr(self.context.settings, "root", None) or "."
-        return (Path(root) / self.context.path).parent
+        return Path(self.context.folder) if self.context.folder else None
 
     def _lock_file(self, manifest: ParsedManifest, folder: Path | None) -> str | None:
         """A lock file in the manifest's folder pins whatever ranges it allows."""

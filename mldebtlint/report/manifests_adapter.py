@@ -1,21 +1,17 @@
-"""Bridge to the manifest parser (``mldebtlint.manifests``) for the report's
-dependency health section: every ML framework requirement, pinned or not.
-
-Raises ImportError when the parser is missing, so the section falls back to
-the MLD301 findings alone.
+"""The report's dependency health section: every ML framework requirement,
+pinned or not, read from the manifests' per-file facts (the engine parses
+each manifest once, in the per-file phase, and the cache keeps the facts).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mldebtlint import apis
 from mldebtlint.catalog import load_catalog
 from mldebtlint.config import Settings
-from mldebtlint.discovery import is_manifest
-from mldebtlint.manifests import parse_manifest
+from mldebtlint.engine import MANIFEST_FACTS
 from mldebtlint.types import CheckResult
 
 UNPINNED_CODE = "MLD301"
@@ -42,22 +38,15 @@ def status_of(strength: str, specifier: str) -> str:
 
 
 def framework_requirements(result: CheckResult, settings: Settings) -> list[dict[str, Any]]:
+    """Framework requirements from the manifests' per-file facts (no file is read again)."""
     frameworks = framework_keys(settings)
     rows = []
     for file in result.files:
-        name = PurePosixPath(file.path).name
-        if not is_manifest(name, PurePosixPath(file.path).parent.name):
-            continue
-        path = Path(file.path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        for entry in parse_manifest(name, text, path.parent).entries:
+        for entry in (file.facts or {}).get(MANIFEST_FACTS, ()):
             # Entries reached through ``-r other.txt`` are listed at their own file.
-            if getattr(entry, "origin", "") or normalize(entry.key) not in frameworks:
+            if entry["origin"] or normalize(entry["key"]) not in frameworks:
                 continue
-            specifier = entry.specifier or entry.url
-            rows.append({"framework": normalize(entry.key), "path": file.path, "line": entry.span.line,
-                         "specifier": specifier, "status": status_of(entry.strength, specifier)})
+            specifier = entry["specifier"]
+            rows.append({"framework": normalize(entry["key"]), "path": file.path, "line": entry["line"],
+                         "specifier": specifier, "status": status_of(entry["strength"], specifier)})
     return rows
