@@ -275,7 +275,3 @@ def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet
         facts = {**(result.facts or {}), **manifest_facts} or None
         result = replace(result, findings=result.findings + tuple(manifest_findings), facts=facts)
     return result
-
-
-def task_for(path: Path, display: str, relative: str, python: bool, manifest: bool, facts_only: bool = False) -> FileTask:
-    return FileTask(str(path), display, relative, python, manifest, facts_only)

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mldebtlint.catalog import load_catalog
 from mldebtlint.types import Finding
 
 _IGNORE = re.compile(r"#\s*mldebtlint\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -79,8 +78,3 @@ def filter_findings(findings: Iterable[Finding], suppressions: Suppressions) -> 
         else:
             kept.append(finding)
     return kept, dropped
-
-
-def known_code(name: str) -> bool:
-    catalog = load_catalog()
-    return name in catalog or any(entry.name == name for entry in catalog.values())
