@@ -10,7 +10,6 @@ import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mldebtlint.catalog import CatalogEntry, load_catalog
