@@ -16,7 +16,7 @@ import libcst as cst
 
 from mldebtlint.graph import known_apis as api
 from mldebtlint.graph.paths import absolute_name
-from mldebtlint.graph.scopes import Instance, Scope, Source, capped, data_source, sources_to_facts
+from mldebtlint.graph.scopes import Instance, Scope, Source, capped, sources_to_facts
 
 
 def var_key(node: cst.BaseExpression) -> str | None:
