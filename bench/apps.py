@@ -1,0 +1,371 @@
+"""The real-ML-application corpus: unpack pinned apps, run mldebtlint on them, score against labels.
+
+Stdlib only (Python 3.11+). The apps themselves are never committed: ``bench/apps.toml``
+pins each one (repo + commit) and the source is extracted from a local bare git mirror
+(brought in beforehand, one ``fetch github:owner/name`` per app) into a folder outside
+the repository.
+
+    python bench/apps.py unpack --dest /tmp/apps [--mirror-root /work/.mirror]
+    python bench/apps.py run    --dest /tmp/apps --out /tmp/apps-findings.json [--preview] [-- extra mldebtlint args]
+    python bench/apps.py score  --labels bench/labels --findings /tmp/apps-findings.json [--json OUT]
+
+See bench/APPS.md for the label schema and the recorded figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_APPS = HERE / "apps.toml"
+DEFAULT_LABELS = HERE / "labels"
+DEFAULT_MIRROR_ROOT = Path(os.environ.get("MLDEBTLINT_MIRROR_ROOT", "/work/.mirror"))
+REQUIRED_KEYS = ("name", "repo", "commit", "kind", "why")
+
+
+# --------------------------------------------------------------------------- apps.toml
+
+def load_apps(path: Path) -> list[dict]:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    apps = data.get("app", [])
+    seen: set[str] = set()
+    for app in apps:
+        missing = [key for key in REQUIRED_KEYS if key not in app]
+        if missing:
+            raise SystemExit(f"apps: {path}: app {app.get('name', '?')} lacks {', '.join(missing)}")
+        if len(app["commit"]) != 40 or any(c not in "0123456789abcdef" for c in app["commit"]):
+            raise SystemExit(f"apps: {path}: app {app['name']}: commit must be 40 lowercase hex digits")
+        if app["name"] in seen:
+            raise SystemExit(f"apps: {path}: duplicate app name {app['name']}")
+        seen.add(app["name"])
+    return apps
+
+
+def select(apps: list[dict], names: list[str] | None) -> list[dict]:
+    if not names:
+        return apps
+    known = {app["name"] for app in apps}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SystemExit(f"apps: unknown app(s): {', '.join(unknown)}")
+    return [app for app in apps if app["name"] in names]
+
+
+# --------------------------------------------------------------------------- unpack
+
+def _is_git_dir(path: Path) -> bool:
+    return (path / "HEAD").is_file() and (path / "objects").is_dir()
+
+
+def find_git_dir(mirror_root: Path, repo: str) -> Path | None:
+    """The git directory of the mirror of ``owner/name``: a folder under the root whose name
+    starts with ``owner+name``; the git directory is that folder, or one below it
+    (``repo``, ``repo/.git``, ``.git``, ...)."""
+    if not mirror_root.is_dir():
+        return None
+    prefix = repo.replace("/", "+")
+    candidates = sorted(
+        (entry for entry in mirror_root.iterdir() if entry.is_dir() and entry.name.startswith(prefix)),
+        # an exact "owner+name" beats "owner+name-fork"
+        key=lambda entry: (entry.name != prefix, len(entry.name), entry.name),
+    )
+    for folder in candidates:
+        if folder.name != prefix and folder.name[len(prefix)] not in "@+._":
+            continue  # owner+name2 is another repository
+        for sub in (folder, folder / "repo", folder / "repo" / ".git", folder / ".git", folder / "repo.git"):
+            if _is_git_dir(sub):
+                return sub
+        for sub in sorted(folder.rglob("HEAD")):
+            if _is_git_dir(sub.parent):
+                return sub.parent
+    return None
+
+
+def _git(git_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", f"--git-dir={git_dir}", *args], **kwargs)
+
+
+def extract_present_blobs(git_dir: Path, commit: str, target: Path) -> list[str]:
+    """Write every file of ``commit`` whose blob the mirror has; return the skipped paths."""
+    listing = _git(git_dir, "ls-tree", "-r", "-z", commit, capture_output=True, check=True).stdout
+    entries = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        mode, kind, sha = meta.split()
+        if kind == b"blob":
+            entries.append((mode.decode(), sha.decode(), path.decode("utf-8", "surrogateescape")))
+    batch = subprocess.Popen(["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    skipped = []
+    try:
+        for mode, sha, path in entries:
+            batch.stdin.write(sha.encode() + b"\n")
+            batch.stdin.flush()
+            header = batch.stdout.readline().split()
+            if len(header) < 3 or header[1] == b"missing":
+                skipped.append(path)
+                continue
+            data = batch.stdout.read(int(header[2]))
+            batch.stdout.read(1)  # the newline after the content
+            out = target / path
+            if not out.resolve().is_relative_to(target.resolve()):
+                skipped.append(path)
+                continue
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if mode == "120000":
+                continue  # symlinks are not needed for linting
+            out.write_bytes(data)
+            if mode == "100755":
+                out.chmod(0o755)
+    finally:
+        batch.stdin.close()
+        batch.wait()
+    return skipped
+
+
+def unpack_one(app: dict, git_dir: Path, dest: Path) -> str:
+    target = dest / app["name"]
+    if target.exists():
+        return "present"
+    has = _git(git_dir, "cat-file", "-e", f"{app['commit']}^{{commit}}", capture_output=True)
+    if has.returncode != 0:
+        head = _git(git_dir, "rev-parse", "HEAD", capture_output=True, text=True).stdout.strip()
+        return f"commit {app['commit'][:12]} not in mirror (its HEAD is {head[:12]}); fetch again or update apps.toml"
+    staging = Path(tempfile.mkdtemp(prefix=f".{app['name']}-", dir=dest))
+    staging.chmod(0o755)
+    try:
+        archive = subprocess.Popen(["git", f"--git-dir={git_dir}", "archive", app["commit"]],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        tar = subprocess.run(["tar", "-x", "-C", str(staging)], stdin=archive.stdout, capture_output=True)
+        archive.stdout.close()
+        if archive.wait() != 0 or tar.returncode != 0:
+            # Snapshots may lack their largest files (git archive then stops at the first
+            # absent blob): extract blob by blob and skip the absent ones.
+            shutil.rmtree(staging)
+            staging.mkdir()
+            skipped = extract_present_blobs(git_dir, app["commit"], staging)
+            note = f" ({len(skipped)} absent blob(s) skipped, e.g. {skipped[0]})" if skipped else ""
+        else:
+            note = ""
+        # Marks the app root so mldebtlint treats it as its own project, not part of /tmp.
+        marker = staging / "mldebtlint.toml"
+        if not marker.exists():
+            marker.write_text("# app root for bench/apps.py\n")
+        staging.rename(target)
+        staging = None
+        return "unpacked" + note
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def cmd_unpack(args: argparse.Namespace) -> int:
+    apps = select(load_apps(args.apps), args.only)
+    args.dest.mkdir(parents=True, exist_ok=True)
+    missing = 0
+    for app in apps:
+        git_dir = find_git_dir(args.mirror_root, app["repo"])
+        if git_dir is None:
+            missing += 1
+            print(f"{app['name']:32} MISSING mirror under {args.mirror_root}: fetch github:{app['repo']} first")
+            continue
+        status = unpack_one(app, git_dir, args.dest)
+        if not status.startswith(("present", "unpacked")):
+            missing += 1
+        print(f"{app['name']:32} {status}  ({app['repo']}@{app['commit'][:12]})")
+    print(f"{len(apps) - missing}/{len(apps)} apps in {args.dest}")
+    return 1 if missing else 0
+
+
+# --------------------------------------------------------------------------- run
+
+def _mldebtlint() -> list[str]:
+    exe = shutil.which("mldebtlint")
+    sibling = Path(sys.executable).with_name("mldebtlint")
+    if sibling.exists():
+        return [str(sibling)]
+    if exe:
+        return [exe]
+    return [sys.executable, "-m", "mldebtlint"]
+
+
+def _relative(path: str, root: Path) -> str:
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        candidate = (Path.cwd() / candidate)
+    try:
+        return candidate.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    apps = select(load_apps(args.apps), args.only)
+    base = _mldebtlint()
+    extra = list(args.extra)
+    if extra and extra[0] == "--":
+        extra = extra[1:]
+    if args.preview:
+        help_text = subprocess.run([*base, "check", "--help"], capture_output=True, text=True).stdout
+        if "--preview" in help_text:
+            extra = ["--preview", *extra]
+        else:
+            print("run: this mldebtlint has no --preview option; running without it", file=sys.stderr)
+    combined: list[dict] = []
+    failures = 0
+    for app in apps:
+        root = args.dest / app["name"]
+        if not root.is_dir():
+            failures += 1
+            print(f"{app['name']:32} not unpacked: run `python bench/apps.py unpack --dest {args.dest}`")
+            continue
+        command = [*base, "check", str(root), "--no-cache", "--exit-zero", "--format", "json", *extra]
+        completed = subprocess.run(command, capture_output=True, text=True)
+        try:
+            findings = json.loads(completed.stdout or "[]")
+        except json.JSONDecodeError:
+            failures += 1
+            print(f"{app['name']:32} FAILED (exit {completed.returncode}): {completed.stderr.strip()[-400:]}")
+            continue
+        if completed.returncode != 0:
+            failures += 1
+            print(f"{app['name']:32} exit {completed.returncode}: {completed.stderr.strip()[-400:]}")
+        for finding in findings:
+            finding["path"] = _relative(finding.get("path", ""), root)
+            combined.append({"app": app["name"], **finding})
+        counts = Counter(finding["code"] for finding in findings)
+        summary = " ".join(f"{code}={n}" for code, n in sorted(counts.items())) or "-"
+        print(f"{app['name']:32} {len(findings):5} findings  {summary}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(combined, indent=1) + "\n")
+    totals = Counter(finding["code"] for finding in combined)
+    print(f"\n{len(combined)} findings in {len(apps)} apps -> {args.out}")
+    for code, n in sorted(totals.items()):
+        print(f"  {code} {n}")
+    return 1 if failures else 0
+
+
+# --------------------------------------------------------------------------- score
+
+def load_labels(folder: Path) -> tuple[dict, list[dict]]:
+    """``{(app, path, line, code): label}`` of judged findings, and the list of misses."""
+    judged: dict[tuple, dict] = {}
+    misses: list[dict] = []
+    for file in sorted(folder.glob("*.toml")):
+        with file.open("rb") as handle:
+            data = tomllib.load(handle)
+        default_app = data.get("app", file.stem)
+        for entry in data.get("finding", []):
+            app = entry.get("app", default_app)
+            verdict = str(entry.get("verdict", "")).lower()
+            if verdict not in ("true", "false"):
+                raise SystemExit(f"score: {file}: finding {entry} needs verdict \"true\" or \"false\"")
+            key = (app, entry["path"], int(entry["line"]), entry["code"])
+            judged[key] = {**entry, "app": app, "verdict": verdict, "file": file.name}
+        for entry in data.get("miss", []):
+            misses.append({**entry, "app": entry.get("app", default_app), "file": file.name})
+    return judged, misses
+
+
+def score(findings: list[dict], judged: dict, misses: list[dict]) -> dict[str, dict]:
+    rows: dict[str, dict] = defaultdict(lambda: Counter())
+    seen_keys: set[tuple] = set()
+    for finding in findings:
+        key = (finding["app"], finding["path"], int(finding["line"]), finding["code"])
+        row = rows[finding["code"]]
+        row["findings"] += 1
+        if key in seen_keys:
+            continue  # two findings on one line share one label
+        seen_keys.add(key)
+        label = judged.get(key)
+        if label is None:
+            row["unlabelled"] += 1
+        else:
+            row["labelled"] += 1
+            row[label["verdict"]] += 1
+    stale = [label for key, label in judged.items() if key not in seen_keys]
+    for label in stale:
+        rows[label["code"]]["stale"] += 1
+    for miss in misses:
+        rows[miss["code"]]["misses"] += 1
+    table = {}
+    for code, row in rows.items():
+        labelled = row["true"] + row["false"]
+        precision = row["true"] / labelled if labelled else None
+        recall = None
+        if row["misses"]:
+            recall = row["true"] / (row["true"] + row["misses"])
+        table[code] = {**row, "precision": precision, "recall": recall}
+    return table
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    findings = json.loads(args.findings.read_text())
+    judged, misses = load_labels(args.labels)
+    table = score(findings, judged, misses)
+    header = ("rule", "findings", "labelled", "true", "false", "unlabelled", "precision", "misses", "recall", "stale")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for code in sorted(table):
+        row = table[code]
+        print(f"| {code} | {row['findings']} | {row['labelled']} | {row['true']} | {row['false']} | "
+              f"{row['unlabelled']} | {_pct(row['precision'])} | {row['misses']} | {_pct(row['recall'])} | "
+              f"{row['stale']} |")
+    print("\nprecision = true / labelled; recall = true / (true + misses), only where misses are recorded "
+          "(a lower bound on misses: only the fully-read apps were searched for them).\n"
+          "stale = labels whose finding is no longer reported (fixed, moved or line-shifted).")
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    return 0
+
+
+# --------------------------------------------------------------------------- main
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="apps.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--apps", type=Path, default=DEFAULT_APPS, help="apps.toml (default: next to this script)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    unpack = sub.add_parser("unpack", help="extract each pinned commit into DEST/NAME")
+    unpack.add_argument("--dest", type=Path, required=True)
+    unpack.add_argument("--mirror-root", type=Path, default=DEFAULT_MIRROR_ROOT,
+                        help=f"where the bare mirrors are (default {DEFAULT_MIRROR_ROOT})")
+    unpack.add_argument("--only", nargs="*", help="only these app names")
+    unpack.set_defaults(func=cmd_unpack)
+
+    run = sub.add_parser("run", help="run mldebtlint check on each app, write one JSON list")
+    run.add_argument("--dest", type=Path, required=True)
+    run.add_argument("--out", type=Path, required=True)
+    run.add_argument("--preview", action="store_true", help="pass --preview when mldebtlint supports it")
+    run.add_argument("--only", nargs="*", help="only these app names")
+    run.add_argument("extra", nargs=argparse.REMAINDER, help="-- extra mldebtlint check arguments")
+    run.set_defaults(func=cmd_run)
+
+    scoring = sub.add_parser("score", help="join findings with labels, print per-rule precision/recall")
+    scoring.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    scoring.add_argument("--findings", type=Path, required=True)
+    scoring.add_argument("--json", type=Path, help="also write the table as JSON here")
+    scoring.set_defaults(func=cmd_score)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
