@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"mldebtlint: error: {message}", err=True)
         sys.exit(2)
     except Exception as exc:
-        from mldebtlint.catalog import CatalogError
-        from mldebtlint.config import ConfigError
+        from mldebtlint.core.catalog import CatalogError
+        from mldebtlint.core.errors import ConfigError
 
         if verbose:
             import traceback

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
 
-from mldebtlint.catalog import CatalogEntry, load_catalog
-from mldebtlint.names import ImportResolver
+from mldebtlint.core.catalog import CatalogEntry, load_catalog
+from mldebtlint.syntax.names import ImportResolver
 
 if TYPE_CHECKING:
-    from mldebtlint.config import Settings
+    from mldebtlint.core.config import Settings
 
 TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "conftest.py")
 
@@ -86,7 +86,7 @@ class FileContext:
     @property
     def module_constants(self) -> dict[str, cst.BaseExpression]:
         if self._constants is None:
-            from mldebtlint.names import module_constants
+            from mldebtlint.syntax.names import module_constants
 
             self._constants = module_constants(self.module)
         return self._constants
@@ -151,11 +151,11 @@ class ManifestContext:
 
     @property
     def parsed(self) -> Any:
-        """The manifest parsed once (``mldebtlint.manifests.ParsedManifest``)."""
+        """The manifest parsed once (``mldebtlint.manifests.requirements.ParsedManifest``)."""
         if self._parsed is None:
             from pathlib import Path
 
-            from mldebtlint.manifests import parse_manifest
+            from mldebtlint.manifests.reading import parse_manifest
 
             self._parsed = parse_manifest(self.name, self.text, Path(self.folder) if self.folder else None)
         return self._parsed

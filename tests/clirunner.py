@@ -19,7 +19,7 @@ from mldebtlint.cli import main
 
 
 def _has_rule(code: str, module: str) -> bool:
-    from mldebtlint.catalog import load_catalog
+    from mldebtlint.core.catalog import load_catalog
 
     return importlib.util.find_spec(module) is not None and code in load_catalog()
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.config import Settings, load_settings
-from mldebtlint.runner import RunOptions, run
-from mldebtlint.types import CheckResult
+from mldebtlint.core.config import Settings, load_settings
+from mldebtlint.engine.runner import RunOptions, run
+from mldebtlint.core.types import CheckResult
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -34,8 +34,8 @@ def lint_source(
     target.write_text(textwrap.dedent(source), encoding="utf-8")
     settings = Settings(root=str(tmp_path), select=select)
     if rule_options:
-        from mldebtlint.config import _freeze
-        from mldebtlint.catalog import lookup
+        from mldebtlint.core.config import _freeze
+        from mldebtlint.core.catalog import lookup
 
         frozen = tuple(sorted((lookup(name).code, _freeze(options)) for name, options in rule_options.items()))
         settings = settings.with_cli(rule_options=frozen)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from mldebtlint.config import Settings
-from mldebtlint.runner import RunOptions, run
-from mldebtlint.types import CheckResult
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.runner import RunOptions, run
+from mldebtlint.core.types import CheckResult
 
 TRAIN = '''\
 import torch
@@ -68,7 +68,7 @@ def write_project(root: Path, copies: int = 4) -> Path:
 
 def check(root: Path, paths: list[Path] | None = None, cache: bool = False, jobs: int | None = None,
           cache_dir: Path | None = None) -> CheckResult:
-    from mldebtlint.config import load_settings
+    from mldebtlint.core.config import load_settings
 
     settings: Settings = load_settings(root)
     settings = settings.with_cli(jobs=jobs, cache_dir=str(cache_dir) if cache_dir else None)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mldebtlint.cli import main
-from mldebtlint.noqa_writer import _merge_directive
+from mldebtlint.adoption.noqa_writer import _merge_directive
 
 SOURCE = '''\
 import numpy as np

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.baseline import load_baseline, write_baseline
+from mldebtlint.adoption.baseline import load_baseline, write_baseline
 from mldebtlint.cli import main
-from mldebtlint.fingerprint import make_fingerprint, normalize_snippet
+from mldebtlint.engine.fingerprint import make_fingerprint, normalize_snippet
 
 PREDICT = '''\
 import numpy as np

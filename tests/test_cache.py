@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from speed_project import check, comparable, write_project
 
-import mldebtlint.concurrency
-from mldebtlint.cache import CACHE_DIR_NAME, CACHEDIR_TAG, Probe, ResultCache, clear
+import mldebtlint.engine.concurrency
+from mldebtlint.engine.cache import CACHE_DIR_NAME, CACHEDIR_TAG, Probe, ResultCache, clear
 from mldebtlint.cli import main
-from mldebtlint.types import FileResult
+from mldebtlint.core.types import FileResult
 
 
 @pytest.fixture
@@ -24,13 +24,13 @@ def project(tmp_path: Path) -> Path:
 def analysed(monkeypatch) -> list[str]:
     """Relative paths of the files the per-file phase really analyses."""
     seen: list[str] = []
-    original = mldebtlint.concurrency.analyze_many
+    original = mldebtlint.engine.concurrency.analyze_many
 
     def spy(tasks, *args, **kwargs):
         seen.extend(task.relative for task in tasks)
         return original(tasks, *args, **kwargs)
 
-    monkeypatch.setattr(mldebtlint.concurrency, "analyze_many", spy)
+    monkeypatch.setattr(mldebtlint.engine.concurrency, "analyze_many", spy)
     return seen
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.catalog import OPTION_TYPES, SEVERITIES, catalog_dir, load_catalog
-from mldebtlint.config import check_option_type
+from mldebtlint.core.catalog import OPTION_TYPES, SEVERITIES, catalog_dir, load_catalog
+from mldebtlint.core.config import check_option_type
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import lint_source
-from mldebtlint.catalog import load_catalog
+from mldebtlint.core.catalog import load_catalog
 from mldebtlint.detectors import registry
 
 CATALOG = load_catalog()

@@ -11,7 +11,7 @@ import pytest
 
 from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, HAS_MLD101, THRESHOLD_SOURCE, invoke, write
 from mldebtlint import __version__
-from mldebtlint.catalog import load_catalog
+from mldebtlint.core.catalog import load_catalog
 
 
 @pytest.fixture

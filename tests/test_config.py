@@ -8,7 +8,7 @@ import json
 import pytest
 
 from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, invoke, write
-from mldebtlint.catalog import load_catalog
+from mldebtlint.core.catalog import load_catalog
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mldebtlint.cli import main
-from mldebtlint.diffmode import parse_diff
+from mldebtlint.adoption.diffmode import parse_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -101,8 +101,8 @@ def test_bad_revision_is_a_one_line_error(repo, capsys):
 
 
 def test_a_revision_that_looks_like_an_option_is_refused(repo):
-    from mldebtlint.config import ConfigError
-    from mldebtlint.diffmode import changed_lines
+    from mldebtlint.core.errors import ConfigError
+    from mldebtlint.adoption.diffmode import changed_lines
 
     with pytest.raises(ConfigError, match="not a revision"):
         changed_lines(repo, "--output=/tmp/x")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from clirunner import BROKEN_SOURCE, invoke, write
-from mldebtlint.config import load_settings
-from mldebtlint.discovery import discover
+from mldebtlint.core.config import load_settings
+from mldebtlint.engine.discovery import discover
 
 
 def found(folder: Path, paths: list[Path] | None = None) -> set[str]:
@@ -131,7 +131,7 @@ def test_the_same_file_given_twice_is_linted_once(tree, monkeypatch):
 
 
 def test_requirement_folders_and_conda_variants_are_manifests(tmp_path):
-    from mldebtlint.discovery import discover
+    from mldebtlint.engine.discovery import discover
 
     (tmp_path / "requirements").mkdir()
     (tmp_path / "requirements" / "base.txt").write_text("torch>=2\n")

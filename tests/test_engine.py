@@ -11,8 +11,8 @@ import libcst as cst
 import pytest
 from speed_project import SERVE, TRAIN, check, comparable, write_project
 
-import mldebtlint.batched
-from mldebtlint.walk import walk
+import mldebtlint.engine.batched
+from mldebtlint.syntax.walk import walk
 
 VARIED = textwrap.dedent('''\
     # leading comment
@@ -108,7 +108,7 @@ def test_walk_skips_only_token_subtrees_when_no_rule_wants_them():
 def test_the_walker_and_module_visit_give_the_same_findings(tmp_path, monkeypatch):
     project = write_project(tmp_path / "project")
     fast = comparable(check(project))
-    monkeypatch.setattr(mldebtlint.batched.BatchedVisitor, "run", lambda self, module: module.visit(self))
+    monkeypatch.setattr(mldebtlint.engine.batched.BatchedVisitor, "run", lambda self, module: module.visit(self))
     assert comparable(check(project)) == fast
     assert len(fast) > 5
 
@@ -122,7 +122,7 @@ def _modules_after(code: str, cwd: Path) -> set[str]:
         except SystemExit:
             pass
         print("MODULES:" + ",".join(sorted(name for name in sys.modules if name.split(".")[0] == "libcst"
-                              or name.startswith(("mldebtlint.detectors.", "mldebtlint.batched")))))
+                              or name.startswith(("mldebtlint.detectors.", "mldebtlint.engine.batched")))))
         """)
     completed = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, check=True)
     listed = completed.stdout.rsplit("MODULES:", 1)[1].strip()
@@ -133,7 +133,7 @@ def test_version_and_a_fully_cached_run_do_not_import_libcst_or_rules(tmp_path):
     project = write_project(tmp_path / "project")
     assert _modules_after('main(["--version"])', project) == set()
     cold = _modules_after('main(["check", "-q", "--jobs", "1", "."])', project)
-    assert "libcst" in cold and "mldebtlint.batched" in cold
+    assert "libcst" in cold and "mldebtlint.engine.batched" in cold
     assert _modules_after('main(["check", "-q", "."])', project) == set()
 
 
@@ -154,7 +154,7 @@ def test_a_rule_crash_is_reported_and_not_cached(tmp_path, monkeypatch):
 def test_lazy_positions_equal_position_provider_for_every_node(source):
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from mldebtlint.positions import LazyPositions
+    from mldebtlint.syntax.positions import LazyPositions
 
     module = cst.parse_module(source)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)

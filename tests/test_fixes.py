@@ -14,7 +14,7 @@ import yaml
 
 from mldebtlint.cli import main
 from mldebtlint.fixes import pin_framework
-from mldebtlint.manifests import parse_manifest
+from mldebtlint.manifests.reading import parse_manifest
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from mldebtlint.config import Settings
-from mldebtlint.runner import RunOptions, run
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.runner import RunOptions, run
 
 hypothesmith = pytest.importorskip("hypothesmith")
 

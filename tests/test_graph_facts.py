@@ -8,8 +8,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from mldebtlint.batched import BatchedVisitor
-from mldebtlint.config import Settings
+from mldebtlint.engine.batched import BatchedVisitor
+from mldebtlint.core.config import Settings
 from mldebtlint.graph.facts import ModelGraphFacts, module_name
 from mldebtlint.graph.paths import ConstantResolver, absolute_name, identities_match, label_for, normalize
 from mldebtlint.rule import FileContext

@@ -9,7 +9,8 @@ import pytest
 
 from clirunner import invoke
 from conftest import FIXTURES, lint_folder
-from mldebtlint.graph import find_chains, find_cycles, graph_for_paths, model_projection
+from mldebtlint.engine.runner import graph_for_paths
+from mldebtlint.graph import find_chains, find_cycles, model_projection
 
 
 def labelled_edges(graph) -> set[tuple[str, str]]:

@@ -7,9 +7,10 @@ import json
 import textwrap
 from pathlib import Path
 
-from mldebtlint.config import Settings
-from mldebtlint.graph import find_chains, find_cycles, graph_for_paths
-from mldebtlint.runner import RunOptions, run
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.runner import graph_for_paths
+from mldebtlint.graph import find_chains, find_cycles
+from mldebtlint.engine.runner import RunOptions, run
 
 
 def project(folder: Path, files: dict[str, str]) -> Path:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-import mldebtlint.engine as engine
-import mldebtlint.runner as runner
+import mldebtlint.engine.filepass as engine
+import mldebtlint.engine.runner as runner
 from mldebtlint.cli import main
-from mldebtlint.config import Settings
-from mldebtlint.runner import RunOptions, run
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.runner import RunOptions, run
 
 THRESHOLD = '''\
 import numpy as np

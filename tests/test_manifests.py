@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.manifest_specs import (
+from mldebtlint.manifests.specs import (
     EXACT,
     UNBOUNDED,
     UPPER_BOUND,
@@ -16,7 +16,7 @@ from mldebtlint.manifest_specs import (
     poetry_to_pep440,
     strength_of,
 )
-from mldebtlint.manifests import manifest_kind, parse_manifest
+from mldebtlint.manifests.reading import manifest_kind, parse_manifest
 
 
 def span_text(text: str, entry) -> str:

@@ -7,13 +7,13 @@ import textwrap
 import libcst as cst
 import pytest
 
-from mldebtlint.apis import (
+from mldebtlint.knowledge.apis import (
     HYPERPARAMETER_APIS,
     MODEL_BASE_CLASSES,
     lookup_hyperparameter_api,
     parse_api_spec,
 )
-from mldebtlint.names import ImportResolver, dotted_name, module_constants
+from mldebtlint.syntax.names import ImportResolver, dotted_name, module_constants
 
 
 def resolver_for(source: str) -> tuple[ImportResolver, cst.Module]:

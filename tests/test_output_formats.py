@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from clirunner import HAS_MLD101, invoke, sample_project
-from mldebtlint.catalog import load_catalog
+from mldebtlint.core.catalog import load_catalog
 from mldebtlint.output.github import escape_data, escape_property
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -174,7 +174,7 @@ def test_junit_groups_findings_by_file(project):
 
 def test_junit_survives_control_characters():
     from mldebtlint.output.junit import render
-    from mldebtlint.types import CheckResult, Finding, Location
+    from mldebtlint.core.types import CheckResult, Finding, Location
 
     finding = Finding("MLD000", "parse-error", "tooling", "error", "bad \x01 byte", "x.py", Location(1, 1, 1, 1))
     ET.fromstring(render(CheckResult(findings=(finding,))))
@@ -201,7 +201,7 @@ def test_clean_project_yields_empty_machine_outputs(tmp_path, monkeypatch):
 
 
 def _finding(severity: str, path: str = "pkg/a.py"):
-    from mldebtlint.types import Finding, Location
+    from mldebtlint.core.types import Finding, Location
 
     return Finding("MLD101", "hardcoded-threshold", "configuration", severity, "literal 0.7, 50% of it",
                    path, Location(3, 8, 3, 11), debt_minutes=10, fingerprint="abc")
@@ -214,7 +214,7 @@ def _finding(severity: str, path: str = "pkg/a.py"):
 ])
 def test_severity_mapping(severity, command, gitlab, sarif):
     from mldebtlint.output import github, gitlab as gitlab_format, sarif as sarif_format
-    from mldebtlint.types import CheckResult
+    from mldebtlint.core.types import CheckResult
 
     result = CheckResult(findings=(_finding(severity),))
     line = github.render(result)

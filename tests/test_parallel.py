@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from speed_project import check, comparable, write_project
 
-import mldebtlint.concurrency
-from mldebtlint.concurrency import MIN_FILES_FOR_POOL, analyze_many, plan_jobs
-from mldebtlint.config import Settings
-from mldebtlint.engine import FileTask
-from mldebtlint.runner import rule_set
+import mldebtlint.engine.concurrency
+from mldebtlint.engine.concurrency import MIN_FILES_FOR_POOL, analyze_many, plan_jobs
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.filepass import FileTask
+from mldebtlint.engine.runner import rule_set
 
 
 @pytest.fixture
@@ -30,13 +30,13 @@ def test_findings_identical_with_one_or_two_jobs_and_with_or_without_cache(proje
 
 def test_the_pool_really_runs_with_two_jobs(project, monkeypatch):
     started = []
-    original = mldebtlint.concurrency.ProcessPoolExecutor
+    original = mldebtlint.engine.concurrency.ProcessPoolExecutor
 
     def recording(*args, **kwargs):
         started.append(kwargs.get("max_workers"))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(mldebtlint.concurrency, "ProcessPoolExecutor", recording)
+    monkeypatch.setattr(mldebtlint.engine.concurrency, "ProcessPoolExecutor", recording)
     check(project, jobs=2)
     assert started == [2]
     started.clear()
@@ -75,7 +75,7 @@ def test_fixture_projects_same_findings_serial_parallel_cached(name, tmp_path, m
     shutil.copytree(FIXTURES / name, project)
     (project / ".git").mkdir(exist_ok=True)  # marks the project root, as in a real checkout
     # Fixture projects are small: let the pool start anyway.
-    monkeypatch.setattr(mldebtlint.concurrency, "MIN_FILES_FOR_POOL", 1)
+    monkeypatch.setattr(mldebtlint.engine.concurrency, "MIN_FILES_FOR_POOL", 1)
     serial = comparable(check(project, jobs=1))
     assert serial == comparable(check(project, jobs=2))
     assert serial == comparable(check(project, jobs=2, cache=True))

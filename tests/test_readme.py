@@ -7,7 +7,7 @@ import re
 from click.testing import CliRunner
 
 from conftest import REPO
-from mldebtlint.catalog import load_catalog
+from mldebtlint.core.catalog import load_catalog
 from mldebtlint.commands.catalog import markdown_table, rules
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

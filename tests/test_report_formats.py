@@ -16,7 +16,7 @@ def trend_report() -> dict:
     in src/old.py and no glue code."""
     from test_report_model import NOW, make, sample_findings, sample_result
 
-    from mldebtlint.config import Settings
+    from mldebtlint.core.config import Settings
     from mldebtlint.report.model import build_report
 
     old = [f for f in sample_findings() if f.code != "MLD201"]
@@ -71,9 +71,9 @@ def test_text_long_paths_are_shortened_not_wrapped():
 def test_text_clean_repo():
     from test_report_model import NOW
 
-    from mldebtlint.config import Settings
+    from mldebtlint.core.config import Settings
     from mldebtlint.report.model import build_report
-    from mldebtlint.types import CheckResult, FileResult
+    from mldebtlint.core.types import CheckResult, FileResult
 
     report = build_report(CheckResult((), (FileResult("a.py", lines=10),)), Settings(), target="clean", now=NOW)
     text = render("text", report)

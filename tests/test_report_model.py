@@ -14,13 +14,14 @@ import jsonschema
 import pytest
 
 from conftest import REPO
-from mldebtlint.catalog import load_catalog
-from mldebtlint.config import ConfigError, Settings
+from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.errors import ConfigError
+from mldebtlint.core.config import Settings
 from mldebtlint.report.graph_section import models_of
 from mldebtlint.report.model import SCHEMA_VERSION, build_report, one_line
 from mldebtlint.report.trend import load_previous
-from mldebtlint.runner import RunOptions, run
-from mldebtlint.types import CheckResult, FileResult, Finding, Location
+from mldebtlint.engine.runner import RunOptions, run
+from mldebtlint.core.types import CheckResult, FileResult, Finding, Location
 
 SCHEMA_PATH = REPO / "schemas" / "report.schema.json"
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
@@ -165,7 +166,7 @@ def test_dependency_health_lists_flagged_framework():
 
 
 def test_dependency_health_includes_pinned_requirements_from_manifests(tmp_path, monkeypatch):
-    pytest.importorskip("mldebtlint.manifests")
+    pytest.importorskip("mldebtlint.manifests.requirements")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "requirements.txt").write_text("torch==2.1.0\nrequests\n", encoding="utf-8")
     # The engine parses the manifest once and keeps its requirements as facts,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.config import Settings
-from mldebtlint.runner import RunOptions, run
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.runner import RunOptions, run
 
 SELECT = ("MLD301",)
 
@@ -27,7 +27,7 @@ def lint_project(tmp_path: Path, files: dict[str, str], target: str | None = Non
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     settings = Settings(root=str(tmp_path), select=select)
     if options:
-        from mldebtlint.config import _freeze
+        from mldebtlint.core.config import _freeze
 
         settings = settings.with_cli(rule_options=(("MLD301", _freeze(options)),))
     paths = [tmp_path / (target or next(iter(files)))]

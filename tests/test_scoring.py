@@ -6,11 +6,11 @@ from fractions import Fraction
 
 import pytest
 
-from mldebtlint import scoring
-from mldebtlint.catalog import load_catalog
-from mldebtlint.config import Settings
-from mldebtlint.engine import build_finding
-from mldebtlint.types import CheckResult, FileResult, Finding, Location
+from mldebtlint.core import scoring
+from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.filepass import build_finding
+from mldebtlint.core.types import CheckResult, FileResult, Finding, Location
 
 
 def finding(code="MLD999", path="a.py", debt=10, priority=1.0, category="configuration", line=1) -> Finding:

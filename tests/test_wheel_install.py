@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.catalog import load_catalog
+from mldebtlint.core.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from mldebtlint.baseline import DEFAULT_BASELINE, entries_for, load_baseline, scope_of, update_entries, write_baseline
+from mldebtlint.adoption.baseline import DEFAULT_BASELINE, entries_for, load_baseline, scope_of, update_entries, write_baseline
 from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
-from mldebtlint.config import Settings
-from mldebtlint.runner import RunOptions, rule_set, run
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.runner import RunOptions, rule_set, run
 
 
 def default_baseline_path(settings: Settings) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mldebtlint.config import Settings, load_settings
+from mldebtlint.core.config import Settings, load_settings
 
 
 def cache_options(function):
@@ -37,8 +37,8 @@ def cache() -> None:
               help="Cache folder (default: the one configured for PATH's project).")
 def clear(path: Path | None, cache_dir: Path | None) -> None:
     """Delete the cached results of the project containing PATH (default: .)."""
-    from mldebtlint.cache import clear as clear_folder
-    from mldebtlint.cache import default_cache_dir
+    from mldebtlint.engine.cache import clear as clear_folder
+    from mldebtlint.engine.cache import default_cache_dir
 
     settings = load_settings(path or Path("."))
     folder = cache_dir or default_cache_dir(settings.root, settings.cache_dir)

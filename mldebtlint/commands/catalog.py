@@ -7,7 +7,7 @@ import textwrap
 
 import click
 
-from mldebtlint.catalog import CatalogEntry, load_catalog, lookup
+from mldebtlint.core.catalog import CatalogEntry, load_catalog, lookup
 
 
 @click.command()

@@ -10,10 +10,10 @@ import click
 
 from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
-from mldebtlint.config import Settings
+from mldebtlint.core.config import Settings
 from mldebtlint.output import FORMATS, render
-from mldebtlint.runner import RunOptions, rule_set, run
-from mldebtlint.types import CheckResult
+from mldebtlint.engine.runner import RunOptions, rule_set, run
+from mldebtlint.core.types import CheckResult
 
 
 def adoption_options(function):
@@ -61,7 +61,7 @@ def check(paths, select, extend_select, ignore, config_file, jobs, verbose, outp
     options = RunOptions(paths=path_list, settings=settings, stdin=stdin, cache=use_cache)
     changed = None
     if adoption["diff_from"] is not None:
-        from mldebtlint.diffmode import changed_lines, restrict_paths
+        from mldebtlint.adoption.diffmode import changed_lines, restrict_paths
 
         changed = changed_lines(path_list[0], adoption["diff_from"])
         options.paths = restrict_paths(path_list, settings, changed)
@@ -102,14 +102,14 @@ def lint(options: RunOptions, changed=None) -> CheckResult:
     if settings.baseline:
         result = _apply_baseline(result, settings)
     if changed is not None:
-        from mldebtlint.diffmode import filter_changed
+        from mldebtlint.adoption.diffmode import filter_changed
 
         result = filter_changed(result, changed)
     return result
 
 
 def _apply_baseline(result: CheckResult, settings: Settings) -> CheckResult:
-    from mldebtlint.baseline import apply_baseline, load_baseline, scope_of
+    from mldebtlint.adoption.baseline import apply_baseline, load_baseline, scope_of
 
     entries = load_baseline(Path(settings.baseline))
     return apply_baseline(result, entries, scope_of(result, rule_set(settings).codes, settings.root))
@@ -123,7 +123,7 @@ def _refuse_with_stdin(adoption: dict) -> None:
 
 
 def _add_noqa(result: CheckResult) -> None:
-    from mldebtlint.noqa_writer import add_noqa
+    from mldebtlint.adoption.noqa_writer import add_noqa
 
     python_paths = {file.path for file in result.files if file.is_python}
     outcome = add_noqa(result.findings, python_paths)

@@ -26,7 +26,7 @@ def graph(path, output_format, output, max_chain_length, config_file, jobs, verb
     Offending chains (MLD401) and cycles (MLD402) are marked.
     """
     from mldebtlint.graph.export import GRAPH_CODES, annotate, graph_for_result, render
-    from mldebtlint.runner import RunOptions, run
+    from mldebtlint.engine.runner import RunOptions, run
 
     paths = check_paths((path,) if path else ())
     settings = resolve_settings(paths, config_file, GRAPH_CODES, (), (), jobs)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from mldebtlint.config import ConfigError, Settings, load_settings
+from mldebtlint.core.errors import ConfigError
+from mldebtlint.core.config import Settings, load_settings
 
 
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -29,7 +30,7 @@ def resolve_settings(
     paths: list[Path], config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...],
     ignore: tuple[str, ...], jobs: int | None,
 ) -> Settings:
-    from mldebtlint.selection import validate_selectors
+    from mldebtlint.core.selection import validate_selectors
 
     first = paths[0] if paths else Path(".")
     settings = load_settings(first, config_file)

@@ -10,12 +10,12 @@ from typing import IO
 
 import click
 
-from mldebtlint import scoring
+from mldebtlint.core import scoring
 from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
 from mldebtlint.report import FORMATS, render
 from mldebtlint.report.model import DEFAULT_HOTSPOTS, DEFAULT_TOP_ITEMS, build_report
-from mldebtlint.runner import RunOptions, run
+from mldebtlint.engine.runner import RunOptions, run
 
 # Formats read by programs: never decorated with a progress bar.
 MACHINE_FORMATS = frozenset({"json"})

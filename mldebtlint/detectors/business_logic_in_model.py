@@ -27,8 +27,8 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from mldebtlint.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
-from mldebtlint.names import dotted_name
+from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
+from mldebtlint.syntax.names import dotted_name
 from mldebtlint.rule import Rule
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)

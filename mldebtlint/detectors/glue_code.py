@@ -18,7 +18,7 @@ from typing import Any
 
 import libcst as cst
 
-from mldebtlint.apis import (
+from mldebtlint.knowledge.apis import (
     CONVERSION_ATTRIBUTES,
     CONVERSION_FUNCTIONS,
     CONVERSION_METHODS,

@@ -2,7 +2,7 @@
 estimators, optimizers, schedulers, data loaders and trainers.
 
 A call is matched by its import-resolved name against the known-API tables
-in ``mldebtlint.apis`` (plus the ``extra-estimators`` option). Only literal
+in ``mldebtlint.knowledge.apis`` (plus the ``extra-estimators`` option). Only literal
 numbers count (``1e-3``, ``-0.5``, ``2 ** 10``, ``(0.9, 0.999)``): names,
 attributes, calls and arguments are values that already come from somewhere
 else (config, argparse, a named constant), so they are never reported.
@@ -15,7 +15,7 @@ from typing import Any
 
 import libcst as cst
 
-from mldebtlint.apis import (
+from mldebtlint.knowledge.apis import (
     DISABLING_VALUES,
     GENERIC_CONFIG_CALLEES,
     GENERIC_CONFIG_SUFFIXES,

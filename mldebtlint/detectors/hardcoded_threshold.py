@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from mldebtlint.detectors._threshold_vocabulary import (
+from mldebtlint.knowledge.thresholds import (
     BINARIZING_METHODS,
     COMPARE_METHODS,
     CONFIG_ROOTS,
@@ -44,7 +44,7 @@ from mldebtlint.detectors._threshold_vocabulary import (
     vocabulary,
     words_of,
 )
-from mldebtlint.names import attribute_chain
+from mldebtlint.syntax.names import attribute_chain
 from mldebtlint.rule import Rule
 
 class Frame:

@@ -2,7 +2,7 @@
 (or, with ``policy = "upper-bound"``, without an upper bound) in a
 dependency manifest, unless a lock file or a constraint pins it.
 
-Parsing lives in ``mldebtlint.manifests``; this module only decides. A line
+Parsing lives in ``mldebtlint.manifests.requirements``; this module only decides. A line
 the parser cannot read is reported as MLD000 on that line and the rest of
 the manifest is still checked.
 """
@@ -14,11 +14,11 @@ from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
 
-from mldebtlint.discovery import is_manifest
-from mldebtlint.manifest_specs import EXACT, UPPER_BOUND
-from mldebtlint.manifests import ParsedManifest, RequirementEntry
+from mldebtlint.manifests.reading import is_manifest
+from mldebtlint.manifests.specs import EXACT, UPPER_BOUND
+from mldebtlint.manifests.requirements import ParsedManifest, RequirementEntry
 from mldebtlint.rule import ManifestRule, Report
-from mldebtlint.types import PARSE_ERROR_CODE
+from mldebtlint.core.types import PARSE_ERROR_CODE
 
 POLICIES = {"exact": (EXACT,), "upper-bound": (EXACT, UPPER_BOUND)}
 HASHED_SIBLING_PATTERNS = ("requirements*.txt", "requirements*.lock")

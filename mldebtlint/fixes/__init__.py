@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mldebtlint.config import Settings
-from mldebtlint.types import Finding
+from mldebtlint.core.config import Settings
+from mldebtlint.core.types import Finding
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def fix_text(path: Path, text: str, findings: list[Finding], settings: Settings,
 
 def apply_fixes(findings: Iterable[Finding], settings: Settings, unsafe: bool, write: bool) -> FixOutcome:
     """Fix ``findings`` in place (``write``) or collect a unified diff."""
-    from mldebtlint.baseline import atomic_write_text
+    from mldebtlint.adoption.baseline import atomic_write_text
     from mldebtlint.fixes.verify import read_source
 
     outcome = FixOutcome()

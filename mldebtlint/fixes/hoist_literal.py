@@ -20,9 +20,9 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from mldebtlint.config import Settings
+from mldebtlint.core.config import Settings
 from mldebtlint.fixes import FixResult
-from mldebtlint.types import Finding
+from mldebtlint.core.types import Finding
 
 _LITERALS_IN_MESSAGE = re.compile(r"^literals? (?P<values>[-\d.e+_xXoObBjJ]+(?: and [-\d.e+_xXoObBjJ]+)*)")
 _LOCAL_IN_MESSAGE = re.compile(r"\(local '(?P<name>\w+)'\)")

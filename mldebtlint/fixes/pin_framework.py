@@ -27,11 +27,12 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from mldebtlint.config import Settings
+from mldebtlint.core.config import Settings
 from mldebtlint.fixes import FixResult
-from mldebtlint.manifest_specs import EXACT
-from mldebtlint.manifests import RequirementEntry, parse_manifest
-from mldebtlint.types import Finding
+from mldebtlint.manifests.specs import EXACT
+from mldebtlint.manifests.reading import parse_manifest
+from mldebtlint.manifests.requirements import RequirementEntry
+from mldebtlint.core.types import Finding
 
 if sys.version_info >= (3, 11):
     import tomllib

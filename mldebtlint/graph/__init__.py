@@ -24,8 +24,6 @@ facts. The repo phase only reads those facts:
     edge's consuming site), ``.text()``.
 ``graph_for_result(result) -> networkx.DiGraph``
     The graph of a ``CheckResult`` (its files' facts, keyed by display path).
-``graph_for_paths(paths, settings=None) -> networkx.DiGraph``
-    Lint ``paths`` for facts only and build their graph.
 ``annotate(graph, max_len=1) -> networkx.DiGraph``
     Marks offending chains and cycles on nodes/edges (``chain``/``cycle`` attrs).
 
@@ -47,7 +45,6 @@ _EXPORTS = {
     "Chain": "mldebtlint.graph.analysis",
     "Cycle": "mldebtlint.graph.analysis",
     "graph_for_result": "mldebtlint.graph.export",
-    "graph_for_paths": "mldebtlint.graph.export",
     "annotate": "mldebtlint.graph.export",
 }
 

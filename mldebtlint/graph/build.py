@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from mldebtlint.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
+from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
 from mldebtlint.graph.paths import ConstantResolver, absolute_name, closest, identities_match, label_for
 
 _MAX_CALL_DEPTH = 6

@@ -9,7 +9,7 @@ import re
 
 import libcst as cst
 
-from mldebtlint.graph import known_apis as api
+from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.graph.flow import FlowEvaluator, _argument, _positional, var_key
 from mldebtlint.graph.scopes import Instance, Source, capped, data_source
 

@@ -8,7 +8,7 @@ lists them (labels, nodes and the consuming site).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,7 @@ from mldebtlint.graph.analysis import find_chains, find_cycles, model_projection
 from mldebtlint.graph.build import build_model_graph
 
 if TYPE_CHECKING:
-    from mldebtlint.config import Settings
-    from mldebtlint.types import CheckResult
+    from mldebtlint.core.types import CheckResult
 
 GRAPH_CODES = ("MLD401", "MLD402")
 FORMATS = ("dot", "mermaid", "json")
@@ -36,17 +35,6 @@ def facts_of_result(result: CheckResult) -> dict[str, Any]:
 
 def graph_for_result(result: CheckResult) -> nx.DiGraph:
     return build_model_graph(facts_of_result(result))
-
-
-def graph_for_paths(paths: Iterable[Path], settings: Settings | None = None) -> nx.DiGraph:
-    from mldebtlint.config import load_settings
-    from mldebtlint.runner import RunOptions, run
-
-    path_list = list(paths)
-    settings = settings or load_settings(path_list[0] if path_list else Path("."))
-    settings = settings.with_cli(select=GRAPH_CODES)
-    result = run(RunOptions(paths=path_list, settings=settings, whole_repo_facts=False))
-    return graph_for_result(result)
 
 
 def annotate(graph: nx.DiGraph, max_len: int = 1) -> nx.DiGraph:

@@ -25,7 +25,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from mldebtlint.graph import known_apis as api
+from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.graph.calls import ExpressionEvaluator
 from mldebtlint.graph.flow import FlowEvaluator, var_key
 from mldebtlint.graph.paths import ANY, PathReader, dict_entries

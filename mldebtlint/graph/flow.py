@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from mldebtlint.graph import known_apis as api
+from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.graph.paths import absolute_name
 from mldebtlint.graph.scopes import Instance, Scope, Source, capped, sources_to_facts
 

@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 
 import libcst as cst
 
-from mldebtlint.graph import known_apis
-from mldebtlint.names import ImportResolver
+from mldebtlint.knowledge import graph_apis as known_apis
+from mldebtlint.syntax.names import ImportResolver
 
 Parts = list[list[str]]
 ANY: Parts = [["any", ""]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from mldebtlint.types import CheckResult
+from mldebtlint.core.types import CheckResult
 
 FORMATS = {
     "text": "text",

@@ -8,7 +8,7 @@ and ``,`` inside properties.
 
 from __future__ import annotations
 
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.types import CheckResult, Finding
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.types import CheckResult, Finding
 
 # Catalog severity -> Code Quality severity (info, minor, major, critical, blocker).
 SEVERITIES = {"note": "minor", "warning": "major", "error": "critical"}

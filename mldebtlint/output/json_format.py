@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mldebtlint.types import CheckResult
+from mldebtlint.core.types import CheckResult
 
 
 def render(result: CheckResult) -> str:

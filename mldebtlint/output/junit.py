@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.types import CheckResult, Finding
 
 # Characters XML 1.0 cannot hold (binary files can put them in messages).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

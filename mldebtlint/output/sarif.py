@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from mldebtlint import __version__
-from mldebtlint.catalog import CatalogEntry, load_catalog
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.catalog import CatalogEntry, load_catalog
+from mldebtlint.core.types import CheckResult, Finding
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"

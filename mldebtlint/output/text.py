@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mldebtlint.types import CheckResult
+from mldebtlint.core.types import CheckResult
 
 
 def format_line(finding) -> str:

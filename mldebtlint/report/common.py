@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mldebtlint.scoring import format_minutes, format_ratio
+from mldebtlint.core.scoring import format_minutes, format_ratio
 
 RATING_MEANING = {
     "A": "debt ratio at most 5%",

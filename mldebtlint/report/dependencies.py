@@ -2,7 +2,7 @@
 required and how it is pinned.
 
 Flagged requirements come from the MLD301 (unpinned-framework) findings.
-When the manifest parser (``mldebtlint.manifests``) is available, the
+When the manifest parser (``mldebtlint.manifests.requirements``) is available, the
 framework requirements that are correctly pinned are listed too, so the
 section shows the whole picture rather than only the problems.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mldebtlint.config import Settings
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.config import Settings
+from mldebtlint.core.types import CheckResult, Finding
 
 UNPINNED_CODE = "MLD301"
 _NAME_KEYS = ("framework", "package", "project", "name", "distribution")

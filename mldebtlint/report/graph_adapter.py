@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mldebtlint.config import Settings
-from mldebtlint.types import CheckResult
+from mldebtlint.core.config import Settings
+from mldebtlint.core.types import CheckResult
 
 try:
     from mldebtlint.graph import build_model_graph

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mldebtlint.config import Settings
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.config import Settings
+from mldebtlint.core.types import CheckResult, Finding
 
 CHAIN_CODE = "MLD401"
 CYCLE_CODE = "MLD402"

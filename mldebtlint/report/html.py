@@ -8,6 +8,7 @@ from typing import Any
 
 from mldebtlint.report import common as fmt
 from mldebtlint.report import svg
+from mldebtlint.report.html_parts import card as _card, table as _table
 from mldebtlint.report.model import hotspots
 
 CSS = """
@@ -46,21 +47,6 @@ footer{color:#5b6475;font-size:12px;margin-top:10px}
 
 def _rating(letter: str) -> str:
     return f"<span class='rating' style='background:{svg.RATING_COLORS.get(letter, '#777')}'>{escape(letter)}</span>"
-
-
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset(), cls: str = "") -> str:
-    """Cells in ``rows`` are already-escaped HTML."""
-    head = "".join(f"<th class='n'>{escape(h)}</th>" if i in numeric else f"<th>{escape(h)}</th>"
-                   for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(f"<td class='n'>{c}</td>" if i in numeric else f"<td>{c}</td>" for i, c in enumerate(row))
-        + "</tr>" for row in rows
-    )
-    return f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _card(value: str, label: str, extra: str = "") -> str:
-    return f"<div class='card'><div class='v'>{value}</div><div class='k'>{escape(label)}</div>{extra}</div>"
 
 
 def _headline(report: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from mldebtlint.report import common as fmt
 from mldebtlint.report import svg
-from mldebtlint.report.html import _card, _table
+from mldebtlint.report.html_parts import card as _card, table as _table
 
 
 def _direction(value: Any) -> str:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mldebtlint import apis
-from mldebtlint.catalog import load_catalog
-from mldebtlint.config import Settings
-from mldebtlint.engine import MANIFEST_FACTS
-from mldebtlint.types import CheckResult
+from mldebtlint.knowledge import apis
+from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.filepass import MANIFEST_FACTS
+from mldebtlint.core.types import CheckResult
 
 UNPINNED_CODE = "MLD301"
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from mldebtlint import __version__, scoring
-from mldebtlint.catalog import load_catalog
-from mldebtlint.config import Settings
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint import __version__
+from mldebtlint.core import scoring
+from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.config import Settings
+from mldebtlint.core.types import CheckResult, Finding
 
 SCHEMA_VERSION = "1.0"
 DEFAULT_TOP_ITEMS = 10

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mldebtlint.config import ConfigError
+from mldebtlint.core.errors import ConfigError
 
 MAX_LISTED = 50
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pathspec
 
+from mldebtlint.manifests.reading import MANIFEST_PATTERNS, REQUIREMENTS_FOLDERS, is_manifest
+
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
     ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build",
@@ -23,21 +25,7 @@ DEFAULT_EXCLUDE = (
     ".ipynb_checkpoints",
 )
 
-MANIFEST_PATTERNS = (
-    "requirements*.txt", "requirements*.in", "constraints*.txt", "pyproject.toml",
-    "setup.cfg", "setup.py", "environment*.yml", "environment*.yaml", "conda.yml", "conda.yaml",
-    "Pipfile",
-)
-# Folders whose .txt/.in files are requirement files (``requirements/base.txt``).
-REQUIREMENTS_FOLDERS = ("requirements", "reqs")
-
 PYTHON_SUFFIXES = (".py", ".pyi")
-
-
-def is_manifest(name: str, folder_name: str = "") -> bool:
-    if folder_name in REQUIREMENTS_FOLDERS and name.endswith((".txt", ".in")):
-        return True
-    return any(fnmatch.fnmatch(name, pattern) for pattern in MANIFEST_PATTERNS)
 
 
 def is_python(name: str) -> bool:

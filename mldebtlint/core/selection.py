@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mldebtlint.catalog import load_catalog
-from mldebtlint.config import ConfigError
+from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.errors import ConfigError
 
 
 def expand_selector(selector: str) -> set[str]:

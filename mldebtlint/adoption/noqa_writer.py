@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mldebtlint.baseline import atomic_write_text
-from mldebtlint.types import PARSE_ERROR_CODE, Finding
+from mldebtlint.adoption.baseline import atomic_write_text
+from mldebtlint.core.types import PARSE_ERROR_CODE, Finding
 
 _DIRECTIVE = re.compile(r"(#\s*mldebtlint\s*:\s*ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 

@@ -12,9 +12,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from mldebtlint.config import Settings
-from mldebtlint.engine import FileTask, RuleSet, analyze_file_digest
-from mldebtlint.types import FileResult
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_file_digest
+from mldebtlint.core.types import FileResult
 
 # Starting a pool costs tens of milliseconds: not worth it for a few files.
 MIN_FILES_FOR_POOL = 8
@@ -61,7 +61,7 @@ def analyze_many(
     # Import the rules and libcst once here: forked workers inherit them
     # instead of each importing them again.
     rules.python_rules()
-    import mldebtlint.batched  # noqa: F401
+    import mldebtlint.engine.batched  # noqa: F401
     order = sorted(range(total), key=lambda index: -_size(tasks[index]))
     chunksize = max(1, min(8, total // (jobs * 16)))
     results: list[Outcome | None] = [None] * total

@@ -17,9 +17,10 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from mldebtlint.config import ConfigError, Settings
-from mldebtlint.discovery import discover
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.errors import ConfigError
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.discovery import discover
+from mldebtlint.core.types import CheckResult, Finding
 
 # realpath -> changed 1-based line numbers, or None for "every line" (untracked).
 ChangedLines = dict[str, "set[int] | None"]

@@ -1,7 +1,7 @@
 """Parsers of the structured manifest kinds: pyproject.toml (PEP 621, PEP 735,
 Poetry, uv constraints), Pipfile, setup.cfg, static setup.py and
 environment.yml. Requirements files and the shared types live in
-``mldebtlint.manifests``.
+``mldebtlint.manifests.requirements``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mldebtlint.manifest_specs import canonical_key, conda_to_pep440, poetry_to_pep440
-from mldebtlint.manifests import (
+from mldebtlint.manifests.specs import canonical_key, conda_to_pep440, poetry_to_pep440
+from mldebtlint.manifests.requirements import (
     ParsedManifest,
     Problem,
     RequirementEntry,
@@ -21,7 +21,7 @@ from mldebtlint.manifests import (
     _parse_requirement,
     parse_requirement_lines,
 )
-from mldebtlint.types import Location
+from mldebtlint.core.types import Location
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -189,7 +189,7 @@ def parse_setup_py(text: str) -> ParsedManifest:
     """Literal ``install_requires``/``extras_require`` of a static setup() call,
     read with libcst (never executed). A file that does not parse yields
     nothing here: the Python rules report it as a parse error."""
-    from mldebtlint.manifest_specs import setup_py_requirements
+    from mldebtlint.manifests.specs import setup_py_requirements
 
     manifest = ParsedManifest("setup.py", is_library=True)
     for value, span, group in setup_py_requirements(text):

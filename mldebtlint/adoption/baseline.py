@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mldebtlint import __version__
-from mldebtlint.config import ConfigError
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.errors import ConfigError
+from mldebtlint.core.types import CheckResult, Finding
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".mldebtlint-baseline.json"

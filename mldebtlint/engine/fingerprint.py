@@ -40,7 +40,7 @@ import tokenize
 
 import libcst as cst
 
-from mldebtlint.types import PARSE_ERROR_CODE
+from mldebtlint.core.types import PARSE_ERROR_CODE
 
 _WHITESPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")

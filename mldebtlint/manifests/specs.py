@@ -1,4 +1,4 @@
-"""Version-constraint helpers for ``mldebtlint.manifests``.
+"""Version-constraint helpers for ``mldebtlint.manifests.requirements``.
 
 Everything is judged in PEP 440 terms through ``packaging``: conda match
 specs and Poetry constraints are translated to a PEP 440 specifier set
@@ -13,7 +13,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from mldebtlint.types import Location
+from mldebtlint.core.types import Location
 
 EXACT = "exact"
 UPPER_BOUND = "upper-bound"
@@ -229,7 +229,7 @@ def setup_py_requirements(text: str) -> list[tuple[str, Location, str]]:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from mldebtlint.names import dotted_name, module_constants
+    from mldebtlint.syntax.names import dotted_name, module_constants
 
     try:
         module = cst.parse_module(text)

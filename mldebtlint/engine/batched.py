@@ -12,14 +12,14 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from mldebtlint.catalog import load_catalog
-from mldebtlint.config import Settings
-from mldebtlint.engine import FileTask, build_finding, parse_error
-from mldebtlint.fingerprint import make_fingerprint, node_snippet, normalize_snippet
+from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.source import FileTask, build_finding, parse_error
+from mldebtlint.engine.fingerprint import make_fingerprint, node_snippet, normalize_snippet
 from mldebtlint.rule import FactCollector, FileContext, Report, Rule
-from mldebtlint.types import FileResult, Finding, Location
-from mldebtlint.positions import LazyPositions
-from mldebtlint.walk import walk
+from mldebtlint.core.types import FileResult, Finding, Location
+from mldebtlint.syntax.positions import LazyPositions
+from mldebtlint.syntax.walk import walk
 
 # -- the batched visitor ---------------------------------------------------
 
@@ -34,7 +34,7 @@ class BatchedVisitor(cst.CSTVisitor):
 
     A rule that raises is disabled for the rest of the file and the error is
     recorded; the other rules carry on. ``run(module)`` uses the read-only
-    walker of ``mldebtlint.walk`` (same order as ``module.visit(self)``, which
+    walker of ``mldebtlint.syntax.walk`` (same order as ``module.visit(self)``, which
     also works).
     """
 
@@ -140,10 +140,10 @@ def _python_findings(
 
 
 def _python_syntax_error(raw: bytes, filename: str) -> tuple[str, int, int] | None:
-    from mldebtlint.engine import _decode, _syntax_error
+    from mldebtlint.engine.source import decode_source, syntax_error
 
     try:
-        return _syntax_error(_decode(raw), filename)
+        return syntax_error(decode_source(raw), filename)
     except (UnicodeDecodeError, SyntaxError, LookupError):
         return None
 

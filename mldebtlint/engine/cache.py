@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mldebtlint import __version__
-from mldebtlint.types import FileResult
+from mldebtlint.core.types import FileResult
 
 CACHE_DIR_NAME = ".mldebtlint_cache"
 # Index keys that are not file paths (a path is never empty).
@@ -53,9 +53,9 @@ def content_digest(raw: bytes) -> str:
 
 def code_signature() -> str:
     """Changes whenever mldebtlint's code or catalog changes (editable installs too)."""
-    from mldebtlint.catalog import catalog_dir
+    from mldebtlint.core.catalog import catalog_dir
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the whole mldebtlint package
     digest = hashlib.sha256(__version__.encode())
     for folder, pattern in ((package, "**/*.py"), (catalog_dir(), "*.toml")):
         for path in sorted(folder.glob(pattern)):

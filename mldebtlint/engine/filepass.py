@@ -12,26 +12,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mldebtlint.catalog import CatalogEntry, load_catalog
-from mldebtlint.config import Settings
-from mldebtlint.suppressions import parse_suppressions
-from mldebtlint.types import PARSE_ERROR_CODE, FileResult, Finding, Location
+from mldebtlint.core.catalog import CatalogEntry, load_catalog
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.suppressions import parse_suppressions
+from mldebtlint.core.types import PARSE_ERROR_CODE, FileResult, Finding, Location
+from mldebtlint.engine.source import (
+    MAX_FILE_BYTES,
+    FileTask,
+    build_finding,
+    count_lines,
+    decode_source,
+    make_fingerprint,
+    parse_error,
+    syntax_error,
+)
 
 if TYPE_CHECKING:
     from mldebtlint.rule import FactCollector, ManifestRule, RepoRule, Rule
-
-MAX_FILE_BYTES = 2_000_000
-
-
-@dataclass(frozen=True)
-class FileTask:
-    path: str  # absolute
-    display: str
-    relative: str
-    python: bool
-    manifest: bool
-    facts_only: bool = False
-
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -79,76 +76,10 @@ def _split(codes: frozenset[str]) -> tuple[list, list, list, list]:
 # -- findings -----------------------------------------------------------------
 
 
-def make_fingerprint(code: str, relative: str, scope: str, snippet: str, occurrence: int) -> str:
-    """``mldebtlint.fingerprint.make_fingerprint``, imported on first use (it needs libcst)."""
-    from mldebtlint.fingerprint import make_fingerprint as fingerprint
-
-    return fingerprint(code, relative, scope, snippet, occurrence)
-
-
-def build_finding(
-    entry: CatalogEntry,
-    settings: Settings,
-    message: str,
-    display: str,
-    location: Location,
-    fingerprint: str,
-    suppress_lines: Iterable[int] = (),
-    data: dict[str, Any] | None = None,
-) -> Finding:
-    effort, impact, risk = settings.score_for(entry.code)
-    priority = round(impact * risk / (effort / 60), 2) if effort > 0 else 0.0
-    return Finding(
-        code=entry.code,
-        rule=entry.name,
-        category=entry.category,
-        severity=entry.severity,
-        message=message,
-        path=display,
-        location=location,
-        debt_minutes=effort,
-        priority=priority,
-        fingerprint=fingerprint,
-        suppress_lines=tuple(sorted(set(suppress_lines))),
-        data=tuple(sorted((data or {}).items())),
-    )
-
-
-def parse_error(task: FileTask, settings: Settings, message: str, line: int = 1, column: int = 1) -> Finding:
-    entry = load_catalog()[PARSE_ERROR_CODE]
-    fingerprint = make_fingerprint(PARSE_ERROR_CODE, task.relative, "", message, 0)
-    return build_finding(entry, settings, message, task.display, Location(line, column, line, column), fingerprint)
-
-
-def _decode(raw: bytes) -> str:
-    """Decode like Python does (PEP 263 cookie, BOM), or raise UnicodeDecodeError."""
-    import io
-    import tokenize
-
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-    return raw.decode(encoding)
-
-
-def _syntax_error(text: str, filename: str) -> tuple[str, int, int] | None:
-    import ast
-
-    try:
-        compile(text, filename, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as exc:
-        return f"syntax error: {exc.msg}", max(exc.lineno or 1, 1), max(exc.offset or 1, 1)
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return f"cannot parse: {exc}", 1, 1
-    return None
-
-
-def _count_lines(text: str) -> int:
-    return sum(1 for line in text.splitlines() if line.strip())
-
-
 def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, rules: RuleSet) -> FileResult:
     suppressions = parse_suppressions(text)
     noqa = tuple((line, tuple(sorted(codes))) for line, codes in sorted(suppressions.by_line.items()))
-    lines = _count_lines(text)
+    lines = count_lines(text)
     base = dict(path=task.display, lines=lines, noqa=noqa, skip_file=suppressions.skip_file)
     if suppressions.skip_file and not task.facts_only:
         return FileResult(**base)
@@ -161,16 +92,16 @@ def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, r
         if PARSE_ERROR_CODE in rules.codes and not task.facts_only:
             # No rule needs the tree: a syntax check with the (much faster)
             # built-in compiler still reports broken files.
-            error = _syntax_error(text, task.display)
+            error = syntax_error(text, task.display)
             if error is not None:
                 return FileResult(findings=(parse_error(task, settings, *error),), **base)
         return FileResult(**base)
-    from mldebtlint.nesting import nesting_problem
+    from mldebtlint.syntax.nesting import nesting_problem
 
     problem = nesting_problem(raw)  # libcst would overflow the C stack (SIGSEGV)
     if problem is not None:
         return FileResult(findings=(parse_error(task, settings, problem),), **base)
-    from mldebtlint.batched import run_pass
+    from mldebtlint.engine.batched import run_pass
 
     return run_pass(task, raw, settings, rule_classes, collector_classes, base)
 
@@ -241,7 +172,7 @@ def analyze_file_digest(task: FileTask, settings: Settings, rules: RuleSet) -> t
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return FileResult(path=task.display, findings=(parse_error(task, settings, f"cannot read file: {reason}"),)), None
-    from mldebtlint.cache import content_digest
+    from mldebtlint.engine.cache import content_digest
 
     return analyze_bytes(task, raw, settings, rules), content_digest(raw)
 
@@ -254,7 +185,7 @@ def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet
     if b"\x00" in raw:
         return FileResult(path=task.display, findings=(parse_error(task, settings, "binary file (contains NUL bytes)"),))
     try:
-        text = _decode(raw)
+        text = decode_source(raw)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
         detail = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
         message = f"cannot decode file: {detail}; save it as UTF-8 or declare its encoding (PEP 263)"

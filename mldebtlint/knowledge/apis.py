@@ -1,7 +1,7 @@
 """Known ML APIs, as data: the one place detectors look names up.
 
 Qualified names are matched after import-alias resolution
-(``mldebtlint.names.ImportResolver``). Each table can be extended from
+(``mldebtlint.syntax.names.ImportResolver``). Each table can be extended from
 config through the option of the rule that reads it.
 
 Hyperparameter APIs are matched by *library root and leaf name*

@@ -1,13 +1,13 @@
 """Dependency manifests -> requirement entries with source spans.
 
 One ``parse_*`` function per manifest kind (requirements files here, the
-others in ``mldebtlint.manifest_formats``); ``parse_manifest`` picks by file
+others in ``mldebtlint.manifests.formats``); ``parse_manifest`` picks by file
 name. Every entry keeps the 1-based span of the requirement as written, so
 a rule can point at it and a fixer can rewrite exactly that text.
 
 Requirement strings and specifiers go through ``packaging``; conda match
 specs and Poetry constraints are translated to PEP 440 first
-(``mldebtlint.manifest_specs``). A line that cannot be understood is
+(``mldebtlint.manifests.specs``). A line that cannot be understood is
 skipped and recorded as a ``Problem``; only a file whose syntax is broken
 as a whole (invalid TOML/YAML) yields no entries.
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from mldebtlint.manifest_specs import EXACT, canonical_key, requirement_from_url_line, strength_of
-from mldebtlint.types import Location
+from mldebtlint.manifests.specs import EXACT, canonical_key, requirement_from_url_line, strength_of
+from mldebtlint.core.types import Location
 
 MAX_INCLUDE_DEPTH = 10
 
@@ -256,47 +256,3 @@ def _include(manifest: ParsedManifest, folder: Path | None, target: str, kind: s
 
 
 # -- dispatch -------------------------------------------------------------
-
-def manifest_kind(name: str) -> str | None:
-    """The parser for a manifest file name, or None."""
-    lowered = name.lower()
-    if lowered == "pyproject.toml":
-        return "pyproject"
-    if name == "Pipfile":
-        return "pipfile"
-    if lowered == "setup.cfg":
-        return "setup.cfg"
-    if lowered == "setup.py":
-        return "setup.py"
-    if lowered.endswith((".yml", ".yaml")) and (lowered.startswith(("environment", "conda")) or "environment" in lowered):
-        return "environment.yml"
-    if lowered.endswith((".txt", ".in")):
-        return "requirements"
-    return None
-
-
-def parse_manifest(name: str, text: str, folder: Path | None = None) -> ParsedManifest:
-    """Parse any supported manifest; unknown kinds give an empty result."""
-    from mldebtlint.manifest_formats import (
-        parse_environment_yml,
-        parse_pipfile,
-        parse_pyproject,
-        parse_setup_cfg,
-        parse_setup_py,
-    )
-
-    kind = manifest_kind(name)
-    if kind == "pyproject":
-        return parse_pyproject(text)
-    if kind == "pipfile":
-        return parse_pipfile(text)
-    if kind == "setup.cfg":
-        return parse_setup_cfg(text)
-    if kind == "setup.py":
-        return parse_setup_py(text)
-    if kind == "environment.yml":
-        return parse_environment_yml(text, folder)
-    if kind == "requirements":
-        seen = frozenset({(folder / name).resolve()}) if folder is not None else frozenset()
-        return parse_requirement_lines(text, folder, "requirements", seen)
-    return ParsedManifest(kind or "unknown")

@@ -1,8 +1,8 @@
 """Debt scores (SPEC section 7): totals, debt ratio, rating A-E, aggregates.
 
-A finding's own ``debt_minutes`` (its rule's effort) and ``priority``
-(impact x risk / effort in hours) are computed once by
-``engine.build_finding``; this module only adds them up.
+A finding's own ``debt_minutes`` is its rule's effort and its ``priority``
+is ``priority_of`` (impact x risk / effort in hours), applied once when the
+finding is built (``engine.source.build_finding``).
 
 * development cost = lines of code x minutes per line (default 30);
 * debt ratio = remediation minutes / development cost;
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import PurePosixPath
 
-from mldebtlint.types import CheckResult, Finding
+from mldebtlint.core.types import CheckResult, Finding
 
 # (rating, highest debt ratio it allows); above the last one is E.
 RATING_THRESHOLDS: tuple[tuple[str, Fraction], ...] = (
@@ -30,6 +30,11 @@ RATING_THRESHOLDS: tuple[tuple[str, Fraction], ...] = (
 )
 WORST_RATING = "E"
 RATINGS = tuple(letter for letter, _ in RATING_THRESHOLDS) + (WORST_RATING,)
+
+
+def priority_of(effort_minutes: float, impact: int, risk: int) -> float:
+    """Impact x risk per hour of remediation (SPEC section 7), rounded to 2 places."""
+    return round(impact * risk / (effort_minutes / 60), 2) if effort_minutes > 0 else 0.0
 
 
 def development_minutes(lines: int, minutes_per_line: float) -> float:

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from mldebtlint.catalog import load_catalog
-from mldebtlint.config import Settings
-from mldebtlint.discovery import SourceFile, discover, display_path, relative_to_root
-from mldebtlint.engine import FileTask, RuleSet, analyze_file, build_finding, make_fingerprint
-from mldebtlint.selection import enabled_codes, expand_selector
-from mldebtlint.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
+from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
+from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_file, build_finding, make_fingerprint
+from mldebtlint.core.selection import enabled_codes, expand_selector
+from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
 
 if TYPE_CHECKING:
-    from mldebtlint.cache import ResultCache
+    import networkx
+
+    from mldebtlint.engine.cache import ResultCache
 
 
 @dataclass
@@ -54,7 +56,7 @@ def analyze_all(
     progress: Callable[[int, int], None] | None = None, cache: ResultCache | None = None,
 ) -> list[FileResult]:
     """Results of every task, in order: from the cache when the file is unchanged."""
-    from mldebtlint.cache import with_display
+    from mldebtlint.engine.cache import with_display
 
     results: list[FileResult | None] = [None] * len(tasks)
     probes = {}
@@ -69,7 +71,7 @@ def analyze_all(
         misses.append(index)
     if not misses:
         return results  # type: ignore[return-value]
-    from mldebtlint.concurrency import analyze_many, plan_jobs
+    from mldebtlint.engine.concurrency import analyze_many, plan_jobs
 
     missed = [tasks[index] for index in misses]
     outcomes = analyze_many(missed, settings, rules, plan_jobs(settings.jobs, len(missed)), progress)
@@ -82,7 +84,7 @@ def analyze_all(
 
 
 def open_cache(settings: Settings, rules: RuleSet) -> ResultCache:
-    from mldebtlint.cache import ResultCache, default_cache_dir, run_key
+    from mldebtlint.engine.cache import ResultCache, default_cache_dir, run_key
 
     folder = default_cache_dir(settings.root, settings.cache_dir)
     return ResultCache(folder, run_key(settings.key(), rules.codes, settings.root))
@@ -205,7 +207,7 @@ def _finish(
     results: list[FileResult], repo_findings: list[Finding], by_relative: dict[str, FileResult],
     display_of: dict[str, str], settings: Settings, tasks: list[FileTask],
 ) -> CheckResult:
-    from mldebtlint.suppressions import Suppressions
+    from mldebtlint.engine.suppressions import Suppressions
 
     relative_of_display = {display: relative for relative, display in display_of.items()}
     kept: list[Finding] = []
@@ -236,7 +238,7 @@ def _finish(
 
 
 def _stdin_file(name: str, root: Path) -> SourceFile:
-    from mldebtlint.discovery import is_manifest
+    from mldebtlint.engine.discovery import is_manifest
 
     path = Path(os.path.abspath(name))
     manifest = is_manifest(path.name)
@@ -253,3 +255,15 @@ def _analyze_stdin(task: FileTask, text: str, settings: Settings, rules: RuleSet
         temp.write_text(text, encoding="utf-8")
         stdin_task = FileTask(str(temp), task.display, task.relative, task.python, task.manifest)
         return analyze_file(stdin_task, settings, rules)
+
+
+def graph_for_paths(paths: Iterable[Path], settings: Settings | None = None) -> networkx.DiGraph:
+    """Lint ``paths`` for model-graph facts only and build their graph."""
+    from mldebtlint.core.config import load_settings
+    from mldebtlint.graph.export import GRAPH_CODES, graph_for_result
+
+    path_list = list(paths)
+    settings = settings or load_settings(path_list[0] if path_list else Path("."))
+    settings = settings.with_cli(select=GRAPH_CODES)
+    result = run(RunOptions(paths=path_list, settings=settings, whole_repo_facts=False))
+    return graph_for_result(result)

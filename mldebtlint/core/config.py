@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mldebtlint.catalog import CatalogEntry, RuleOption, load_catalog
+from mldebtlint.core.catalog import CatalogEntry, RuleOption, load_catalog
+from mldebtlint.core.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,10 +27,6 @@ else:  # pragma: no cover
 CONFIG_FILES = (".mldebtlint.toml", "mldebtlint.toml", "pyproject.toml")
 SCORE_KEYS = {"effort": int, "impact": int, "risk": int}
 DEFAULT_MINUTES_PER_LINE = 30.0
-
-
-class ConfigError(Exception):
-    """A usage or configuration error: exit 2 with this one-line message."""
 
 
 def _freeze(value: Any) -> Any:
@@ -233,7 +230,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path, root: Path) -> S
         else:
             raise ConfigError(f"{source}: unknown key '{key}'")
     settings = Settings(**values)
-    from mldebtlint.selection import validate_selectors
+    from mldebtlint.core.selection import validate_selectors
 
     for key in ("select", "ignore", "extend_select"):
         validate_selectors(getattr(settings, key) or (), f"{source}: '{key.replace('_', '-')}'")

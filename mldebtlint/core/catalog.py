@@ -64,10 +64,10 @@ class CatalogError(Exception):
 
 
 def catalog_dir() -> Path:
-    packaged = Path(__file__).parent / "_catalog"
+    packaged = Path(__file__).parent.parent / "_catalog"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).parent.parent / "rules"
+    return Path(__file__).parent.parent.parent / "rules"
 
 
 def _examples(raw: Any, source: str) -> tuple[Example, ...]:

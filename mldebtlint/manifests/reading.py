@@ -1,0 +1,72 @@
+"""Which manifest a file is, and one entry point that parses any of them.
+
+Sits above ``requirements`` and ``formats`` so that neither imports the other
+through it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+
+from mldebtlint.manifests.requirements import ParsedManifest, parse_requirement_lines
+
+
+MANIFEST_PATTERNS = (
+    "requirements*.txt", "requirements*.in", "constraints*.txt", "pyproject.toml",
+    "setup.cfg", "setup.py", "environment*.yml", "environment*.yaml", "conda.yml", "conda.yaml",
+    "Pipfile",
+)
+# Folders whose .txt/.in files are requirement files (``requirements/base.txt``).
+REQUIREMENTS_FOLDERS = ("requirements", "reqs")
+
+
+def is_manifest(name: str, folder_name: str = "") -> bool:
+    if folder_name in REQUIREMENTS_FOLDERS and name.endswith((".txt", ".in")):
+        return True
+    return any(fnmatch.fnmatch(name, pattern) for pattern in MANIFEST_PATTERNS)
+
+
+def manifest_kind(name: str) -> str | None:
+    """The parser for a manifest file name, or None."""
+    lowered = name.lower()
+    if lowered == "pyproject.toml":
+        return "pyproject"
+    if name == "Pipfile":
+        return "pipfile"
+    if lowered == "setup.cfg":
+        return "setup.cfg"
+    if lowered == "setup.py":
+        return "setup.py"
+    if lowered.endswith((".yml", ".yaml")) and (lowered.startswith(("environment", "conda")) or "environment" in lowered):
+        return "environment.yml"
+    if lowered.endswith((".txt", ".in")):
+        return "requirements"
+    return None
+
+
+def parse_manifest(name: str, text: str, folder: Path | None = None) -> ParsedManifest:
+    """Parse any supported manifest; unknown kinds give an empty result."""
+    from mldebtlint.manifests.formats import (
+        parse_environment_yml,
+        parse_pipfile,
+        parse_pyproject,
+        parse_setup_cfg,
+        parse_setup_py,
+    )
+
+    kind = manifest_kind(name)
+    if kind == "pyproject":
+        return parse_pyproject(text)
+    if kind == "pipfile":
+        return parse_pipfile(text)
+    if kind == "setup.cfg":
+        return parse_setup_cfg(text)
+    if kind == "setup.py":
+        return parse_setup_py(text)
+    if kind == "environment.yml":
+        return parse_environment_yml(text, folder)
+    if kind == "requirements":
+        seen = frozenset({(folder / name).resolve()}) if folder is not None else frozenset()
+        return parse_requirement_lines(text, folder, "requirements", seen)
+    return ParsedManifest(kind or "unknown")
