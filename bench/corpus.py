@@ -19,10 +19,16 @@ from pathlib import Path
 
 # Pinned so that figures are comparable between runs and machines.
 CORPORA = {
-    "lightning": {"requirement": "lightning==2.5.0", "package": "lightning",
-                  "changed": "lightning/pytorch/trainer/trainer.py"},
-    "transformers": {"requirement": "transformers==4.46.3", "package": "transformers",
-                     "changed": "transformers/models/bert/modeling_bert.py"},
+    "lightning": {
+        "requirement": "lightning==2.5.0",
+        "package": "lightning",
+        "changed": "lightning/pytorch/trainer/trainer.py",
+    },
+    "transformers": {
+        "requirement": "transformers==4.46.3",
+        "package": "transformers",
+        "changed": "transformers/models/bert/modeling_bert.py",
+    },
 }
 PEERS_FILE = Path(__file__).with_name("peers.txt")
 
@@ -65,8 +71,20 @@ def corpus(home: Path, name: str) -> Path:
     wheel = next(iter(wheels.glob(f"{project}-{version}-*.whl")), None)
     if wheel is None:
         print(f"bench: downloading {spec['requirement']}", file=sys.stderr)
-        _run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-              "-d", str(wheels), spec["requirement"]])
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                str(wheels),
+                spec["requirement"],
+            ]
+        )
         wheel = next(wheels.glob(f"{project}-{version}-*.whl"))
     shutil.rmtree(target, ignore_errors=True)
     with zipfile.ZipFile(wheel) as archive:

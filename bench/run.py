@@ -91,8 +91,12 @@ class Bench:
     def snapshot(self) -> None:
         """Run a frozen copy of mldebtlint and its catalog, so edits made while the
         bench runs (a cache key covers mldebtlint's own code) cannot skew it."""
-        where = subprocess.run([self.args.python, "-c", "import mldebtlint; print(mldebtlint.__file__)"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        where = subprocess.run(
+            [self.args.python, "-c", "import mldebtlint; print(mldebtlint.__file__)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         package = Path(where).parent
         target = self.work / "snapshot"
         shutil.copytree(package, target / "mldebtlint", ignore=shutil.ignore_patterns("__pycache__"))
@@ -109,8 +113,16 @@ class Bench:
             "Fixit 2 (default rules)": [str(peers / "fixit"), "lint", str(folder)],
             "pylint -j 2": [str(peers / "pylint"), "-j", "2", "--recursive=y", "--exit-zero", str(folder)],
             "flake8 -j 2": [str(peers / "flake8"), "-j", "2", "--exit-zero", str(folder)],
-            "ruff --select ALL --no-cache": [str(peers / "ruff"), "check", "--select", "ALL", "--no-cache",
-                                             "--exit-zero", "-q", str(folder)],
+            "ruff --select ALL --no-cache": [
+                str(peers / "ruff"),
+                "check",
+                "--select",
+                "ALL",
+                "--no-cache",
+                "--exit-zero",
+                "-q",
+                str(folder),
+            ],
             "libcst parse floor (2 procs)": [self.args.python, str(FLOOR), "parse", str(folder), "--jobs", "2"],
             "libcst parse+walk floor (2 procs)": [self.args.python, str(FLOOR), "walk", str(folder), "--jobs", "2"],
         }
@@ -143,8 +155,11 @@ class Bench:
         serial = Row("mldebtlint cold --jobs 1", files)
         warm = Row("mldebtlint warm (no change)", files)
         changed = corpora.CORPORA[name]["changed"]
-        one = Row(f"mldebtlint one changed file ({Path(changed).name})", 1,
-                  note="`check <file>`, warm cache for the rest of the repo")
+        one = Row(
+            f"mldebtlint one changed file ({Path(changed).name})",
+            1,
+            note="`check <file>`, warm cache for the rest of the repo",
+        )
         for _ in range(self.args.repeat):
             sample_into(cold, self.mldebtlint("--no-cache", "--jobs", "2", ".", output="cold2.json"), folder)
             sample_into(serial, self.mldebtlint("--no-cache", "--jobs", "1", ".", output="cold1.json"), folder)
@@ -181,21 +196,29 @@ class Bench:
             if load(other) != first:
                 self.problems.append(f"{what}: findings of {outputs[0]} and {other} differ")
         count = len(first)
-        print(f"  findings identical across {', '.join(outputs)}: {count} findings"
-              if not self.problems else f"  {self.problems[-1]}", file=sys.stderr)
+        print(
+            f"  findings identical across {', '.join(outputs)}: {count} findings"
+            if not self.problems
+            else f"  {self.problems[-1]}",
+            file=sys.stderr,
+        )
 
 
 def table(name: str, rows: list[Row], lines: int) -> str:
     cold, cold_cpu = rows[0].wall, rows[0].cpu
-    out = [f"**{name}** ({rows[0].files} files, {lines:,} lines)", "",
-           "| tool / scenario | wall s | CPU s | peak RSS MB | files/s | mldebtlint cold ÷ this (wall) "
-           "| (CPU) | note |",
-           "|---|---:|---:|---:|---:|---:|---:|---|"]
+    out = [
+        f"**{name}** ({rows[0].files} files, {lines:,} lines)",
+        "",
+        "| tool / scenario | wall s | CPU s | peak RSS MB | files/s | mldebtlint cold ÷ this (wall) | (CPU) | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for row in rows:
         rate = row.files / row.wall if row.wall else 0
         digits = 0 if rate >= 10 else 1
-        out.append(f"| {row.label} | {row.wall:.2f} | {row.cpu:.2f} | {max(row.rss):.0f} | {rate:,.{digits}f} "
-                   f"| {cold / row.wall:.2f} | {cold_cpu / row.cpu:.2f} | {row.note} |")
+        out.append(
+            f"| {row.label} | {row.wall:.2f} | {row.cpu:.2f} | {max(row.rss):.0f} | {rate:,.{digits}f} "
+            f"| {cold / row.wall:.2f} | {cold_cpu / row.cpu:.2f} | {row.note} |"
+        )
     return "\n".join(out)
 
 
@@ -238,11 +261,13 @@ def environment(python: str) -> str:
     except ValueError:
         codes = ["?"]
     version = subprocess.run([python, "-m", "mldebtlint", "--version"], capture_output=True, text=True).stdout.strip()
-    return (f"{version}; rules enabled (defaults): {', '.join(codes)}; peers: "
-            f"{', '.join(l for l in corpora.PEERS_FILE.read_text().split() if '==' in l)}; "
-            f"Python {platform.python_version()}, {os.cpu_count()} cores, load average at start "
-            f"{os.getloadavg()[0]:.1f}, "
-            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    return (
+        f"{version}; rules enabled (defaults): {', '.join(codes)}; peers: "
+        f"{', '.join(pin for pin in corpora.PEERS_FILE.read_text().split() if '==' in pin)}; "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores, load average at start "
+        f"{os.getloadavg()[0]:.1f}, "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def main() -> None:
@@ -250,21 +275,29 @@ def main() -> None:
     parser.add_argument("--corpus", choices=("lightning", "transformers", "all"), default="all")
     parser.add_argument("--quick", action="store_true", help="lightning only, 1 repeat")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
-    parser.add_argument("--sample-every", type=int, default=10,
-                        help="Fixit and pylint on transformers run on every N-th file, times x N")
+    parser.add_argument(
+        "--sample-every",
+        type=int,
+        default=10,
+        help="Fixit and pylint on transformers run on every N-th file, times x N",
+    )
     parser.add_argument("--skip-peers", action="store_true", help="only mldebtlint and the libcst floors")
     parser.add_argument("--home", default=str(corpora.default_home()))
     parser.add_argument("--python", default=sys.executable, help="the Python that has mldebtlint installed")
     parser.add_argument("--output", help="also write the markdown to this file")
-    parser.add_argument("--live", action="store_true",
-                        help="run the installed mldebtlint itself, not a frozen copy taken at the start")
+    parser.add_argument(
+        "--live", action="store_true", help="run the installed mldebtlint itself, not a frozen copy taken at the start"
+    )
     args = parser.parse_args()
     if args.quick:
         args.corpus, args.repeat = "lightning", 1
     names = ["lightning", "transformers"] if args.corpus == "all" else [args.corpus]
     bench = Bench(args)
-    parts = [f"Measured by `python bench/run.py {' '.join(sys.argv[1:])}` — medians of {args.repeat} run(s). "
-             + environment(args.python), ""]
+    parts = [
+        f"Measured by `python bench/run.py {' '.join(sys.argv[1:])}` — medians of {args.repeat} run(s). "
+        + environment(args.python),
+        "",
+    ]
     checks: list[str] = []
     try:
         for name in names:
@@ -276,8 +309,10 @@ def main() -> None:
         shutil.rmtree(bench.work, ignore_errors=True)
     parts += [f"Load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine inflates wall times).", ""]
     parts += ["Done-when targets (issue 6):", "", *checks]
-    parts += [f"- [{'x' if not bench.problems else ' '}] findings identical with/without cache and with 1/2 jobs"
-              + "".join(f"; {problem}" for problem in bench.problems)]
+    parts += [
+        f"- [{'x' if not bench.problems else ' '}] findings identical with/without cache and with 1/2 jobs"
+        + "".join(f"; {problem}" for problem in bench.problems)
+    ]
     text = "\n".join(parts) + "\n"
     print(text)
     if args.output:

@@ -17,7 +17,6 @@ from click.testing import CliRunner, Result
 from mldebtlint.cli import main
 
 
-
 def _has_rule(code: str, module: str) -> bool:
     from mldebtlint.core.catalog import load_catalog
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mldebtlint.core.config import Settings, load_settings
-from mldebtlint.engine.runner import RunOptions, run
 from mldebtlint.core.types import CheckResult
+from mldebtlint.engine.runner import RunOptions, run
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -25,7 +25,10 @@ def lint_folder(folder: Path, select: tuple[str, ...] | None = None, **settings_
 
 
 def lint_source(
-    tmp_path: Path, source: str, select: tuple[str, ...] | None = None, filename: str = "train.py",
+    tmp_path: Path,
+    source: str,
+    select: tuple[str, ...] | None = None,
+    filename: str = "train.py",
     rule_options: dict | None = None,
 ) -> CheckResult:
     """Lint one snippet written to ``tmp_path/filename`` with only ``select`` rules."""
@@ -34,8 +37,8 @@ def lint_source(
     target.write_text(textwrap.dedent(source), encoding="utf-8")
     settings = Settings(root=str(tmp_path), select=select)
     if rule_options:
-        from mldebtlint.core.config import _freeze
         from mldebtlint.core.catalog import lookup
+        from mldebtlint.core.config import _freeze
 
         frozen = tuple(sorted((lookup(name).code, _freeze(options)) for name, options in rule_options.items()))
         settings = settings.with_cli(rule_options=frozen)

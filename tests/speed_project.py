@@ -6,10 +6,10 @@ import textwrap
 from pathlib import Path
 
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.runner import RunOptions, run
 from mldebtlint.core.types import CheckResult
+from mldebtlint.engine.runner import RunOptions, run
 
-TRAIN = '''\
+TRAIN = """\
 import torch
 from torch.optim import Adam
 
@@ -21,16 +21,16 @@ def train(model, loader):
         if loss < 0.05:
             break
     return model
-'''
+"""
 
-SERVE = '''\
+SERVE = """\
 import numpy as np
 
 
 def decide(model, features):
     proba = model.predict_proba(features)[:, 1]
     return np.where(proba > 0.7, 1, 0)
-'''
+"""
 
 CLEAN = '''\
 LEARNING_RATE = 1e-3
@@ -41,11 +41,11 @@ def scale(values, factor):
     return [value * factor for value in values]
 '''
 
-SUPPRESSED = '''\
+SUPPRESSED = """\
 def decide(model, features):
     proba = model.predict_proba(features)[:, 1]
     return proba > 0.9  # mldebtlint: ignore
-'''
+"""
 
 
 def write_project(root: Path, copies: int = 4) -> Path:
@@ -60,14 +60,21 @@ def write_project(root: Path, copies: int = 4) -> Path:
         (package / "quiet.py").write_text(SUPPRESSED)
     (root / "broken.py").write_text("def oops(:\n    pass\n")
     (root / "requirements.txt").write_text("torch>=2.0\nnumpy==1.26.4\n")
-    (root / "mldebtlint.toml").write_text(textwrap.dedent("""\
+    (root / "mldebtlint.toml").write_text(
+        textwrap.dedent("""\
         select = ["ALL"]
-    """))
+    """)
+    )
     return root
 
 
-def check(root: Path, paths: list[Path] | None = None, cache: bool = False, jobs: int | None = None,
-          cache_dir: Path | None = None) -> CheckResult:
+def check(
+    root: Path,
+    paths: list[Path] | None = None,
+    cache: bool = False,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> CheckResult:
     from mldebtlint.core.config import load_settings
 
     settings: Settings = load_settings(root)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.cli import main
 from mldebtlint.adoption.noqa_writer import _merge_directive
+from mldebtlint.cli import main
 
 SOURCE = '''\
 import numpy as np
@@ -101,12 +101,19 @@ def test_files_that_do_not_parse_are_left_alone(project, capsys):
     assert (project / "broken.py").read_text(encoding="utf-8") == broken
 
 
-@pytest.mark.parametrize("comment, codes, expected", [
-    ("# mldebtlint: ignore[MLD101]", {"MLD102"}, "# mldebtlint: ignore[MLD101, MLD102]"),
-    ("# mldebtlint: ignore[MLD101]", {"MLD101"}, "# mldebtlint: ignore[MLD101]"),
-    ("# noqa: E501  # mldebtlint: ignore[MLD1] why", {"MLD301"}, "# noqa: E501  # mldebtlint: ignore[MLD1, MLD301] why"),
-    ("# mldebtlint: ignore", {"MLD101"}, "# mldebtlint: ignore"),
-    ("# type: ignore", {"MLD101"}, None),
-])
+@pytest.mark.parametrize(
+    "comment, codes, expected",
+    [
+        ("# mldebtlint: ignore[MLD101]", {"MLD102"}, "# mldebtlint: ignore[MLD101, MLD102]"),
+        ("# mldebtlint: ignore[MLD101]", {"MLD101"}, "# mldebtlint: ignore[MLD101]"),
+        (
+            "# noqa: E501  # mldebtlint: ignore[MLD1] why",
+            {"MLD301"},
+            "# noqa: E501  # mldebtlint: ignore[MLD1, MLD301] why",
+        ),
+        ("# mldebtlint: ignore", {"MLD101"}, "# mldebtlint: ignore"),
+        ("# type: ignore", {"MLD101"}, None),
+    ],
+)
 def test_merge_directive(comment, codes, expected):
     assert _merge_directive(comment, codes) == expected

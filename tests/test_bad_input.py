@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, HAS_MLD101, THRESHOLD_SOURCE, invoke, write
 
 LATIN1 = "# Modèle de scoring\nlabel = 'élevé'\n".encode("latin-1")
@@ -17,14 +16,17 @@ BINARY = bytes(range(256)) * 4
 
 @pytest.fixture
 def messy(tmp_path, monkeypatch):
-    write(tmp_path, {
-        "project/syntax_error.py": BROKEN_SOURCE,
-        "project/latin1.py": LATIN1,
-        "project/blob.py": BINARY,
-        "project/empty.py": "",
-        "project/clean.py": CLEAN_SOURCE,
-        "project/serve.py": THRESHOLD_SOURCE,
-    })
+    write(
+        tmp_path,
+        {
+            "project/syntax_error.py": BROKEN_SOURCE,
+            "project/latin1.py": LATIN1,
+            "project/blob.py": BINARY,
+            "project/empty.py": "",
+            "project/clean.py": CLEAN_SOURCE,
+            "project/serve.py": THRESHOLD_SOURCE,
+        },
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -39,7 +41,9 @@ def by_path(findings: list[dict]) -> dict[str, list[dict]]:
 def test_messy_folder_is_linted_to_the_end_in_a_real_process(messy):
     process = subprocess.run(
         [sys.executable, "-m", "mldebtlint", "check", "project", "--format", "json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert process.returncode == 1
     assert "Traceback" not in process.stderr and "internal error" not in process.stderr
@@ -121,14 +125,17 @@ def test_deeply_nested_code_does_not_crash(tmp_path):
 
 
 def test_broken_manifests_do_not_stop_the_run(tmp_path):
-    write(tmp_path, {
-        "requirements.txt": "torch>=\n--weird-flag ???\n\x00\n",
-        "pyproject.toml": "[project\nname=",
-        "environment.yml": "dependencies: [unclosed\n",
-        "Pipfile": "[packages\n",
-        "setup.py": "from setuptools import setup\nsetup(install_requires=[\n",
-        "broken.py": BROKEN_SOURCE,
-    })
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "torch>=\n--weird-flag ???\n\x00\n",
+            "pyproject.toml": "[project\nname=",
+            "environment.yml": "dependencies: [unclosed\n",
+            "Pipfile": "[packages\n",
+            "setup.py": "from setuptools import setup\nsetup(install_requires=[\n",
+            "broken.py": BROKEN_SOURCE,
+        },
+    )
     result = invoke(["check", str(tmp_path), "--format", "json"])
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert any(item["path"].endswith("broken.py") for item in json.loads(result.stdout))

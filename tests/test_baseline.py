@@ -14,7 +14,7 @@ from mldebtlint.adoption.baseline import load_baseline, write_baseline
 from mldebtlint.cli import main
 from mldebtlint.engine.fingerprint import make_fingerprint, normalize_snippet
 
-PREDICT = '''\
+PREDICT = """\
 import numpy as np
 
 
@@ -30,7 +30,7 @@ class Scorer:
     def score(self, model, X, y):
         loss = model.evaluate(X, y)
         return loss < 0.25
-'''
+"""
 
 # The same module after unrelated edits: lines inserted above, reformatted
 # (spacing, line breaks, quotes, parentheses, comments) and the class moved
@@ -67,12 +67,12 @@ def decide(model, X):
     return labels
 '''
 
-NEW_THRESHOLD = '''
+NEW_THRESHOLD = """
 
 def flag(model, X):
     scores = model.predict_proba(X)[:, 1]
     return scores > 0.9
-'''
+"""
 
 
 @pytest.fixture
@@ -168,12 +168,15 @@ def test_checking_a_subset_does_not_count_other_files_as_fixed(project, capsys):
     assert code == 0 and "fixed" not in out
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "baseline file not found"),
-    ("{not json", "not a valid baseline file"),
-    ('{"findings": [{"path": "a.py"}]}', "bad entry"),
-    ('[1, 2]', "not a valid baseline file"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "baseline file not found"),
+        ("{not json", "not a valid baseline file"),
+        ('{"findings": [{"path": "a.py"}]}', "bad entry"),
+        ("[1, 2]", "not a valid baseline file"),
+    ],
+)
 def test_a_missing_or_broken_baseline_is_a_one_line_usage_error(project, capsys, content, message):
     if content is not None:
         (project / "base.json").write_text(content, encoding="utf-8")
@@ -198,11 +201,13 @@ def test_baseline_write_is_atomic(project, monkeypatch):
 
 def test_normal_form_ignores_formatting_but_not_values():
     one_line = normalize_snippet("Adam(model.parameters(), lr=1e-3)")
-    reformatted = normalize_snippet(textwrap.dedent("""\
+    reformatted = normalize_snippet(
+        textwrap.dedent("""\
         Adam(
             model.parameters(),  # weights
             lr=1E-3,
-        )"""))
+        )""")
+    )
     assert one_line == reformatted
     assert normalize_snippet("(p > 0.5)") == normalize_snippet("p>0.5")
     assert normalize_snippet("f('a')") == normalize_snippet('f("a")')
@@ -223,7 +228,7 @@ def test_fingerprint_changes_with_rule_scope_path_and_occurrence():
 
 
 def test_call_fingerprints_survive_black_style_reformatting_and_moves(lint):
-    before = '''\
+    before = """\
 import torch
 
 
@@ -233,8 +238,8 @@ def fit(model):
 
 def other():
     pass
-'''
-    after = '''\
+"""
+    after = """\
 import torch
 
 
@@ -249,7 +254,7 @@ def fit(model):
         lr=1e-3,  # small
         weight_decay=0.01,
     )
-'''
+"""
     changed = after.replace("weight_decay=0.01", "weight_decay=0.02")
     (first,) = lint(before, select=("MLD102",))
     (second,) = lint(after, select=("MLD102",))

@@ -10,9 +10,9 @@ import pytest
 from speed_project import check, comparable, write_project
 
 import mldebtlint.engine.concurrency
-from mldebtlint.engine.cache import CACHE_DIR_NAME, CACHEDIR_TAG, Probe, ResultCache, clear
 from mldebtlint.cli import main
 from mldebtlint.core.types import FileResult
+from mldebtlint.engine.cache import CACHE_DIR_NAME, CACHEDIR_TAG, Probe, ResultCache, clear
 
 
 @pytest.fixture

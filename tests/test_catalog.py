@@ -21,8 +21,14 @@ ENTRIES = list(CATALOG.values())
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 CODE = re.compile(r"^MLD\d{3}$")
 CATEGORIES = {
-    "tooling", "configuration", "integration", "dependency", "model", "data",
-    "reproducibility", "testing",
+    "tooling",
+    "configuration",
+    "integration",
+    "dependency",
+    "model",
+    "data",
+    "reproducibility",
+    "testing",
 }
 
 

@@ -10,8 +10,8 @@ only its rule selected.
 from __future__ import annotations
 
 import pytest
-
 from conftest import lint_source
+
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.detectors import registry
 
@@ -25,7 +25,9 @@ def _cases(kind: str) -> list:
         examples = getattr(entry, kind)
         if not examples:
             reason = f"{entry.code} has no {kind} examples (e.g. a repo rule needing several files)"
-            cases.append(pytest.param(entry.code, None, id=f"{entry.code}-{kind}-none", marks=pytest.mark.skip(reason=reason)))
+            cases.append(
+                pytest.param(entry.code, None, id=f"{entry.code}-{kind}-none", marks=pytest.mark.skip(reason=reason))
+            )
         for index, example in enumerate(examples, start=1):
             cases.append(pytest.param(entry.code, example, id=f"{entry.code}-{kind}-{index}"))
     return cases

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, HAS_MLD101, THRESHOLD_SOURCE, invoke, write
+
 from mldebtlint import __version__
 from mldebtlint.core.catalog import load_catalog
 
@@ -36,6 +36,7 @@ def one_error_line(result) -> str:
 
 
 # -- exit codes ---------------------------------------------------------------
+
 
 def test_clean_file_exits_0(project):
     result = invoke(["check", "pkg/clean.py"])
@@ -77,8 +78,9 @@ def test_unknown_command_is_one_line(project):
 
 
 def test_real_process_unknown_option_has_no_traceback(project):
-    process = subprocess.run([sys.executable, "-m", "mldebtlint", "check", "--bogus"],
-                             capture_output=True, text=True, check=False)
+    process = subprocess.run(
+        [sys.executable, "-m", "mldebtlint", "check", "--bogus"], capture_output=True, text=True, check=False
+    )
     assert process.returncode == 2
     assert len(process.stderr.strip().splitlines()) == 1 and "Traceback" not in process.stderr
 
@@ -89,6 +91,7 @@ def test_version():
 
 
 # -- selection -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("selector", ["MLD000", "mld000", "parse-error", "MLD0", "MLD", "ALL"])
 def test_select_by_code_name_and_prefix(project, selector):
@@ -130,6 +133,7 @@ def test_select_replaces_and_extend_select_adds(project):
 
 # -- output options ----------------------------------------------------------------
 
+
 def test_statistics_counts_per_rule(project):
     write(project, {"pkg/broken2.py": "class :\n"})
     result = invoke(["check", "pkg", "--statistics", "--select", "MLD000"])
@@ -168,6 +172,7 @@ def test_stdin_filename_finds_a_threshold(project):
 
 
 # -- rules and explain -----------------------------------------------------------------
+
 
 def test_rules_lists_the_catalog():
     result = invoke(["rules"])

@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, invoke, write
+
 from mldebtlint.core.catalog import load_catalog
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    write(tmp_path, {"src/broken.py": BROKEN_SOURCE, "src/gen_parser.py": BROKEN_SOURCE,
-                     "src/clean.py": CLEAN_SOURCE})
+    write(tmp_path, {"src/broken.py": BROKEN_SOURCE, "src/gen_parser.py": BROKEN_SOURCE, "src/clean.py": CLEAN_SOURCE})
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -39,6 +38,7 @@ def config_error(*args: str) -> str:
 
 # -- where config comes from -------------------------------------------------------
 
+
 def test_pyproject_tool_table_is_used(project):
     write(project, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.mldebtlint]\nignore = ["MLD000"]\n'})
     assert findings("src") == []
@@ -55,8 +55,13 @@ def test_dot_mldebtlint_toml(project):
 
 
 def test_mldebtlint_toml_beats_pyproject_in_the_same_folder(project):
-    write(project, {"pyproject.toml": "[tool.mldebtlint]\nselect = []\n",
-                    "mldebtlint.toml": 'per-file-ignores = { "src/broken.py" = ["MLD000"] }\n'})
+    write(
+        project,
+        {
+            "pyproject.toml": "[tool.mldebtlint]\nselect = []\n",
+            "mldebtlint.toml": 'per-file-ignores = { "src/broken.py" = ["MLD000"] }\n',
+        },
+    )
     assert paths("src") == {"src/gen_parser.py"}
 
 
@@ -66,10 +71,13 @@ def test_dot_file_beats_mldebtlint_toml(project):
 
 
 def test_nearest_config_wins_and_pyproject_without_our_table_is_skipped(project):
-    write(project, {
-        "mldebtlint.toml": 'ignore = ["MLD000"]\n',
-        "src/pyproject.toml": '[project]\nname = "inner"\n',
-    })
+    write(
+        project,
+        {
+            "mldebtlint.toml": 'ignore = ["MLD000"]\n',
+            "src/pyproject.toml": '[project]\nname = "inner"\n',
+        },
+    )
     assert findings("src") == []
     write(project, {"src/mldebtlint.toml": "ignore = []\n"})
     assert len(findings("src")) == 2
@@ -93,6 +101,7 @@ def test_unrelated_broken_pyproject_is_not_a_config_error(project):
 
 
 # -- what config changes -------------------------------------------------------------
+
 
 def test_per_file_ignores_globs(project):
     write(project, {"mldebtlint.toml": '[per-file-ignores]\n"src/gen_*.py" = ["MLD000"]\n'})
@@ -123,6 +132,7 @@ def test_select_in_config_and_cli_override(project):
 
 
 # -- broken config: exit 2, one line naming the key and the file -------------------
+
 
 @pytest.mark.parametrize(
     ("text", "key"),

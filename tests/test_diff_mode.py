@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from mldebtlint.cli import main
 from mldebtlint.adoption.diffmode import parse_diff
+from mldebtlint.cli import main
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-ORIGINAL = '''\
+ORIGINAL = """\
 import numpy as np
 
 
@@ -28,13 +28,11 @@ def review(model, X):
     cutoff = 0.4
     scores = model.predict_proba(X)[:, 1]
     return scores
-'''
+"""
 
 # Line 6 untouched (its old finding is not reported); line 13 changed to use the
 # local literal bound on line 11 (found only because the whole function is analysed).
-CHANGED = ORIGINAL.replace(
-    "    return scores\n", "    flagged = scores >= cutoff\n    return flagged\n"
-)
+CHANGED = ORIGINAL.replace("    return scores\n", "    flagged = scores >= cutoff\n    return flagged\n")
 
 
 def git(folder: Path, *args: str) -> str:
@@ -44,8 +42,12 @@ def git(folder: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch) -> Path:
-    for key, value in (("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.com"),
-                       ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.com")):
+    for key, value in (
+        ("GIT_AUTHOR_NAME", "t"),
+        ("GIT_AUTHOR_EMAIL", "t@example.com"),
+        ("GIT_COMMITTER_NAME", "t"),
+        ("GIT_COMMITTER_EMAIL", "t@example.com"),
+    ):
         monkeypatch.setenv(key, value)
     git(tmp_path, "init", "-q")
     (tmp_path / "pyproject.toml").write_text('[tool.mldebtlint]\nselect = ["MLD101"]\n', encoding="utf-8")
@@ -101,8 +103,8 @@ def test_bad_revision_is_a_one_line_error(repo, capsys):
 
 
 def test_a_revision_that_looks_like_an_option_is_refused(repo):
-    from mldebtlint.core.errors import ConfigError
     from mldebtlint.adoption.diffmode import changed_lines
+    from mldebtlint.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="not a revision"):
         changed_lines(repo, "--output=/tmp/x")
@@ -119,23 +121,25 @@ def test_outside_a_git_work_tree_is_a_one_line_error(tmp_path, monkeypatch, caps
 
 
 def test_parse_diff_hunks_renames_deletions_and_quoted_names():
-    text = "\n".join([
-        "diff --git a/a.py b/a.py",
-        "--- a/a.py",
-        "+++ b/a.py",
-        "@@ -3 +3 @@ def f():",
-        "-x",
-        "+y",
-        "@@ -10,0 +11,3 @@",
-        "@@ -20,2 +23,0 @@",
-        "diff --git a/gone.py b/gone.py",
-        "--- a/gone.py",
-        "+++ /dev/null",
-        "@@ -1,2 +0,0 @@",
-        'diff --git "a/we\\tird.py" "b/we\\tird.py"',
-        '+++ "b/we\\tird.py"',
-        "@@ -0,0 +1 @@",
-    ])
+    text = "\n".join(
+        [
+            "diff --git a/a.py b/a.py",
+            "--- a/a.py",
+            "+++ b/a.py",
+            "@@ -3 +3 @@ def f():",
+            "-x",
+            "+y",
+            "@@ -10,0 +11,3 @@",
+            "@@ -20,2 +23,0 @@",
+            "diff --git a/gone.py b/gone.py",
+            "--- a/gone.py",
+            "+++ /dev/null",
+            "@@ -1,2 +0,0 @@",
+            'diff --git "a/we\\tird.py" "b/we\\tird.py"',
+            '+++ "b/we\\tird.py"',
+            "@@ -0,0 +1 @@",
+        ]
+    )
     assert parse_diff(text) == {"a.py": {3, 11, 12, 13}, "we\tird.py": {1}}
 
 
@@ -143,11 +147,16 @@ def test_repo_wide_findings_on_a_changed_line_still_see_the_whole_graph(tmp_path
     """MLD401 needs facts from three files; only the file holding the finding changed."""
     from conftest import FIXTURES
 
-    for key, value in (("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.com"),
-                       ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.com")):
+    for key, value in (
+        ("GIT_AUTHOR_NAME", "t"),
+        ("GIT_AUTHOR_EMAIL", "t@example.com"),
+        ("GIT_COMMITTER_NAME", "t"),
+        ("GIT_COMMITTER_EMAIL", "t@example.com"),
+    ):
         monkeypatch.setenv(key, value)
-    shutil.copytree(FIXTURES / "churn_cascade", tmp_path / "repo",
-                    ignore=shutil.ignore_patterns(".mldebtlint_cache", "__pycache__"))
+    shutil.copytree(
+        FIXTURES / "churn_cascade", tmp_path / "repo", ignore=shutil.ignore_patterns(".mldebtlint_cache", "__pycache__")
+    )
     repo = tmp_path / "repo"
     git(repo, "init", "-q")
     git(repo, "add", ".")

@@ -9,16 +9,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from clirunner import BROKEN_SOURCE, invoke, write
+
 from mldebtlint.core.config import load_settings
 from mldebtlint.engine.discovery import discover
 
 
 def found(folder: Path, paths: list[Path] | None = None) -> set[str]:
     settings = load_settings(folder)
-    files = discover(paths or [folder], Path(settings.root), settings.exclude, settings.extend_exclude,
-                     settings.respect_gitignore)
+    files = discover(
+        paths or [folder], Path(settings.root), settings.exclude, settings.extend_exclude, settings.respect_gitignore
+    )
     return {f.path.relative_to(folder).as_posix() for f in files}
 
 
@@ -31,30 +32,39 @@ def checked_files(*args: str) -> set[str]:
 
 @pytest.fixture
 def tree(tmp_path):
-    write(tmp_path, {
-        "train.py": "x = 1\n",
-        "pkg/models/deep/net.py": "x = 1\n",
-        "pkg/stub.pyi": "x: int\n",
-        "requirements-dev.txt": "torch\n",
-        "pyproject.toml": '[project]\nname = "demo"\n',
-        "environment.yml": "dependencies: []\n",
-        "notes.md": "# not code\n",
-        "data/table.csv": "a,b\n",
-        ".hidden/secret.py": "x = 1\n",
-        "myenv/pyvenv.cfg": "home = /usr\n",
-        "myenv/lib/site.py": "x = 1\n",
-        ".venv/lib/x.py": "x = 1\n",
-        "pkg/__pycache__/net.py": "x = 1\n",
-        "build/lib/gen.py": "x = 1\n",
-        "dist/pkg/gen.py": "x = 1\n",
-        "node_modules/tool/x.py": "x = 1\n",
-    })
+    write(
+        tmp_path,
+        {
+            "train.py": "x = 1\n",
+            "pkg/models/deep/net.py": "x = 1\n",
+            "pkg/stub.pyi": "x: int\n",
+            "requirements-dev.txt": "torch\n",
+            "pyproject.toml": '[project]\nname = "demo"\n',
+            "environment.yml": "dependencies: []\n",
+            "notes.md": "# not code\n",
+            "data/table.csv": "a,b\n",
+            ".hidden/secret.py": "x = 1\n",
+            "myenv/pyvenv.cfg": "home = /usr\n",
+            "myenv/lib/site.py": "x = 1\n",
+            ".venv/lib/x.py": "x = 1\n",
+            "pkg/__pycache__/net.py": "x = 1\n",
+            "build/lib/gen.py": "x = 1\n",
+            "dist/pkg/gen.py": "x = 1\n",
+            "node_modules/tool/x.py": "x = 1\n",
+        },
+    )
     return tmp_path
 
 
 def test_recursive_walk_finds_python_and_manifests(tree):
-    assert found(tree) == {"train.py", "pkg/models/deep/net.py", "pkg/stub.pyi", "requirements-dev.txt",
-                           "pyproject.toml", "environment.yml"}
+    assert found(tree) == {
+        "train.py",
+        "pkg/models/deep/net.py",
+        "pkg/stub.pyi",
+        "requirements-dev.txt",
+        "pyproject.toml",
+        "environment.yml",
+    }
 
 
 def test_explicit_file_in_a_skipped_folder_is_linted(tree):
@@ -91,14 +101,17 @@ def test_exclude_glob_by_name(tree):
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_gitignored_files_are_skipped_in_a_git_repo(tree, monkeypatch):
     subprocess.run(["git", "init", "-q", str(tree)], check=True)
-    write(tree, {
-        ".gitignore": "generated_*.py\nscratch/\n",
-        "generated_model.py": BROKEN_SOURCE,
-        "scratch/try.py": BROKEN_SOURCE,
-        "pkg/.gitignore": "local_*.py\n",
-        "pkg/local_settings.py": BROKEN_SOURCE,
-        "pkg/kept.py": "x = 1\n",
-    })
+    write(
+        tree,
+        {
+            ".gitignore": "generated_*.py\nscratch/\n",
+            "generated_model.py": BROKEN_SOURCE,
+            "scratch/try.py": BROKEN_SOURCE,
+            "pkg/.gitignore": "local_*.py\n",
+            "pkg/local_settings.py": BROKEN_SOURCE,
+            "pkg/kept.py": "x = 1\n",
+        },
+    )
     result = found(tree)
     assert "pkg/kept.py" in result and "train.py" in result
     assert not {"generated_model.py", "scratch/try.py", "pkg/local_settings.py"} & result
@@ -111,8 +124,14 @@ def test_gitignored_files_are_skipped_in_a_git_repo(tree, monkeypatch):
 
 def test_respect_gitignore_can_be_turned_off(tree):
     subprocess.run(["git", "init", "-q", str(tree)], check=True)
-    write(tree, {".gitignore": "generated_*.py\n", "generated_model.py": "x = 1\n",
-                 "mldebtlint.toml": "respect-gitignore = false\n"})
+    write(
+        tree,
+        {
+            ".gitignore": "generated_*.py\n",
+            "generated_model.py": "x = 1\n",
+            "mldebtlint.toml": "respect-gitignore = false\n",
+        },
+    )
     assert "generated_model.py" in found(tree)
 
 

@@ -78,8 +78,9 @@ def events_by_visit(module: cst.Module) -> list[tuple[str, int]]:
 
 def events_by_walk(module: cst.Module, wanted=()) -> list[tuple[str, int]]:
     events: list[tuple[str, int]] = []
-    walk(module, lambda node: events.append(("visit", id(node))),
-         lambda node: events.append(("leave", id(node))), wanted)
+    walk(
+        module, lambda node: events.append(("visit", id(node))), lambda node: events.append(("leave", id(node))), wanted
+    )
     return events
 
 

@@ -22,20 +22,20 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CLICK = metadata.version("click")
-CONFIG = '''\
+CONFIG = """\
 [tool.mldebtlint]
 select = ["{select}"]
 
 [tool.mldebtlint.rules.unpinned-framework]
 frameworks = ["torch", "click", "pyyaml", "transformers"]
-'''
-REQUIREMENTS = '''\
+"""
+REQUIREMENTS = """\
 # runtime
 numpy
 click[extra]>=8.0 ; python_version >= "3.9"  # the CLI
 torch>=2.0
 pyyaml<6  # an old API
-'''
+"""
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -68,7 +68,8 @@ def test_pin_fix_uses_lock_then_installed_version_and_keeps_the_rest(project, ca
     assert code == 1  # pyyaml stays: the installed version does not satisfy <6
     assert "does not satisfy '<6'" in err and "Fixed 2 findings in 1 files." in err
     assert manifest.read_text(encoding="utf-8") == REQUIREMENTS.replace(
-        "click[extra]>=8.0 ;", f"click[extra]=={CLICK} ;").replace("torch>=2.0", "torch==2.1.2")
+        "click[extra]>=8.0 ;", f"click[extra]=={CLICK} ;"
+    ).replace("torch>=2.0", "torch==2.1.2")
     assert not parse_manifest("requirements.txt", manifest.read_text(encoding="utf-8")).problems
     assert codes(capsys, ".") == [("service/requirements.txt", 5, "MLD301")]
     before = manifest.read_text(encoding="utf-8")
@@ -88,21 +89,41 @@ def test_diff_shows_the_pins_and_writes_nothing(project, capsys):
     assert code == 0 and out == ""
 
 
-@pytest.mark.parametrize("name, text, expected, load", [
-    ("pyproject.toml",
-     '[project]\nname = "svc"\ndependencies = [\n  "torch>=2.0",  # gpu\n  "numpy",\n]\n',
-     '[project]\nname = "svc"\ndependencies = [\n  "torch==2.1.2",  # gpu\n  "numpy",\n]\n', tomllib.loads),
-    ("pyproject.toml",
-     '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "^2.0"\n',
-     '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "2.1.2"\n', tomllib.loads),
-    ("environment.yml",
-     "dependencies:\n  - python=3.11\n  - pytorch>=2.0  # conda\n  - pip:\n    - click>=8\n",
-     f"dependencies:\n  - python=3.11\n  - pytorch==2.1.2  # conda\n  - pip:\n    - click=={CLICK}\n", yaml.safe_load),
-    ("Pipfile", '[packages]\ntorch = "*"\nrequests = "*"\n', '[packages]\ntorch = "==2.1.2"\nrequests = "*"\n',
-     tomllib.loads),
-    ("setup.cfg", "[options]\ninstall_requires =\n    torch>=2\n    numpy\n",
-     "[options]\ninstall_requires =\n    torch==2.1.2\n    numpy\n", None),
-])
+@pytest.mark.parametrize(
+    "name, text, expected, load",
+    [
+        (
+            "pyproject.toml",
+            '[project]\nname = "svc"\ndependencies = [\n  "torch>=2.0",  # gpu\n  "numpy",\n]\n',
+            '[project]\nname = "svc"\ndependencies = [\n  "torch==2.1.2",  # gpu\n  "numpy",\n]\n',
+            tomllib.loads,
+        ),
+        (
+            "pyproject.toml",
+            '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "^2.0"\n',
+            '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "2.1.2"\n',
+            tomllib.loads,
+        ),
+        (
+            "environment.yml",
+            "dependencies:\n  - python=3.11\n  - pytorch>=2.0  # conda\n  - pip:\n    - click>=8\n",
+            f"dependencies:\n  - python=3.11\n  - pytorch==2.1.2  # conda\n  - pip:\n    - click=={CLICK}\n",
+            yaml.safe_load,
+        ),
+        (
+            "Pipfile",
+            '[packages]\ntorch = "*"\nrequests = "*"\n',
+            '[packages]\ntorch = "==2.1.2"\nrequests = "*"\n',
+            tomllib.loads,
+        ),
+        (
+            "setup.cfg",
+            "[options]\ninstall_requires =\n    torch>=2\n    numpy\n",
+            "[options]\ninstall_requires =\n    torch==2.1.2\n    numpy\n",
+            None,
+        ),
+    ],
+)
 def test_pin_fix_in_other_manifest_formats(project, capsys, name, text, expected, load):
     folder = project / "service"
     (folder / "requirements.txt").unlink()

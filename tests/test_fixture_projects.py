@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, lint_folder
 
 PROJECTS = sorted(p for p in FIXTURES.iterdir() if (p / "expected-findings.txt").is_file()) if FIXTURES.is_dir() else []

@@ -14,10 +14,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
 from mldebtlint.core.config import Settings
 from mldebtlint.engine.runner import RunOptions, run
 
@@ -27,8 +27,13 @@ ALL_RULES = ("ALL",)
 # Derandomized: CI runs the same bounded set every time (no flaky failures); raise
 # MLDEBTLINT_FUZZ_EXAMPLES locally to search further.
 EXAMPLES = int(os.environ.get("MLDEBTLINT_FUZZ_EXAMPLES", "30"))
-FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                         database=None, derandomize="MLDEBTLINT_FUZZ_EXAMPLES" not in os.environ)
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    derandomize="MLDEBTLINT_FUZZ_EXAMPLES" not in os.environ,
+)
 
 # Where generated expressions land: the spots the ML rules inspect.
 TEMPLATES = (
@@ -70,8 +75,11 @@ def test_generated_programs_never_crash_a_rule(scratch, source):
 
 def _numbers() -> st.SearchStrategy[str]:
     floats = st.floats(allow_nan=False, allow_infinity=False).map(repr)
-    return st.one_of(st.integers(-10**20, 10**20).map(str), floats,
-                     st.sampled_from(["1e-3", "0x1F", "1_000", "0.5j", ".5", "1E10", "0o17", "True", "None"]))
+    return st.one_of(
+        st.integers(-(10**20), 10**20).map(str),
+        floats,
+        st.sampled_from(["1e-3", "0x1F", "1_000", "0.5j", ".5", "1E10", "0o17", "True", "None"]),
+    )
 
 
 def _atoms() -> st.SearchStrategy[str]:
@@ -83,23 +91,38 @@ def _atoms() -> st.SearchStrategy[str]:
 
 def _expressions() -> st.SearchStrategy[str]:
     """Python expressions as source text, built from ML-flavoured pieces."""
+
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         pair = st.tuples(inner, inner)
         return st.one_of(
-            inner.map(lambda e: f"-{e}"), inner.map(lambda e: f"not {e}"), inner.map(lambda e: f"({e})"),
-            pair.map(lambda p: f"{p[0]} + {p[1]}"), pair.map(lambda p: f"{p[0]} > {p[1]}"),
-            pair.map(lambda p: f"{p[0]} if {p[1]} else 0.5"), pair.map(lambda p: f"{p[0]}[{p[1]}]"),
+            inner.map(lambda e: f"-{e}"),
+            inner.map(lambda e: f"not {e}"),
+            inner.map(lambda e: f"({e})"),
+            pair.map(lambda p: f"{p[0]} + {p[1]}"),
+            pair.map(lambda p: f"{p[0]} > {p[1]}"),
+            pair.map(lambda p: f"{p[0]} if {p[1]} else 0.5"),
+            pair.map(lambda p: f"{p[0]}[{p[1]}]"),
             st.lists(inner, max_size=3).map(lambda items: f"[{', '.join(items)}]"),
             st.lists(inner, max_size=3).map(lambda items: f"f({', '.join(items)}, key={items[0] if items else 1})"),
-            pair.map(lambda p: f"{{{p[0]}: {p[1]}}}"), inner.map(lambda e: f"lambda q: {e}"),
-            inner.map(lambda e: f"(y := {e})"), inner.map(lambda e: f"*{e},"), inner.map(lambda e: f"await {e}"),
-            inner.map(lambda e: f"[v for v in {e} if v]"), inner.map(lambda e: f"{e}.item()"),
+            pair.map(lambda p: f"{{{p[0]}: {p[1]}}}"),
+            inner.map(lambda e: f"lambda q: {e}"),
+            inner.map(lambda e: f"(y := {e})"),
+            inner.map(lambda e: f"*{e},"),
+            inner.map(lambda e: f"await {e}"),
+            inner.map(lambda e: f"[v for v in {e} if v]"),
+            inner.map(lambda e: f"{e}.item()"),
         )
+
     return st.recursive(_atoms(), extend, max_leaves=12)
 
 
-@settings(max_examples=2 * EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None,
-          derandomize="MLDEBTLINT_FUZZ_EXAMPLES" not in os.environ)
+@settings(
+    max_examples=2 * EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    derandomize="MLDEBTLINT_FUZZ_EXAMPLES" not in os.environ,
+)
 @given(template=st.sampled_from(TEMPLATES), expression=st.one_of(_numbers(), _expressions()))
 def test_generated_expressions_in_ml_code_never_crash_a_rule(scratch, template, expression):
     source = template.format(expr=expression)
@@ -134,9 +157,21 @@ def _real_package() -> Path | None:
         return local
     target = Path(tempfile.mkdtemp(prefix="mldebtlint-corpus-"))
     download = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "--dest", str(target),
-         "pytorch-lightning==2.4.0"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "--dest",
+            str(target),
+            "pytorch-lightning==2.4.0",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wheels = list(target.glob("*.whl"))
     if download.returncode != 0 or not wheels:

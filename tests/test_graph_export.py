@@ -8,7 +8,6 @@ import re
 
 import networkx as nx
 import pytest
-
 from clirunner import invoke
 from conftest import FIXTURES
 
@@ -52,11 +51,13 @@ def test_mermaid_structure():
     assert sorted(nodes.values()) == ["model_path", "predictions_*.parquet"]
     by_label = {label: node for node, label in nodes.items()}
     edges = re.findall(r"^\s+(n\d+) -->\|(\w+)\| (n\d+)$", text, re.MULTILINE)
-    assert sorted(edges) == sorted([
-        (by_label["model_path"], "writes", by_label["predictions_*.parquet"]),
-        (by_label["predictions_*.parquet"], "trains", by_label["model_path"]),
-    ])
-    assert f"  n0[(\"predictions_*.parquet\")]" in lines  # data artifacts are cylinders
+    assert sorted(edges) == sorted(
+        [
+            (by_label["model_path"], "writes", by_label["predictions_*.parquet"]),
+            (by_label["predictions_*.parquet"], "trains", by_label["model_path"]),
+        ]
+    )
+    assert '  n0[("predictions_*.parquet")]' in lines  # data artifacts are cylinders
     assert re.search(r"^\s+class n0,n1 cycle$", text, re.MULTILINE)
     assert re.search(r"^\s+linkStyle 0,1 stroke:#d33", text, re.MULTILINE)
 
@@ -67,7 +68,9 @@ def test_json_round_trips_through_node_link_graph():
     assert graph.is_directed()
     assert graph.nodes["model:artifacts/models/offer_ranker.txt"]["label"] == "offer_ranker"
     assert graph.nodes["model:artifacts/models/offer_ranker.txt"]["chain"] is True
-    site = graph.edges["data:artifacts/data/upsell_scores.parquet", "model:artifacts/models/offer_ranker.txt"]["sites"][0]
+    site = graph.edges["data:artifacts/data/upsell_scores.parquet", "model:artifacts/models/offer_ranker.txt"]["sites"][
+        0
+    ]
     assert (site["kind"], site["line"], site["path"].endswith("train_offer_ranker.py")) == ("trains", 23, True)
     meta = graph.graph["mldebtlint"]
     assert [chain["labels"] for chain in meta["chains"]] == [["churn_model", "upsell_model", "offer_ranker"]]

@@ -8,8 +8,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from mldebtlint.engine.batched import BatchedVisitor
 from mldebtlint.core.config import Settings
+from mldebtlint.engine.batched import BatchedVisitor
 from mldebtlint.graph.facts import ModelGraphFacts, module_name
 from mldebtlint.graph.paths import ConstantResolver, absolute_name, identities_match, label_for, normalize
 from mldebtlint.rule import FileContext
@@ -31,9 +31,14 @@ def resolve(facts_list: list[dict], parts) -> str | None:
     return ConstantResolver({f["module"]: f["constants"] for f in facts_list}).identity(parts)
 
 
-@pytest.mark.parametrize(("relative", "expected"), [
-    ("train.py", "train"), ("src/pkg/train.py", "src.pkg.train"), ("pkg/__init__.py", "pkg"),
-])
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        ("train.py", "train"),
+        ("src/pkg/train.py", "src.pkg.train"),
+        ("pkg/__init__.py", "pkg"),
+    ],
+)
 def test_module_name(relative, expected):
     assert module_name(relative) == expected
 
@@ -45,7 +50,8 @@ def test_absolute_name_of_relative_imports():
 
 
 def test_constants_resolve_across_modules():
-    constants = facts_of("""
+    constants = facts_of(
+        """
         import os
         from pathlib import Path
         BASE = Path("artifacts")
@@ -54,7 +60,9 @@ def test_constants_resolve_across_modules():
         NAMED = "{}/{}.json".format("reports", "metrics")
         PATHS = {"a": f"{BASE}/a.pkl"}
         NOT_A_PATH = 3
-    """, "pkg/constants.py")
+    """,
+        "pkg/constants.py",
+    )
     user = facts_of("""
         import torch
         from .constants import MODEL, PATHS
@@ -124,25 +132,31 @@ def test_function_summaries_carry_returns_and_loads():
     assert facts["functions"]["pkg.train.scores"]["returns"] == [{"model": "pkg.train.scores:ranker"}]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("./models//a.pkl", "models/a.pkl"),
-    ("models/", "models"),
-    ("*", None),
-    ("*/*.pkl", None),
-    ("{model_path}", "{model_path}"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("./models//a.pkl", "models/a.pkl"),
+        ("models/", "models"),
+        ("*", None),
+        ("*/*.pkl", None),
+        ("{model_path}", "{model_path}"),
+    ],
+)
 def test_normalize(text, expected):
     assert normalize(text) == expected
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    ("logs/p_*.parquet", "logs/p_20240101.parquet", True),
-    ("logs", "logs/p_*.parquet", True),
-    ("*/models/a.pkl", "models/a.pkl", True),
-    ("*/models/a.pkl", "other/models/a.pkl", True),
-    ("models/a.pkl", "models/b.pkl", False),
-    ("*/a.pkl", "models/ab.pkl", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("logs/p_*.parquet", "logs/p_20240101.parquet", True),
+        ("logs", "logs/p_*.parquet", True),
+        ("*/models/a.pkl", "models/a.pkl", True),
+        ("*/models/a.pkl", "other/models/a.pkl", True),
+        ("models/a.pkl", "models/b.pkl", False),
+        ("*/a.pkl", "models/ab.pkl", False),
+    ],
+)
 def test_identities_match(a, b, same):
     assert identities_match(a, b) is same
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from clirunner import invoke
 from conftest import FIXTURES, lint_folder
+
 from mldebtlint.engine.runner import graph_for_paths
 from mldebtlint.graph import find_chains, find_cycles, model_projection
 
@@ -47,7 +47,8 @@ def test_churn_cascade_graph_and_chain():
     projection = model_projection(graph)
     assert labelled_edges(projection) == {("churn_model", "upsell_model"), ("upsell_model", "offer_ranker")}
     assert projection.edges["model:artifacts/models/upsell_model.joblib", "model:artifacts/models/offer_ranker.txt"][
-        "via"] == ["data:artifacts/data/upsell_scores.parquet"]
+        "via"
+    ] == ["data:artifacts/data/upsell_scores.parquet"]
     chains = find_chains(graph, 1)
     assert [chain.labels for chain in chains] == [("churn_model", "upsell_model", "offer_ranker")]
     assert (chains[0].site["path"].endswith("cascade/train_offer_ranker.py"), chains[0].site["line"]) == (True, 23)

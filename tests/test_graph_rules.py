@@ -8,9 +8,8 @@ import textwrap
 from pathlib import Path
 
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.runner import graph_for_paths
+from mldebtlint.engine.runner import RunOptions, graph_for_paths, run
 from mldebtlint.graph import find_chains, find_cycles
-from mldebtlint.engine.runner import RunOptions, run
 
 
 def project(folder: Path, files: dict[str, str]) -> Path:
@@ -111,8 +110,10 @@ def test_facts_are_json_serialisable(tmp_path):
 
 
 def test_pseudo_label_loop_is_a_cycle_reported_once_at_the_closing_edge(tmp_path):
-    folder = project(tmp_path, {
-        "teacher.py": """
+    folder = project(
+        tmp_path,
+        {
+            "teacher.py": """
             import joblib
             import pandas as pd
             from sklearn.ensemble import RandomForestClassifier
@@ -125,7 +126,7 @@ def test_pseudo_label_loop_is_a_cycle_reported_once_at_the_closing_edge(tmp_path
                 teacher.fit(frame[["x1", "x2"]], frame["y"])
                 joblib.dump(teacher, "models/teacher.joblib")
         """,
-        "student.py": """
+            "student.py": """
             import joblib
             import pandas as pd
             from sklearn.linear_model import LogisticRegression
@@ -142,7 +143,8 @@ def test_pseudo_label_loop_is_a_cycle_reported_once_at_the_closing_edge(tmp_path
                 pool["y"] = student.predict(pool[["x1", "x2"]])
                 pool.to_csv("data/pseudo_labels.csv")
         """,
-    })
+        },
+    )
     graph = graph_for_paths([folder], Settings(root=str(folder)))
     cycles = find_cycles(graph)
     assert [cycle.text() for cycle in cycles] == ["teacher -> student -> [pseudo_labels.csv] -> teacher"]
@@ -152,8 +154,10 @@ def test_pseudo_label_loop_is_a_cycle_reported_once_at_the_closing_edge(tmp_path
 
 
 def test_trainer_idioms_make_edges(tmp_path):
-    folder = project(tmp_path, {
-        "lit.py": """
+    folder = project(
+        tmp_path,
+        {
+            "lit.py": """
             import lightning as L
             import torch
             from models import Ranker, Scorer
@@ -169,7 +173,7 @@ def test_trainer_idioms_make_edges(tmp_path):
                 trainer.save_checkpoint("ckpt/ranker.ckpt")
                 torch.save(ranker.state_dict(), "weights/ranker.pt")
         """,
-        "models.py": """
+            "models.py": """
             import lightning as L
 
             class Scorer(L.LightningModule):
@@ -178,13 +182,16 @@ def test_trainer_idioms_make_edges(tmp_path):
             class Ranker(L.LightningModule):
                 pass
         """,
-    })
+        },
+    )
     assert edges(folder) == {("scorer", "ranker")}
 
 
 def test_preprocessing_transforms_and_finetuning_from_weights_are_not_edges(tmp_path):
-    folder = project(tmp_path, {
-        "train.py": """
+    folder = project(
+        tmp_path,
+        {
+            "train.py": """
             import joblib
             from sklearn.preprocessing import StandardScaler
             from sklearn.decomposition import PCA
@@ -205,14 +212,17 @@ def test_preprocessing_transforms_and_finetuning_from_weights_are_not_edges(tmp_
                 trainer.train()
                 trainer.save_model("models/finetuned")
         """,
-    })
+        },
+    )
     assert edges(folder) == set()
     assert check(folder)[0] == []
 
 
 def test_wildcard_paths_do_not_merge_models(tmp_path):
-    folder = project(tmp_path, {
-        "util.py": """
+    folder = project(
+        tmp_path,
+        {
+            "util.py": """
             import joblib
 
             def save(model, name):
@@ -221,7 +231,7 @@ def test_wildcard_paths_do_not_merge_models(tmp_path):
             def load(name):
                 return joblib.load(f"models/{name}.joblib")
         """,
-        "pipeline.py": """
+            "pipeline.py": """
             from util import load, save
 
             def run(frame):
@@ -231,15 +241,18 @@ def test_wildcard_paths_do_not_merge_models(tmp_path):
                 second.fit(frame, frame["y"])
                 save(second, "second")
         """,
-    })
+        },
+    )
     graph = graph_for_paths([folder], Settings(root=str(folder)))
     assert find_cycles(graph) == []
 
 
 def test_broken_and_odd_files_do_not_crash_the_collector(tmp_path):
-    folder = project(tmp_path, {
-        "broken.py": "def f(:\n",
-        "odd.py": """
+    folder = project(
+        tmp_path,
+        {
+            "broken.py": "def f(:\n",
+            "odd.py": """
             import torch
             model = torch.load()
             torch.save()
@@ -255,7 +268,8 @@ def test_broken_and_odd_files_do_not_crash_the_collector(tmp_path):
                     self.m = torch.load(self.path)
                     return self.m.predict(self.helper())
         """,
-    })
+        },
+    )
     found, result = check(folder)
     assert found == []
     assert all(not file.errors for file in result.files)
@@ -269,8 +283,10 @@ def test_script_imports_prefer_the_module_beside_them(tmp_path):
 
 
 def test_sql_tables_inline_frames_and_open_handles_carry_predictions(tmp_path):
-    folder = project(tmp_path, {
-        "score.py": """
+    folder = project(
+        tmp_path,
+        {
+            "score.py": """
             import pickle
             import pandas as pd
 
@@ -278,7 +294,7 @@ def test_sql_tables_inline_frames_and_open_handles_carry_predictions(tmp_path):
                 model = pickle.load(open("models/propensity.pkl", "rb"))
                 pd.DataFrame({"id": frame["id"], "p": model.predict_proba(frame)[:, 1]}).to_sql("propensity", engine)
         """,
-        "train_bid.py": """
+            "train_bid.py": """
             import joblib
             import pandas as pd
             from sklearn.linear_model import Ridge
@@ -288,14 +304,18 @@ def test_sql_tables_inline_frames_and_open_handles_carry_predictions(tmp_path):
                 model = Ridge().fit(frame[["p"]], frame["bid"])
                 joblib.dump(model, "models/bidder.joblib")
         """,
-    })
+        },
+    )
     assert edges(folder) == {("propensity", "sql:propensity"), ("sql:propensity", "bidder")}
 
 
 def test_no_grad_target_network_is_consumed_not_trained(tmp_path):
     # DQN: the target network's outputs feed the loss under no_grad, and it is
     # synced from the online network; only the online network is trained.
-    project(tmp_path, {"dqn.py": """
+    project(
+        tmp_path,
+        {
+            "dqn.py": """
         import torch
         import torch.nn.functional as F
 
@@ -320,17 +340,21 @@ def test_no_grad_target_network_is_consumed_not_trained(tmp_path):
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
-    """})
+    """
+        },
+    )
     findings, _ = check(tmp_path)
     assert findings == []
     assert edges(tmp_path) == {("q_target", "q_net")}
 
 
-
 def test_test_files_add_no_flow_to_the_graph(tmp_path):
     # An integration test chaining exported pre-processor, predictor and
     # post-processor checks the export; it is not a production pipeline.
-    project(tmp_path, {"tests/test_export.py": """
+    project(
+        tmp_path,
+        {
+            "tests/test_export.py": """
         import torch
 
         def test_exported_pipeline_matches(batch):
@@ -340,7 +364,8 @@ def test_test_files_add_no_flow_to_the_graph(tmp_path):
             features = pre(batch)
             scores = predictor(features)
             assert post(scores) is not None
-    """, "serve.py": """
+    """,
+            "serve.py": """
         import torch
 
         pre = torch.jit.load("export/preprocessor.pt")
@@ -349,14 +374,18 @@ def test_test_files_add_no_flow_to_the_graph(tmp_path):
 
         def handle(batch):
             return post(predictor(pre(batch)))
-    """})
+    """,
+        },
+    )
     findings, _ = check(tmp_path)
     assert findings == [("serve.py", 9, "MLD401")]
 
 
 def test_transformers_pipeline_loads_the_model_it_serves(tmp_path):
-    project(tmp_path, {
-        "train_teacher.py": """
+    project(
+        tmp_path,
+        {
+            "train_teacher.py": """
             import pandas as pd
             from datasets import Dataset
             from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
@@ -368,7 +397,7 @@ def test_transformers_pipeline_loads_the_model_it_serves(tmp_path):
                 trainer.train()
                 trainer.save_model("models/teacher")
         """,
-        "label_unlabeled.py": """
+            "label_unlabeled.py": """
             import pandas as pd
             from transformers import pipeline
 
@@ -380,7 +409,7 @@ def test_transformers_pipeline_loads_the_model_it_serves(tmp_path):
                 outputs = classifier(texts, batch_size=64)
                 pd.DataFrame({"text": texts, "label": [o["label"] for o in outputs]}).to_parquet(PSEUDO_PATH)
         """,
-        "train_student.py": """
+            "train_student.py": """
             import pandas as pd
             from datasets import Dataset
             from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
@@ -392,8 +421,12 @@ def test_transformers_pipeline_loads_the_model_it_serves(tmp_path):
                 trainer = Trainer(model=student, args=TrainingArguments(output_dir="out"), train_dataset=dataset)
                 trainer.train()
         """,
-    })
-    assert edges(tmp_path) == {("teacher", "pseudo_labels.parquet"), ("pseudo_labels.parquet", "distilbert-base-uncased")}
+        },
+    )
+    assert edges(tmp_path) == {
+        ("teacher", "pseudo_labels.parquet"),
+        ("pseudo_labels.parquet", "distilbert-base-uncased"),
+    }
 
 
 UPLIFT = """

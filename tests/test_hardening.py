@@ -20,28 +20,34 @@ from mldebtlint.cli import main
 from mldebtlint.core.config import Settings
 from mldebtlint.engine.runner import RunOptions, run
 
-THRESHOLD = '''\
+THRESHOLD = """\
 import numpy as np
 
 
 def decide(model, X):
     proba = model.predict_proba(X)[:, 1]
     return np.where(proba > {cutoff}, 1, 0)
-'''
+"""
 
-HYPERPARAMETERS = '''\
+HYPERPARAMETERS = """\
 import torch
 
 
 def fit(model):
     return torch.optim.Adam(model.parameters(), lr={lr})
-'''
+"""
 
 
 def mldebtlint(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the CLI in a child process: a crash (even SIGSEGV) fails the test, not the session."""
-    return subprocess.run([sys.executable, "-m", "mldebtlint", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mldebtlint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def findings_of(process: subprocess.CompletedProcess) -> list[tuple[str, int, str, str]]:
@@ -146,10 +152,13 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
     return exit_info.value.code, captured.out, captured.err
 
 
-@pytest.mark.parametrize("content, message", [
-    (b'[project]\nname = "caf\xe9"\ndependencies = ["torch>=2"]\n', "cannot decode file"),
-    (b'[project\nname = "x"\n', "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b'[project]\nname = "caf\xe9"\ndependencies = ["torch>=2"]\n', "cannot decode file"),
+        (b'[project\nname = "x"\n', "invalid TOML"),
+    ],
+)
 def test_a_broken_pyproject_of_another_tool_is_a_manifest_diagnostic(tmp_path, monkeypatch, capsys, content, message):
     (tmp_path / "pyproject.toml").write_bytes(content)
     (tmp_path / "serve.py").write_text(THRESHOLD.format(cutoff=0.7), encoding="utf-8")
@@ -161,10 +170,13 @@ def test_a_broken_pyproject_of_another_tool_is_a_manifest_diagnostic(tmp_path, m
     assert diagnostic["code"] == "MLD000" and message in diagnostic["message"]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b'[tool.mldebtlint]\nselect = ["MLD1"]\n# caf\xe9\n', "not valid UTF-8"),
-    (b'[tool.mldebtlint]\nselect = [\n', "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b'[tool.mldebtlint]\nselect = ["MLD1"]\n# caf\xe9\n', "not valid UTF-8"),
+        (b"[tool.mldebtlint]\nselect = [\n", "invalid TOML"),
+    ],
+)
 def test_a_broken_pyproject_with_our_table_is_a_one_line_config_error(tmp_path, monkeypatch, capsys, content, message):
     (tmp_path / "pyproject.toml").write_bytes(content)
     (tmp_path / "serve.py").write_text(THRESHOLD.format(cutoff=0.7), encoding="utf-8")
@@ -191,7 +203,7 @@ def test_a_garbage_line_in_requirements_is_a_diagnostic_and_the_rest_is_checked(
 def busy_project(tmp_path_factory) -> Path:
     """Enough files that a cold run takes a while and uses the process pool."""
     root = tmp_path_factory.mktemp("busy")
-    (root / "pyproject.toml").write_text('[tool.mldebtlint]\njobs = 2\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.mldebtlint]\njobs = 2\n", encoding="utf-8")
     for index in range(160):
         package = root / f"pkg{index % 12}"
         package.mkdir(exist_ok=True)
@@ -225,8 +237,9 @@ def test_two_concurrent_runs_sharing_one_cache_dir(busy_project, clean_findings,
 def test_a_run_killed_mid_way_leaves_no_corrupt_cache(busy_project, clean_findings, tmp_path, delay):
     cache_dir = tmp_path / "cache"
     args = [sys.executable, "-m", "mldebtlint", "check", "--cache-dir", str(cache_dir), "--format", "json", "."]
-    victim = subprocess.Popen(args, cwd=busy_project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    victim = subprocess.Popen(
+        args, cwd=busy_project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     time.sleep(delay)
     try:
         os.killpg(victim.pid, signal.SIGKILL)  # the run and its pool workers

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mldebtlint.manifests.reading import manifest_kind, parse_manifest
 from mldebtlint.manifests.specs import (
     EXACT,
     UNBOUNDED,
@@ -16,13 +17,12 @@ from mldebtlint.manifests.specs import (
     poetry_to_pep440,
     strength_of,
 )
-from mldebtlint.manifests.reading import manifest_kind, parse_manifest
 
 
 def span_text(text: str, entry) -> str:
     """The source text an entry's single-line span covers."""
     line = text.splitlines()[entry.span.line - 1]
-    return line[entry.span.column - 1: entry.span.end_column - 1]
+    return line[entry.span.column - 1 : entry.span.end_column - 1]
 
 
 def test_requirements_entries_and_spans(tmp_path):
@@ -31,7 +31,9 @@ def test_requirements_entries_and_spans(tmp_path):
     keys = [(e.key, e.specifier, e.span.line) for e in manifest.entries]
     assert keys == [("numpy", "==1.26.4", 1), ("torch", ">=2.1", 2), ("transformers", "~=4.46", 3)]
     assert [span_text(text, e) for e in manifest.entries] == [
-        "numpy==1.26.4", "torch>=2.1 ; python_version >= '3.10'", "transformers[torch]~=4.46",
+        "numpy==1.26.4",
+        "torch>=2.1 ; python_version >= '3.10'",
+        "transformers[torch]~=4.46",
     ]
     assert manifest.entries[1].marker == 'python_version >= "3.10"'
     assert manifest.entries[2].extras == ("torch",)
@@ -44,7 +46,9 @@ def test_requirements_includes_and_constraints(tmp_path):
     text = "-r base.txt\n--constraint pins.txt\nlightgbm>=4\n"
     manifest = parse_manifest("requirements.txt", text, tmp_path)
     assert [(e.key, e.via_line, Path(e.origin).name if e.origin else "") for e in manifest.entries] == [
-        ("torch", 1, "base.txt"), ("xgboost", 1, "nested.txt"), ("lightgbm", 0, ""),
+        ("torch", 1, "base.txt"),
+        ("xgboost", 1, "nested.txt"),
+        ("lightgbm", 0, ""),
     ]
     assert [e.key for e in manifest.constraints] == ["torch"]
     assert manifest.pinned_keys() == {"torch"}
@@ -73,15 +77,17 @@ def test_pyproject_spans_and_groups():
     text = (
         "[build-system]\nrequires = ['hatchling']\n"
         "[project]\nname = 'x'\ndependencies = ['torch>=2.1', \"numpy\"]\n"
-        "[project.optional-dependencies]\ncpu = [\"torch>=2.1\"]\n"
+        '[project.optional-dependencies]\ncpu = ["torch>=2.1"]\n'
         "[dependency-groups]\ndev = ['pytest', {include-group = 'lint'}]\n"
     )
     manifest = parse_manifest("pyproject.toml", text)
     assert manifest.is_library
     entries = [(e.key, e.group, e.span.line) for e in manifest.entries]
     assert entries == [
-        ("torch", "project.dependencies", 5), ("numpy", "project.dependencies", 5),
-        ("torch", "optional-dependencies.cpu", 7), ("pytest", "dependency-groups.dev", 9),
+        ("torch", "project.dependencies", 5),
+        ("numpy", "project.dependencies", 5),
+        ("torch", "optional-dependencies.cpu", 7),
+        ("pytest", "dependency-groups.dev", 9),
     ]
     assert [span_text(text, e) for e in manifest.entries] == ["torch>=2.1", "numpy", "torch>=2.1", "pytest"]
 
@@ -95,7 +101,9 @@ def test_poetry_tables():
     )
     manifest = parse_manifest("pyproject.toml", text)
     assert [(e.key, e.strength, e.span.line) for e in manifest.entries] == [
-        ("torch", UPPER_BOUND, 3), ("xgboost", EXACT, 4), ("peft", EXACT, 5),
+        ("torch", UPPER_BOUND, 3),
+        ("xgboost", EXACT, 4),
+        ("peft", EXACT, 5),
     ]
     assert not manifest.is_library
 
@@ -104,7 +112,9 @@ def test_environment_yml_positions_and_aliases(tmp_path):
     text = "name: x\ndependencies:\n  - pytorch::pytorch=2.3\n  - py-xgboost>=2\n  - pip:\n      - jax==0.4.30\n"
     manifest = parse_manifest("environment.yml", text, tmp_path)
     assert [(e.key, e.specifier, e.span.line, e.span.column) for e in manifest.entries] == [
-        ("torch", "==2.3.*", 3, 5), ("xgboost", ">=2", 4, 5), ("jax", "==0.4.30", 6, 9),
+        ("torch", "==2.3.*", 3, 5),
+        ("xgboost", ">=2", 4, 5),
+        ("jax", "==0.4.30", 6, 9),
     ]
     assert [e.group for e in manifest.entries] == ["conda", "conda", "pip"]
 
@@ -112,21 +122,27 @@ def test_environment_yml_positions_and_aliases(tmp_path):
 def test_setup_cfg_and_setup_py():
     cfg = "[options]\ninstall_requires =\n    torch>=2\n    numpy\n[options.extras_require]\nhf = transformers\n"
     assert [(e.key, e.span.line) for e in parse_manifest("setup.cfg", cfg).entries] == [
-        ("torch", 3), ("numpy", 4), ("transformers", 6),
+        ("torch", 3),
+        ("numpy", 4),
+        ("transformers", 6),
     ]
     py = "import setuptools\nsetuptools.setup(\n    install_requires=['torch>=2', r'numpy'],\n)\n"
     manifest = parse_manifest("setup.py", py)
     assert [(e.key, e.span.line, span_text(py, e)) for e in manifest.entries] == [
-        ("torch", 3, "torch>=2"), ("numpy", 3, "numpy"),
+        ("torch", 3, "torch>=2"),
+        ("numpy", 3, "numpy"),
     ]
 
 
-@pytest.mark.parametrize("name,text", [
-    ("pyproject.toml", "[project\n"),
-    ("Pipfile", "torch = \n"),
-    ("environment.yml", "dependencies: [\n"),
-    ("setup.cfg", "no section header\n"),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("pyproject.toml", "[project\n"),
+        ("Pipfile", "torch = \n"),
+        ("environment.yml", "dependencies: [\n"),
+        ("setup.cfg", "no section header\n"),
+    ],
+)
 def test_broken_files_become_problems(name, text):
     manifest = parse_manifest(name, text)
     assert manifest.entries == [] and len(manifest.problems) == 1
@@ -137,24 +153,36 @@ def test_setup_py_syntax_error_yields_nothing():
     assert manifest.entries == [] and manifest.problems == []
 
 
-@pytest.mark.parametrize("spec,expected", [
-    ("pytorch=2.1.0", ("pytorch", "==2.1.0")),
-    ("pytorch==2.1.0", ("pytorch", "==2.1.0")),
-    ("pytorch=2.1", ("pytorch", "==2.1.*")),
-    ("scikit-learn>=1.3", ("scikit-learn", ">=1.3")),
-    ("conda-forge::xgboost=2.0.3=cuda118_py311h", ("xgboost", "==2.0.3")),
-    ("lightgbm 4.3.0", ("lightgbm", "==4.3.0")),
-    ("numpy", ("numpy", "")),
-    ("pytorch>=2.0,<2.2", ("pytorch", ">=2.0,<2.2")),
-])
+@pytest.mark.parametrize(
+    "spec,expected",
+    [
+        ("pytorch=2.1.0", ("pytorch", "==2.1.0")),
+        ("pytorch==2.1.0", ("pytorch", "==2.1.0")),
+        ("pytorch=2.1", ("pytorch", "==2.1.*")),
+        ("scikit-learn>=1.3", ("scikit-learn", ">=1.3")),
+        ("conda-forge::xgboost=2.0.3=cuda118_py311h", ("xgboost", "==2.0.3")),
+        ("lightgbm 4.3.0", ("lightgbm", "==4.3.0")),
+        ("numpy", ("numpy", "")),
+        ("pytorch>=2.0,<2.2", ("pytorch", ">=2.0,<2.2")),
+    ],
+)
 def test_conda_specs(spec, expected):
     assert conda_to_pep440(spec) == expected
 
 
-@pytest.mark.parametrize("constraint,strength", [
-    ("^2.1", UPPER_BOUND), ("~2.1", UPPER_BOUND), ("2.1.0", EXACT), ("2.1.*", UPPER_BOUND),
-    (">=2.1,<3", UPPER_BOUND), (">= 2.1", UNBOUNDED), ("*", UNBOUNDED), ("2.1.0 || >=3", UNBOUNDED),
-])
+@pytest.mark.parametrize(
+    "constraint,strength",
+    [
+        ("^2.1", UPPER_BOUND),
+        ("~2.1", UPPER_BOUND),
+        ("2.1.0", EXACT),
+        ("2.1.*", UPPER_BOUND),
+        (">=2.1,<3", UPPER_BOUND),
+        (">= 2.1", UNBOUNDED),
+        ("*", UNBOUNDED),
+        ("2.1.0 || >=3", UNBOUNDED),
+    ],
+)
 def test_poetry_constraints(constraint, strength):
     assert strength_of(poetry_to_pep440(constraint)) == strength
 
@@ -172,12 +200,20 @@ def test_names_are_normalised():
     assert canonical_key("pytorch") == "pytorch"
 
 
-@pytest.mark.parametrize("name,kind", [
-    ("requirements-gpu.txt", "requirements"), ("constraints.txt", "requirements"),
-    ("requirements.in", "requirements"), ("pyproject.toml", "pyproject"), ("Pipfile", "pipfile"),
-    ("environment.yaml", "environment.yml"), ("setup.cfg", "setup.cfg"), ("setup.py", "setup.py"),
-    ("README.md", None),
-])
+@pytest.mark.parametrize(
+    "name,kind",
+    [
+        ("requirements-gpu.txt", "requirements"),
+        ("constraints.txt", "requirements"),
+        ("requirements.in", "requirements"),
+        ("pyproject.toml", "pyproject"),
+        ("Pipfile", "pipfile"),
+        ("environment.yaml", "environment.yml"),
+        ("setup.cfg", "setup.cfg"),
+        ("setup.py", "setup.py"),
+        ("README.md", None),
+    ],
+)
 def test_manifest_kind(name, kind):
     assert manifest_kind(name) == kind
 
@@ -189,7 +225,8 @@ def test_same_requirement_in_two_extras_gets_two_spans():
     )
     manifest = parse_manifest("pyproject.toml", text)
     assert [(e.group, e.span.line) for e in manifest.entries] == [
-        ("optional-dependencies.all", 5), ("optional-dependencies.tuning", 8),
+        ("optional-dependencies.all", 5),
+        ("optional-dependencies.tuning", 8),
     ]
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from clirunner import HAS_MLD101, invoke, sample_project
+
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.output.github import escape_data, escape_property
 
@@ -42,8 +42,21 @@ def expected_codes() -> set[str]:
 
 def test_json_findings_have_the_documented_keys(project):
     _, findings = check("json")
-    keys = {"code", "rule", "category", "severity", "message", "path", "line", "column", "end_line",
-            "end_column", "debt_minutes", "priority", "fingerprint"}
+    keys = {
+        "code",
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "debt_minutes",
+        "priority",
+        "fingerprint",
+    }
     assert findings and all(keys <= set(item) for item in findings)
     assert {item["code"] for item in findings} == expected_codes()
     broken = next(item for item in findings if item["path"] == "src/broken.py")
@@ -173,8 +186,8 @@ def test_junit_groups_findings_by_file(project):
 
 
 def test_junit_survives_control_characters():
-    from mldebtlint.output.junit import render
     from mldebtlint.core.types import CheckResult, Finding, Location
+    from mldebtlint.output.junit import render
 
     finding = Finding("MLD000", "parse-error", "tooling", "error", "bad \x01 byte", "x.py", Location(1, 1, 1, 1))
     ET.fromstring(render(CheckResult(findings=(finding,))))
@@ -203,18 +216,32 @@ def test_clean_project_yields_empty_machine_outputs(tmp_path, monkeypatch):
 def _finding(severity: str, path: str = "pkg/a.py"):
     from mldebtlint.core.types import Finding, Location
 
-    return Finding("MLD101", "hardcoded-threshold", "configuration", severity, "literal 0.7, 50% of it",
-                   path, Location(3, 8, 3, 11), debt_minutes=10, fingerprint="abc")
+    return Finding(
+        "MLD101",
+        "hardcoded-threshold",
+        "configuration",
+        severity,
+        "literal 0.7, 50% of it",
+        path,
+        Location(3, 8, 3, 11),
+        debt_minutes=10,
+        fingerprint="abc",
+    )
 
 
-@pytest.mark.parametrize(("severity", "command", "gitlab", "sarif"), [
-    ("error", "::error ", "critical", "error"),
-    ("warning", "::warning ", "major", "warning"),
-    ("note", "::notice ", "minor", "note"),
-])
+@pytest.mark.parametrize(
+    ("severity", "command", "gitlab", "sarif"),
+    [
+        ("error", "::error ", "critical", "error"),
+        ("warning", "::warning ", "major", "warning"),
+        ("note", "::notice ", "minor", "note"),
+    ],
+)
 def test_severity_mapping(severity, command, gitlab, sarif):
-    from mldebtlint.output import github, gitlab as gitlab_format, sarif as sarif_format
     from mldebtlint.core.types import CheckResult
+    from mldebtlint.output import github
+    from mldebtlint.output import gitlab as gitlab_format
+    from mldebtlint.output import sarif as sarif_format
 
     result = CheckResult(findings=(_finding(severity),))
     line = github.render(result)

@@ -8,8 +8,8 @@ import pytest
 from speed_project import check, comparable, write_project
 
 import mldebtlint.engine.concurrency
-from mldebtlint.engine.concurrency import MIN_FILES_FOR_POOL, analyze_many, plan_jobs
 from mldebtlint.core.config import Settings
+from mldebtlint.engine.concurrency import MIN_FILES_FOR_POOL, analyze_many, plan_jobs
 from mldebtlint.engine.filepass import FileTask
 from mldebtlint.engine.runner import rule_set
 

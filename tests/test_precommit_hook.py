@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, THRESHOLD_FIXED, THRESHOLD_SOURCE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,9 +34,13 @@ pytestmark = [
 def git_env(home: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update(
-        GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.invalid",
-        GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.invalid",
-        GIT_CONFIG_NOSYSTEM="1", HOME=str(home), PRE_COMMIT_HOME=str(home / "pre-commit-cache"),
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.invalid",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.invalid",
+        GIT_CONFIG_NOSYSTEM="1",
+        HOME=str(home),
+        PRE_COMMIT_HOME=str(home / "pre-commit-cache"),
     )
     return env
 
@@ -74,8 +77,15 @@ def work_repo(tmp_path):
     (work / "README.md").write_text("demo\n", encoding="utf-8")
 
     def git(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "-c", f"core.hooksPath={hooks}", *args], cwd=work, env=env,
-                              capture_output=True, text=True, check=False, timeout=600)
+        return subprocess.run(
+            ["git", "-c", f"core.hooksPath={hooks}", *args],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
 
     assert git("add", "README.md").returncode == 0
     assert git("commit", "-q", "--no-verify", "-m", "init").returncode == 0
@@ -117,8 +127,18 @@ def test_hook_manifest_declares_the_mldebtlint_hook():
     import re
 
     pattern = re.compile(hook["files"])
-    for name in ("train.py", "pkg/stub.pyi", "requirements.txt", "sub/requirements-dev.txt", "pyproject.toml",
-                 "setup.cfg", "setup.py", "environment.yml", "Pipfile", "constraints.txt"):
+    for name in (
+        "train.py",
+        "pkg/stub.pyi",
+        "requirements.txt",
+        "sub/requirements-dev.txt",
+        "pyproject.toml",
+        "setup.cfg",
+        "setup.py",
+        "environment.yml",
+        "Pipfile",
+        "constraints.txt",
+    ):
         assert pattern.search(name), name
     for name in ("README.md", "Pipfile.lock", "data.csv", "notes/pyproject.toml.bak"):
         assert not pattern.search(name), name

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from click.testing import CliRunner
-
 from conftest import REPO
-from mldebtlint.core.catalog import load_catalog
+
 from mldebtlint.commands.catalog import markdown_table, rules
+from mldebtlint.core.catalog import load_catalog
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

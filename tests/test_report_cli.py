@@ -7,9 +7,9 @@ import json
 
 import pytest
 from clirunner import invoke, write
+from conftest import FIXTURES
 from test_report_model import validate
 
-from conftest import FIXTURES
 from mldebtlint.commands.report import ProgressBar, want_progress
 
 # One parse error (MLD000, 5 min) in 10 non-blank lines at 1 min/line: ratio 50%, rating D.
@@ -118,6 +118,7 @@ def test_missing_path_exits_2(tmp_path):
 
 
 # -- progress --------------------------------------------------------------------
+
 
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:

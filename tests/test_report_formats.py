@@ -27,6 +27,7 @@ def trend_report() -> dict:
 
 # -- text ------------------------------------------------------------------------
 
+
 def test_formats_registry():
     assert set(FORMATS) == {"text", "markdown", "json", "html"}
 
@@ -34,8 +35,15 @@ def test_formats_registry():
 def test_text_fits_100_columns_and_has_every_section():
     text = render("text", trend_report())
     assert max(len(line) for line in text.splitlines()) <= 100
-    for heading in ("Debt by category", "Debt by rule", "Hotspot files", "Top 7 debt items by priority",
-                    "Model dependency graph", "Dependency health", "Trend since last-week.json"):
+    for heading in (
+        "Debt by category",
+        "Debt by rule",
+        "Hotspot files",
+        "Top 7 debt items by priority",
+        "Model dependency graph",
+        "Dependency health",
+        "Trend since last-week.json",
+    ):
         assert heading in text
     assert "Rating A" in text and "debt ratio 3.1%" in text and "remediation 7h 40min" in text
     assert "7 findings in 6 of 7 files, 500 lines of code" in text
@@ -49,7 +57,7 @@ def test_text_fits_100_columns_and_has_every_section():
 def test_text_tables_are_aligned():
     lines = render("text", sample_report()).splitlines()
     start = lines.index("Debt by category") + 2
-    table = lines[start:start + 6]
+    table = lines[start : start + 6]
     header = table[0]
     # Right-aligned numeric columns end at the same column as their header.
     debt_end = header.index("debt") + len("debt")
@@ -72,8 +80,8 @@ def test_text_clean_repo():
     from test_report_model import NOW
 
     from mldebtlint.core.config import Settings
-    from mldebtlint.report.model import build_report
     from mldebtlint.core.types import CheckResult, FileResult
+    from mldebtlint.report.model import build_report
 
     report = build_report(CheckResult((), (FileResult("a.py", lines=10),)), Settings(), target="clean", now=NOW)
     text = render("text", report)
@@ -81,6 +89,7 @@ def test_text_clean_repo():
 
 
 # -- markdown --------------------------------------------------------------------
+
 
 def markdown_tables(text: str) -> list[list[str]]:
     tables, current = [], []
@@ -119,6 +128,7 @@ def test_markdown_content():
 
 # -- json ------------------------------------------------------------------------
 
+
 def test_json_round_trips_and_validates():
     report = trend_report()
     loaded = json.loads(render("json", report))
@@ -127,6 +137,7 @@ def test_json_round_trips_and_validates():
 
 
 # -- html ------------------------------------------------------------------------
+
 
 class _Collector(HTMLParser):
     def __init__(self) -> None:
@@ -163,7 +174,9 @@ def parse_html(text: str) -> _Collector:
 def test_html_is_self_contained():
     text = render("html", trend_report())
     page = parse_html(text)
-    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags and "iframe" not in page.tags
+    assert (
+        "script" not in page.tags and "link" not in page.tags and "img" not in page.tags and "iframe" not in page.tags
+    )
     for name, value in page.attrs:
         if name in ("src", "href"):
             raise AssertionError(f"external reference {name}={value}")

@@ -27,9 +27,19 @@ WIDTH, HEIGHT = 1280, 900
 
 def chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
     command = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WIDTH},{HEIGHT}", *args, page.as_uri(),
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--window-size={WIDTH},{HEIGHT}",
+        *args,
+        page.as_uri(),
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
@@ -47,8 +57,8 @@ def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     offset, idat, header = 8, b"", None
     while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        kind, body = data[offset + 4:offset + 8], data[offset + 8:offset + 8 + length]
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
@@ -61,7 +71,7 @@ def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
     rows, previous = [], bytes(stride)
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         for i in range(stride):
             left = line[i - channels] if i >= channels else 0
             up, up_left = previous[i], previous[i - channels] if i >= channels else 0
@@ -69,8 +79,13 @@ def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
             line[i] = (line[i] + predictor) & 0xFF
         rows.append(bytes(line))
         previous = line
-    return width, height, [bytes(row) for row in rows] if channels == 3 else [
-        b"".join(row[i:i + 3] for i in range(0, len(row), 4)) for row in rows]
+    return (
+        width,
+        height,
+        [bytes(row) for row in rows]
+        if channels == 3
+        else [b"".join(row[i : i + 3] for i in range(0, len(row), 4)) for row in rows],
+    )
 
 
 def test_screenshot_is_not_blank(tmp_path):
@@ -84,7 +99,7 @@ def test_screenshot_is_not_blank(tmp_path):
     colors, ink = set(), 0
     for row in rows[::4]:
         for x in range(0, len(row), 3 * 4):
-            pixel = row[x:x + 3]
+            pixel = row[x : x + 3]
             colors.add(pixel)
             ink += max(pixel) < 200  # dark enough to be text, bars or the rating badge
     sampled = len(rows[::4]) * len(range(0, len(rows[0]), 12))

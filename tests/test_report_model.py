@@ -12,47 +12,103 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import REPO
+
 from mldebtlint.core.catalog import load_catalog
-from mldebtlint.core.errors import ConfigError
 from mldebtlint.core.config import Settings
+from mldebtlint.core.errors import ConfigError
+from mldebtlint.core.types import CheckResult, FileResult, Finding, Location
+from mldebtlint.engine.runner import RunOptions, run
 from mldebtlint.report.graph_section import models_of
 from mldebtlint.report.model import SCHEMA_VERSION, build_report, one_line
 from mldebtlint.report.trend import load_previous
-from mldebtlint.engine.runner import RunOptions, run
-from mldebtlint.core.types import CheckResult, FileResult, Finding, Location
 
 SCHEMA_PATH = REPO / "schemas" / "report.schema.json"
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
 
 
 def make(code, rule, category, path, line, debt, priority, fingerprint, message="debt here", **data) -> Finding:
-    return Finding(code, rule, category, "warning", message, path, Location(line, 1, line, 9), debt, priority,
-                   fingerprint, (), tuple(sorted(data.items())))
+    return Finding(
+        code,
+        rule,
+        category,
+        "warning",
+        message,
+        path,
+        Location(line, 1, line, 9),
+        debt,
+        priority,
+        fingerprint,
+        (),
+        tuple(sorted(data.items())),
+    )
 
 
 def sample_findings() -> list[Finding]:
     return [
-        make("MLD000", "parse-error", "tooling", "src/broken.py", 2, 5, 48.0, "f-parse", "syntax error: invalid syntax"),
-        make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 12, 10, 24.0, "f-thr1",
-             "threshold 0.7 compared with model output `proba`"),
+        make(
+            "MLD000", "parse-error", "tooling", "src/broken.py", 2, 5, 48.0, "f-parse", "syntax error: invalid syntax"
+        ),
+        make(
+            "MLD101",
+            "hardcoded-threshold",
+            "configuration",
+            "src/serve.py",
+            12,
+            10,
+            24.0,
+            "f-thr1",
+            "threshold 0.7 compared with model output `proba`",
+        ),
         make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 30, 10, 24.0, "f-thr2"),
         make("MLD201", "glue-code", "integration", "src/features.py", 5, 60, 3.0, "f-glue"),
-        make("MLD301", "unpinned-framework", "dependency", "requirements.txt", 3, 15, 16.0, "f-pin",
-             "torch is not pinned to an exact version", framework="torch", specifier=">=2.0"),
-        make("MLD401", "model-dependency-chain", "model", "src/offers.py", 20, 120, 2.5, "f-chain",
-             "offer_ranker is trained on a chain", chain=["churn_model", "upsell_model", "offer_ranker"]),
-        make("MLD402", "model-dependency-cycle", "model", "src/retrain.py", 9, 240, 1.25, "f-cycle",
-             "feedback loop: ranker -> clicks -> ranker"),
+        make(
+            "MLD301",
+            "unpinned-framework",
+            "dependency",
+            "requirements.txt",
+            3,
+            15,
+            16.0,
+            "f-pin",
+            "torch is not pinned to an exact version",
+            framework="torch",
+            specifier=">=2.0",
+        ),
+        make(
+            "MLD401",
+            "model-dependency-chain",
+            "model",
+            "src/offers.py",
+            20,
+            120,
+            2.5,
+            "f-chain",
+            "offer_ranker is trained on a chain",
+            chain=["churn_model", "upsell_model", "offer_ranker"],
+        ),
+        make(
+            "MLD402",
+            "model-dependency-cycle",
+            "model",
+            "src/retrain.py",
+            9,
+            240,
+            1.25,
+            "f-cycle",
+            "feedback loop: ranker -> clicks -> ranker",
+        ),
     ]
 
 
 def sample_result(findings: list[Finding] | None = None) -> CheckResult:
     files = (
-        FileResult("src/broken.py", lines=40), FileResult("src/serve.py", lines=120),
-        FileResult("src/features.py", lines=90), FileResult("requirements.txt", is_python=False),
-        FileResult("src/offers.py", lines=150), FileResult("src/retrain.py", lines=60),
+        FileResult("src/broken.py", lines=40),
+        FileResult("src/serve.py", lines=120),
+        FileResult("src/features.py", lines=90),
+        FileResult("requirements.txt", is_python=False),
+        FileResult("src/offers.py", lines=150),
+        FileResult("src/retrain.py", lines=60),
         FileResult("src/clean.py", lines=40),
     )
     return CheckResult(tuple(sample_findings() if findings is None else findings), files, suppressed=2)
@@ -71,6 +127,7 @@ def validate(report: dict) -> None:
 
 
 # -- numbers ---------------------------------------------------------------------
+
 
 def test_headline_numbers():
     summary = sample_report()["summary"]
@@ -93,7 +150,13 @@ def test_minutes_per_line_from_settings_changes_ratio_and_rating():
 
 def test_categories_and_rules_sum_to_total():
     report = sample_report()
-    assert [c["category"] for c in report["categories"]] == ["model", "integration", "configuration", "dependency", "tooling"]
+    assert [c["category"] for c in report["categories"]] == [
+        "model",
+        "integration",
+        "configuration",
+        "dependency",
+        "tooling",
+    ]
     assert sum(c["debt_minutes"] for c in report["categories"]) == 460
     assert sum(r["debt_minutes"] for r in report["rules"]) == 460
     model = report["categories"][0]
@@ -116,7 +179,10 @@ def test_items_ranked_by_priority_with_fix_advice():
     report = sample_report(top=3)
     items = report["items"]
     assert [(i["rank"], i["code"], i["priority"]) for i in items] == [
-        (1, "MLD000", 48.0), (2, "MLD101", 24.0), (3, "MLD101", 24.0)]
+        (1, "MLD000", 48.0),
+        (2, "MLD101", 24.0),
+        (3, "MLD101", 24.0),
+    ]
     assert [i["line"] for i in items[1:]] == [12, 30]
     entry = load_catalog()["MLD000"]
     assert items[0]["fix"] == one_line(entry.fix) and items[0]["fix"]
@@ -130,13 +196,15 @@ def test_one_line_fix_advice_is_the_first_sentence():
 
 
 def test_unknown_rule_in_findings_does_not_break_the_report():
-    report = build_report(sample_result([make("MLD999", "from-the-future", "misc", "a.py", 1, 5, 1.0, "x")]),
-                          Settings(), now=NOW)
+    report = build_report(
+        sample_result([make("MLD999", "from-the-future", "misc", "a.py", 1, 5, 1.0, "x")]), Settings(), now=NOW
+    )
     assert report["items"][0]["fix"] == "" and report["items"][0]["impact"] is None
     validate(report)
 
 
 # -- sections --------------------------------------------------------------------
+
 
 def test_model_graph_from_chain_and_cycle_findings():
     graph = sample_report()["model_graph"]
@@ -145,15 +213,25 @@ def test_model_graph_from_chain_and_cycle_findings():
     assert graph["chains"][0]["path"] == "src/offers.py" and graph["chains"][0]["line"] == 20
     if graph["source"] == "findings":
         edges = {(e["source"], e["target"]) for e in graph["edges"]}
-        assert edges == {("churn_model", "upsell_model"), ("upsell_model", "offer_ranker"),
-                         ("ranker", "clicks"), ("clicks", "ranker")}
+        assert edges == {
+            ("churn_model", "upsell_model"),
+            ("upsell_model", "offer_ranker"),
+            ("ranker", "clicks"),
+            ("clicks", "ranker"),
+        }
         assert {n["id"] for n in graph["nodes"]} == {"churn_model", "upsell_model", "offer_ranker", "ranker", "clicks"}
 
 
 def test_models_of_prefers_data_then_message():
-    assert models_of(make("MLD402", "c", "model", "a.py", 1, 1, 1.0, "x", "loop a -> b -> a", cycle=["x", "y"])) == ["x", "y"]
+    assert models_of(make("MLD402", "c", "model", "a.py", 1, 1, 1.0, "x", "loop a -> b -> a", cycle=["x", "y"])) == [
+        "x",
+        "y",
+    ]
     assert models_of(make("MLD402", "c", "model", "a.py", 1, 1, 1.0, "x", "loop `a` -> b.parquet -> a")) == [
-        "a", "b.parquet", "a"]
+        "a",
+        "b.parquet",
+        "a",
+    ]
     assert models_of(make("MLD401", "c", "model", "a.py", 1, 1, 1.0, "x", "no arrows here")) == []
 
 
@@ -161,8 +239,13 @@ def test_dependency_health_lists_flagged_framework():
     frameworks = sample_report()["dependencies"]["frameworks"]
     torch = next(f for f in frameworks if f["name"] == "torch")
     assert torch["flagged"] == 1
-    assert torch["requirements"][0] == {"path": "requirements.txt", "line": 3, "specifier": ">=2.0",
-                                        "status": "range", "flagged": True}
+    assert torch["requirements"][0] == {
+        "path": "requirements.txt",
+        "line": 3,
+        "specifier": ">=2.0",
+        "status": "range",
+        "flagged": True,
+    }
 
 
 def test_dependency_health_includes_pinned_requirements_from_manifests(tmp_path, monkeypatch):
@@ -175,11 +258,19 @@ def test_dependency_health_includes_pinned_requirements_from_manifests(tmp_path,
     result = run(RunOptions(paths=[tmp_path], settings=settings))
     (tmp_path / "requirements.txt").unlink()
     frameworks = build_report(result, settings, now=NOW)["dependencies"]["frameworks"]
-    assert frameworks == [{"name": "torch", "flagged": 0, "requirements": [
-        {"path": "requirements.txt", "line": 1, "specifier": "==2.1.0", "status": "exact", "flagged": False}]}]
+    assert frameworks == [
+        {
+            "name": "torch",
+            "flagged": 0,
+            "requirements": [
+                {"path": "requirements.txt", "line": 1, "specifier": "==2.1.0", "status": "exact", "flagged": False}
+            ],
+        }
+    ]
 
 
 # -- JSON schema -----------------------------------------------------------------
+
 
 def test_schema_is_valid_and_versioned():
     document = schema()
@@ -210,13 +301,18 @@ def test_empty_result_validates():
 
 # -- trend -----------------------------------------------------------------------
 
+
 def test_trend_new_and_fixed_by_fingerprint_and_deltas():
     previous = sample_report()
     findings = [f for f in sample_findings() if f.fingerprint != "f-glue"]  # glue code fixed
     findings.append(make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 40, 10, 24.0, "f-thr3"))
     # An unrelated edit moved a finding: same fingerprint, other line -> neither new nor fixed.
-    findings = [make("MLD000", "parse-error", "tooling", "src/broken.py", 7, 5, 48.0, "f-parse",
-                     "syntax error: invalid syntax") if f.fingerprint == "f-parse" else f for f in findings]
+    findings = [
+        make("MLD000", "parse-error", "tooling", "src/broken.py", 7, 5, 48.0, "f-parse", "syntax error: invalid syntax")
+        if f.fingerprint == "f-parse"
+        else f
+        for f in findings
+    ]
     report = build_report(sample_result(findings), Settings(), now=NOW, previous=previous, previous_label="old.json")
     trend = report["trend"]
     assert trend["previous"]["label"] == "old.json"
@@ -237,8 +333,12 @@ def test_load_previous_rejects_non_reports(tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps(sample_report()), encoding="utf-8")
     assert load_previous(good)["summary"]["findings"] == 7
-    for name, content in (("list.json", "[]"), ("broken.json", "{"), ("other.json", '{"a": 1}'),
-                          ("future.json", json.dumps(dict(copy.deepcopy(sample_report()), schema_version="2.0")))):
+    for name, content in (
+        ("list.json", "[]"),
+        ("broken.json", "{"),
+        ("other.json", '{"a": 1}'),
+        ("future.json", json.dumps(dict(copy.deepcopy(sample_report()), schema_version="2.0"))),
+    ):
         path = tmp_path / name
         path.write_text(content, encoding="utf-8")
         with pytest.raises(ConfigError, match=name):

@@ -19,7 +19,8 @@ import torch.nn.functional as F
 """
 
 POSITIVE = {
-    "vat_for_country_in_forward": TORCH_HEADER + """
+    "vat_for_country_in_forward": TORCH_HEADER
+    + """
 class PriceRegressor(nn.Module):
     def __init__(self, n_features):
         super().__init__()
@@ -31,7 +32,8 @@ class PriceRegressor(nn.Module):
             out = out * 1.19
         return out
 """,
-    "price_threshold_on_feature": TORCH_HEADER + """
+    "price_threshold_on_feature": TORCH_HEADER
+    + """
 class DemandModel(nn.Module):
     def forward(self, batch):
         h = self.encoder(batch["features"])
@@ -39,20 +41,23 @@ class DemandModel(nn.Module):
             h = h * 0.5
         return self.head(h)
 """,
-    "discount_arithmetic": TORCH_HEADER + """
+    "discount_arithmetic": TORCH_HEADER
+    + """
 class BasketValueModel(nn.Module):
     def forward(self, x, price, discount):
         value = self.net(x)
         net_price = price * (1 - discount)  # expect
         return value + self.proj(net_price)
 """,
-    "vectorised_where_on_price": TORCH_HEADER + """
+    "vectorised_where_on_price": TORCH_HEADER
+    + """
 class ConversionModel(nn.Module):
     def forward(self, features, unit_price):
         logits = self.backbone(features)
         return torch.where(unit_price > 49.99, logits - 1.0, logits)  # expect
 """,
-    "hard_coded_category_set": TORCH_HEADER + """
+    "hard_coded_category_set": TORCH_HEADER
+    + """
 RESTRICTED_CATEGORIES = {1012, 2210, 3307}
 
 
@@ -83,13 +88,15 @@ class ChurnRegressor(BaseEstimator, RegressorMixin):
             risk = risk * 0.8
         return risk
 """,
-    "ternary_on_tier": TORCH_HEADER + """
+    "ternary_on_tier": TORCH_HEADER
+    + """
 class CreditModel(nn.Module):
     def forward(self, x, customer_tier):
         limit = self.net(x)
         return limit * 2 if customer_tier == "gold" else limit  # expect
 """,
-    "match_on_region": TORCH_HEADER + """
+    "match_on_region": TORCH_HEADER
+    + """
 class FeeModel(nn.Module):
     def forward(self, x, region):
         base = self.net(x)
@@ -99,7 +106,8 @@ class FeeModel(nn.Module):
             case _:
                 return base
 """,
-    "tax_lookup_table": TORCH_HEADER + """
+    "tax_lookup_table": TORCH_HEADER
+    + """
 TAX_RATES = {"DE": 0.19, "FR": 0.20, "IT": 0.22}
 
 
@@ -140,7 +148,8 @@ class PricingModel(tf.keras.Model):
         price *= 1.2  # expect
         return price
 """,
-    "local_base_class": TORCH_HEADER + """
+    "local_base_class": TORCH_HEADER
+    + """
 class BaseRecommender(nn.Module):
     def encode(self, x):
         return self.encoder(x)
@@ -166,7 +175,8 @@ def predict_limit(model, user):
         limit = limit + 500
     return limit
 """,
-    "truthiness_branch_on_coupon": TORCH_HEADER + """
+    "truthiness_branch_on_coupon": TORCH_HEADER
+    + """
 class CheckoutModel(nn.Module):
     def forward(self, x, has_coupon):
         out = self.net(x)
@@ -174,7 +184,8 @@ class CheckoutModel(nn.Module):
             out = out - 0.05
         return out
 """,
-    "price_floor_with_clamp": TORCH_HEADER + """
+    "price_floor_with_clamp": TORCH_HEADER
+    + """
 class QuoteModel(nn.Module):
     def forward(self, x):
         price = self.head(self.body(x)).squeeze(-1)
@@ -211,13 +222,15 @@ def predict(model, image, market):
 
 
 NEGATIVE = {
-    "business_features_only_indexed": TORCH_HEADER + """
+    "business_features_only_indexed": TORCH_HEADER
+    + """
 class TabularNet(nn.Module):
     def forward(self, batch):
         x = torch.cat([batch["price"], batch["discount"], batch["revenue_7d"]], dim=-1)
         return self.mlp(x)
 """,
-    "embedding_of_country_ids": TORCH_HEADER + """
+    "embedding_of_country_ids": TORCH_HEADER
+    + """
 class CountryAwareModel(nn.Module):
     def __init__(self, n_countries, dim):
         super().__init__()
@@ -226,13 +239,15 @@ class CountryAwareModel(nn.Module):
     def forward(self, x, country_ids):
         return self.mlp(torch.cat([x, self.country_embedding(country_ids)], dim=-1))
 """,
-    "feature_normalisation": TORCH_HEADER + """
+    "feature_normalisation": TORCH_HEADER
+    + """
 class PriceModel(nn.Module):
     def forward(self, price):
         z = (price - self.price_mean) / self.price_std
         return self.net(z)
 """,
-    "shape_training_device_checks": TORCH_HEADER + """
+    "shape_training_device_checks": TORCH_HEADER
+    + """
 class Classifier(nn.Module):
     def forward(self, x, labels=None):
         if x.dim() == 2:
@@ -244,7 +259,8 @@ class Classifier(nn.Module):
         logits = self.head(x)
         return logits if labels is None else F.cross_entropy(logits, labels)
 """,
-    "none_checks_on_business_inputs": TORCH_HEADER + """
+    "none_checks_on_business_inputs": TORCH_HEADER
+    + """
 class DemandModel(nn.Module):
     def forward(self, x, price=None):
         if price is None:
@@ -264,7 +280,8 @@ class PricingPolicy:
             return price * 0.9
         return price
 """,
-    "triplet_margin_loss": TORCH_HEADER + """
+    "triplet_margin_loss": TORCH_HEADER
+    + """
 class TripletLoss(nn.Module):
     def __init__(self, margin=0.5):
         super().__init__()
@@ -275,14 +292,16 @@ class TripletLoss(nn.Module):
         d_neg = (anchor - negative).pow(2).sum(1)
         return F.relu(d_pos - d_neg + self.margin).mean()
 """,
-    "segment_ids_padding": TORCH_HEADER + """
+    "segment_ids_padding": TORCH_HEADER
+    + """
 class Encoder(nn.Module):
     def forward(self, input_ids, segment, region_to_phrase_position):
         mask = segment != 0
         valid = region_to_phrase_position != -1
         return self.layers(input_ids, mask & valid)
 """,
-    "channel_and_category_sizes": TORCH_HEADER + """
+    "channel_and_category_sizes": TORCH_HEADER
+    + """
 class ConvNet(nn.Module):
     def forward(self, x):
         if self.num_categories > 2:
@@ -291,20 +310,23 @@ class ConvNet(nn.Module):
             x = x.mean(1, keepdim=True)
         return x
 """,
-    "key_presence_check": TORCH_HEADER + """
+    "key_presence_check": TORCH_HEADER
+    + """
 class MultiInputModel(nn.Module):
     def forward(self, batch):
         extra = batch["price"] if "price" in batch else torch.zeros(1)
         return self.net(batch["x"]) + self.price_head(extra)
 """,
-    "config_switch_named_after_feature": TORCH_HEADER + """
+    "config_switch_named_after_feature": TORCH_HEADER
+    + """
 class Model(nn.Module):
     def forward(self, x, price):
         if self.use_price_features:
             x = torch.cat([x, price], dim=-1)
         return self.net(x)
 """,
-    "assert_input_validation": TORCH_HEADER + """
+    "assert_input_validation": TORCH_HEADER
+    + """
 class Model(nn.Module):
     def forward(self, x, price):
         assert (price >= 0).all(), "prices must be non-negative"
@@ -321,7 +343,8 @@ class Wrapper(BaseEstimator, RegressorMixin):
             raise ValueError("bad weights")
         return r2_score(y, self.predict(X), sample_weight=sample_weight)
 """,
-    "prediction_denormalisation": TORCH_HEADER + """
+    "prediction_denormalisation": TORCH_HEADER
+    + """
 class HousePriceModel(nn.Module):
     def forward(self, x):
         price_pred = self.net(x).squeeze(-1)
@@ -350,7 +373,8 @@ def predict_spans(tagger, sentence):
             spans.append(segment.strip("()"))
     return tagger(spans)
 """,
-    "non_negative_clamp_and_logit_clipping": TORCH_HEADER + """
+    "non_negative_clamp_and_logit_clipping": TORCH_HEADER
+    + """
 class PriceHead(nn.Module):
     def forward(self, h, price):
         logits = torch.clamp(self.proj(h), -10.0, 10.0)
@@ -367,7 +391,8 @@ def predict_transcript(model, audio, currency_symbols):
         out.append(word)
     return " ".join(out)
 """,
-    "mode_switches_and_option_values": TORCH_HEADER + """
+    "mode_switches_and_option_values": TORCH_HEADER
+    + """
 class RegionEncoder(nn.Module):
     def forward(self, x, region_pooling="mean", segment="full", category="all", plan="greedy"):
         if region_pooling == "mean":
@@ -380,7 +405,8 @@ class RegionEncoder(nn.Module):
             x = x.argmax(-1)
         return x
 """,
-    "detector_internals_with_category_and_region_words": TORCH_HEADER + """
+    "detector_internals_with_category_and_region_words": TORCH_HEADER
+    + """
 class Detector(nn.Module):
     def forward(self, x, targets=None, segment_ids=None):
         if self.task == "segment":
@@ -394,7 +420,8 @@ class Detector(nn.Module):
         product = x * x.sum(-1, keepdim=True)
         return product, regions
 """,
-    "label_mapping_dict": TORCH_HEADER + """
+    "label_mapping_dict": TORCH_HEADER
+    + """
 ID2LABEL = {0: "negative", 1: "positive"}
 
 
@@ -433,13 +460,16 @@ def test_test_files_are_not_checked(lint):
 
 
 def test_one_finding_per_statement(lint):
-    source = TORCH_HEADER + """
+    source = (
+        TORCH_HEADER
+        + """
 class PriceModel(nn.Module):
     def forward(self, x, price, discount, country):
         if country == "DE" and price * (1 - discount) > 100 and price > 10:
             return x
         return x
 """
+    )
     findings = lint(source, select=SELECT, filename="model.py")
     assert len(findings) == 1
 
@@ -451,11 +481,14 @@ def test_message_names_term_and_scope(lint):
 
 
 def test_domain_vocabulary_is_configurable(lint):
-    source = TORCH_HEADER + """
+    source = (
+        TORCH_HEADER
+        + """
 class ClaimModel(nn.Module):
     def forward(self, x, deductible):
         return self.net(x) - deductible * 0.5
 """
+    )
     assert lint(source, select=SELECT, filename="model.py") == []
     options = {"business-logic-in-model": {"domain-terms": ["deductible"]}}
     findings = lint(source, select=SELECT, filename="model.py", rule_options=options)

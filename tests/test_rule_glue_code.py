@@ -21,7 +21,8 @@ POSITIVES = [
             matrix = np.asarray(frame[["age", "income"]].values, dtype=np.float32)
             return torch.from_numpy(matrix)
         """,
-        "to_model_input", "json, numpy, pandas, torch",
+        "to_model_input",
+        "json, numpy, pandas, torch",
     ),
     (
         """
@@ -35,7 +36,8 @@ POSITIVES = [
             frame = pd.DataFrame({"score": scores.ravel()})
             return frame.to_dict(orient="records")
         """,
-        "predictions_frame", "numpy, pandas, torch",
+        "predictions_frame",
+        "numpy, pandas, torch",
     ),
     (
         """
@@ -49,7 +51,8 @@ POSITIVES = [
             probs = model(batch).numpy()
             return json.dumps({"predictions": probs.tolist()})
         """,
-        "serve", "json, numpy, tensorflow",
+        "serve",
+        "json, numpy, tensorflow",
     ),
     (
         """
@@ -62,7 +65,8 @@ POSITIVES = [
             vectors = np.stack(frame["embedding"].tolist())
             return {uid: vec.tolist() for uid, vec in zip(ids, vectors)}
         """,
-        "user_vectors", "numpy, pandas",
+        "user_vectors",
+        "numpy, pandas",
     ),
     (
         """
@@ -77,7 +81,8 @@ POSITIVES = [
                 weights = torch.tensor(frame["w"].tolist())
                 return {"dense": dense, "labels": labels}
         """,
-        "__call__", "numpy, pandas, torch",
+        "__call__",
+        "numpy, pandas, torch",
     ),
     (
         """
@@ -91,7 +96,8 @@ POSITIVES = [
             w = np.asarray(frame["weight"].tolist())
             return x, y, jnp.array(w)
         """,
-        "batch_to_jax", "jax, numpy, pandas",
+        "batch_to_jax",
+        "jax, numpy, pandas",
     ),
     (
         """
@@ -104,7 +110,8 @@ POSITIVES = [
             body = json.dumps(cleaned)
             return json.loads(body)
         """,
-        "export_scores", "json",  # json + pandas? to_dict counts as python only
+        "export_scores",
+        "json",  # json + pandas? to_dict counts as python only
     ),
     (
         """
@@ -118,7 +125,8 @@ POSITIVES = [
             norms = np.linalg.norm(out, axis=1).tolist()
             return out.tolist(), norms
         """,
-        "embed_texts", "numpy, torch",
+        "embed_texts",
+        "numpy, torch",
     ),
     (
         """
@@ -133,7 +141,8 @@ POSITIVES = [
             df["rank"] = np.asarray(df["p"].rank().tolist())
             return df
         """,
-        "score_frame", "numpy, pandas, torch",
+        "score_frame",
+        "numpy, pandas, torch",
     ),
     (
         """
@@ -147,7 +156,8 @@ POSITIVES = [
             lengths = outputs["lengths"].tolist()
             return {"logits": logits, "hidden": hidden, "mask": mask}
         """,
-        "to_numpy_dict", "numpy, torch",
+        "to_numpy_dict",
+        "numpy, torch",
     ),
     (
         """
@@ -161,7 +171,8 @@ POSITIVES = [
             vecs = np.asarray(raw["vectors"])
             return {int(i): v for i, v in zip(ids.tolist(), vecs)}
         """,
-        "load_vectors", "json, numpy",
+        "load_vectors",
+        "json, numpy",
     ),
     (
         """
@@ -174,7 +185,8 @@ POSITIVES = [
             weights = tf.convert_to_tensor(frame["w"].to_list())
             return tf.data.Dataset.from_tensor_slices((features, labels, weights))
         """,
-        "make_dataset", "numpy, pandas, tensorflow",
+        "make_dataset",
+        "numpy, pandas, tensorflow",
     ),
     (
         """
@@ -187,7 +199,8 @@ POSITIVES = [
             preds = MODEL.predict(np.asarray(frame.values))
             return {"predictions": preds.tolist(), "ids": frame["id"].to_list()}
         """,
-        "handle", "numpy, pandas",
+        "handle",
+        "numpy, pandas",
     ),
     (
         """
@@ -203,7 +216,8 @@ POSITIVES = [
             joined = torch.cat([u, i], dim=1)
             return joined
         """,
-        "build_features", "numpy, pandas, torch",
+        "build_features",
+        "numpy, pandas, torch",
     ),
     (
         """
@@ -216,7 +230,8 @@ POSITIVES = [
             keep = np.asarray([i for i, s in enumerate(scores_np.tolist()) if s > 0])
             return boxes_np[keep].tolist()
         """,
-        "postprocess", "numpy, torch",
+        "postprocess",
+        "numpy, torch",
     ),
 ]
 
@@ -487,9 +502,14 @@ def test_extra_conversions_option(lint):
         return np.array(arr.tolist())
     """
     assert lint(source, select=SELECT) == []
-    options = {"glue-code": {"extra-conversions": [
-        "feature_store.client.to_frame:pandas", "feature_store.client.from_frame:pandas",
-    ]}}
+    options = {
+        "glue-code": {
+            "extra-conversions": [
+                "feature_store.client.to_frame:pandas",
+                "feature_store.client.from_frame:pandas",
+            ]
+        }
+    }
     findings = lint(source, select=SELECT, rule_options=options)
     assert len(findings) == 1
     assert dict(findings[0].data)["libraries"] == "numpy,pandas"

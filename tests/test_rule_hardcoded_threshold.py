@@ -12,81 +12,131 @@ SELECT = ("MLD101",)
 
 # (id, source, expected 1-based lines of findings)
 POSITIVES = [
-    ("sklearn-predict-proba-astype", """
+    (
+        "sklearn-predict-proba-astype",
+        """
         def predict(clf, X):
             proba = clf.predict_proba(X)[:, 1]
             return (proba >= 0.5).astype(int)
-        """, [3]),
-    ("sklearn-inline-predict-proba", """
+        """,
+        [3],
+    ),
+    (
+        "sklearn-inline-predict-proba",
+        """
         def flag_fraud(model, frame):
             frame["is_fraud"] = model.predict_proba(frame[FEATURES])[:, 1] > 0.83
             return frame
-        """, [2]),
-    ("numpy-where-generic-name", """
+        """,
+        [2],
+    ),
+    (
+        "numpy-where-generic-name",
+        """
         import numpy as np
 
         def to_labels(p):
             return np.where(p > 0.7, "churn", "stay")
-        """, [4]),
-    ("torch-sigmoid-method", """
+        """,
+        [4],
+    ),
+    (
+        "torch-sigmoid-method",
+        """
         import torch
 
         @torch.no_grad()
         def infer(model, batch):
             return (model(batch).sigmoid() > 0.4).long()
-        """, [5]),
-    ("torch-softmax-max-values", """
+        """,
+        [5],
+    ),
+    (
+        "torch-softmax-max-values",
+        """
         import torch
 
         def confident_mask(logits):
             probs = torch.softmax(logits, dim=-1)
             return probs.max(dim=-1).values >= 0.95
-        """, [5]),
-    ("keras-predict", """
+        """,
+        [5],
+    ),
+    (
+        "keras-predict",
+        """
         def classify(model, images):
             preds = model.predict(images, verbose=0)
             return [int(p[0] > 0.6) for p in preds]
-        """, [3]),
-    ("early-stopping-on-val-loss", """
+        """,
+        [3],
+    ),
+    (
+        "early-stopping-on-val-loss",
+        """
         def fit(model, train_loader, val_loader, optimizer):
             for epoch in range(cfg.epochs):
                 train_one_epoch(model, train_loader, optimizer)
                 val_loss = evaluate(model, val_loader)
                 if val_loss < 0.015:
                     break
-        """, [5]),
-    ("loss-item-divergence", """
+        """,
+        [5],
+    ),
+    (
+        "loss-item-divergence",
+        """
         def training_step(model, batch):
             loss = model(**batch).loss
             if loss.item() > 25.0:
                 raise RuntimeError("diverged")
             return loss
-        """, [3]),
-    ("metric-dict-gate", """
+        """,
+        [3],
+    ),
+    (
+        "metric-dict-gate",
+        """
         def maybe_promote(metrics, registry):
             if metrics["roc_auc"] >= 0.78 and metrics.get("f1") > 0.6:
                 registry.promote("churn-model")
-        """, [2, 2]),
-    ("local-literal-cutoff", """
+        """,
+        [2, 2],
+    ),
+    (
+        "local-literal-cutoff",
+        """
         def decide(scores):
             cutoff = 0.62
             return [s >= cutoff for s in scores]
-        """, [3]),
-    ("chained-band", """
+        """,
+        [3],
+    ),
+    (
+        "chained-band",
+        """
         def route(prediction_score):
             if 0.4 < prediction_score < 0.6:
                 return "manual_review"
             return "auto"
-        """, [2]),
-    ("xgboost-booster-predict", """
+        """,
+        [2],
+    ),
+    (
+        "xgboost-booster-predict",
+        """
         import xgboost as xgb
 
         def predict(booster, frame):
             dmatrix = xgb.DMatrix(frame)
             y_pred = booster.predict(dmatrix)
             return y_pred > 0.3
-        """, [6]),
-    ("fastapi-handler-threshold-keyword", """
+        """,
+        [6],
+    ),
+    (
+        "fastapi-handler-threshold-keyword",
+        """
         from fastapi import APIRouter
 
         router = APIRouter()
@@ -94,27 +144,43 @@ POSITIVES = [
         @router.post("/moderate")
         async def moderate(request):
             return toxicity.filter(request.text, threshold=0.85)
-        """, [7]),
-    ("torch-gt-function", """
+        """,
+        [7],
+    ),
+    (
+        "torch-gt-function",
+        """
         import torch
 
         def binarize(logits):
             return torch.gt(torch.sigmoid(logits), 0.3)
-        """, [4]),
-    ("similarity-threshold", """
+        """,
+        [4],
+    ),
+    (
+        "similarity-threshold",
+        """
         from sentence_transformers import util
 
         def find_duplicates(model, questions):
             embeddings = model.encode(questions, convert_to_tensor=True)
             cos_scores = util.cos_sim(embeddings, embeddings)
             return (cos_scores > 0.9).nonzero()
-        """, [6]),
-    ("outputs-logits-attribute", """
+        """,
+        [6],
+    ),
+    (
+        "outputs-logits-attribute",
+        """
         def detect_toxic(model, tokenizer, text):
             outputs = model(**tokenizer(text, return_tensors="pt"))
             return outputs.logits[0, 1] > 2.5
-        """, [3]),
-    ("script-level-code", """
+        """,
+        [3],
+    ),
+    (
+        "script-level-code",
+        """
         import pandas as pd
         from joblib import load
 
@@ -122,33 +188,53 @@ POSITIVES = [
         frame = pd.read_csv("customers.csv")
         frame["proba"] = model.predict_proba(frame)[:, 1]
         frame[frame["proba"] > 0.65].to_csv("targets.csv")
-        """, [7]),
-    ("tensor-gt-method", """
+        """,
+        [7],
+    ),
+    (
+        "tensor-gt-method",
+        """
         def multilabel(model, batch):
             probs = model(batch).sigmoid()
             return probs.gt(0.35).float()
-        """, [3]),
-    ("lightning-callback-metrics", """
+        """,
+        [3],
+    ),
+    (
+        "lightning-callback-metrics",
+        """
         import lightning as L
 
         class StopWhenGoodEnough(L.Callback):
             def on_validation_end(self, trainer, pl_module):
                 if trainer.callback_metrics["val_acc"] > 0.97:
                     trainer.should_stop = True
-        """, [5]),
-    ("torchvision-nms-in-predict", """
+        """,
+        [5],
+    ),
+    (
+        "torchvision-nms-in-predict",
+        """
         from torchvision.ops import nms
 
         def predict(model, images):
             boxes, scores = model(images)
             keep = nms(boxes, scores, iou_threshold=0.45)
             return boxes[keep], scores[keep]
-        """, [5]),
-    ("serve-module-threshold-keyword", """
+        """,
+        [5],
+    ),
+    (
+        "serve-module-threshold-keyword",
+        """
         def build_detector():
             return ObjectDetector(weights="detector.pt", score_threshold=0.45)
-        """, [2]),
-    ("low-confidence-rejected-in-handler", """
+        """,
+        [2],
+    ),
+    (
+        "low-confidence-rejected-in-handler",
+        """
         from fastapi import HTTPException
 
         def classify(model, image):
@@ -156,22 +242,38 @@ POSITIVES = [
             if confidence < 0.6:
                 raise HTTPException(status_code=422, detail="not confident enough")
             return confidence
-        """, [5]),
-    ("any-score-over-level-is-a-decision", """
+        """,
+        [5],
+    ),
+    (
+        "any-score-over-level-is-a-decision",
+        """
         def needs_review(scores):
             return any(score > 0.92 for score in scores)
-        """, [2]),
-    ("ultralytics-style-predict-call-in-script", """
+        """,
+        [2],
+    ),
+    (
+        "ultralytics-style-predict-call-in-script",
+        """
         from ultralytics import YOLO
 
         model = YOLO("yolov8n.pt")
         results = model.predict("bus.jpg", conf=0.35, iou=0.6, imgsz=640)
-        """, [4, 4]),
-    ("conf-thres-keyword-to-detect", """
+        """,
+        [4, 4],
+    ),
+    (
+        "conf-thres-keyword-to-detect",
+        """
         def run(detector, frames):
             return [detector.detect(frame, conf_thres=0.4) for frame in frames]
-        """, [2]),
-    ("yolov5-hub-model-attributes", """
+        """,
+        [2],
+    ),
+    (
+        "yolov5-hub-model-attributes",
+        """
         import yolov5
 
         model = yolov5.load("best.pt")
@@ -179,8 +281,12 @@ POSITIVES = [
         model.iou = 0.45
         model.max_det = 12
         results = model(img, size=640)
-        """, [4, 5]),
-    ("script-level-threshold-used-in-handler", """
+        """,
+        [4, 5],
+    ),
+    (
+        "script-level-threshold-used-in-handler",
+        """
         import joblib
         from fastapi import FastAPI
 
@@ -192,22 +298,32 @@ POSITIVES = [
         def predict(data):
             y_proba = model.predict_proba(data)[:, 1]
             return (y_proba >= threshold).astype(int)
-        """, [11]),
+        """,
+        [11],
+    ),
 ]
 
 NEGATIVES = [
-    ("module-constant", """
+    (
+        "module-constant",
+        """
         DECISION_THRESHOLD = 0.7
 
         def predict(model, X):
             return model.predict_proba(X)[:, 1] >= DECISION_THRESHOLD
-        """),
-    ("config-attribute", """
+        """,
+    ),
+    (
+        "config-attribute",
+        """
         def predict(model, X, cfg):
             proba = model.predict_proba(X)[:, 1]
             return proba > cfg.serving.threshold
-        """),
-    ("argparse-default", """
+        """,
+    ),
+    (
+        "argparse-default",
+        """
         import argparse
 
         def parse_args():
@@ -215,22 +331,31 @@ NEGATIVES = [
             parser.add_argument("--threshold", type=float, default=0.5)
             parser.add_argument("--lr", type=float, default=3e-4)
             return parser.parse_args()
-        """),
-    ("dataclass-field", """
+        """,
+    ),
+    (
+        "dataclass-field",
+        """
         from dataclasses import dataclass
 
         @dataclass
         class ServingConfig:
             threshold: float = 0.5
             min_confidence: float = 0.8
-        """),
-    ("len-and-shape-checks", """
+        """,
+    ),
+    (
+        "len-and-shape-checks",
+        """
         def collate(scores, logits):
             if len(scores) > 0 and logits.dim() > 2 and logits.shape[-1] > 1:
                 return logits.squeeze(1)
             return logits
-        """),
-    ("loop-bounds-and-layer-sizes", """
+        """,
+    ),
+    (
+        "loop-bounds-and-layer-sizes",
+        """
         import torch
         from torch import nn
 
@@ -245,93 +370,141 @@ NEGATIVES = [
                 for _ in range(3):
                     x = x + 0
                 return self.body(x)
-        """),
-    ("range-assert", """
+        """,
+    ),
+    (
+        "range-assert",
+        """
         def check_probs(probs):
             assert 0 <= probs.min() and probs.max() <= 1
             assert 0.0 <= probs.sum(-1).mean() <= 1.0
-        """),
-    ("assert-is-invariant", """
+        """,
+    ),
+    (
+        "assert-is-invariant",
+        """
         def sanity(loss):
             assert loss.item() < 100.0, "loss exploded"
-        """),
-    ("clip-and-clamp", """
+        """,
+    ),
+    (
+        "clip-and-clamp",
+        """
         import numpy as np
 
         def calibrate(scores):
             scores = np.clip(scores, 0, 1)
             return scores.clamp(min=1e-7, max=1 - 1e-7)
-        """),
-    ("sign-checks-logits", """
+        """,
+    ),
+    (
+        "sign-checks-logits",
+        """
         def positive_class(logits):
             return (logits > 0).long(), logits.argmax(-1) == 1
-        """),
-    ("dropout-probability-config", """
+        """,
+    ),
+    (
+        "dropout-probability-config",
+        """
         from torch import nn
 
         class Block(nn.Module):
             def __init__(self, hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1):
                 super().__init__()
                 self.dropout = nn.Dropout(hidden_dropout_prob) if hidden_dropout_prob > 0.05 else nn.Identity()
-        """),
-    ("tolerance-on-difference", """
+        """,
+    ),
+    (
+        "tolerance-on-difference",
+        """
         import numpy as np
 
         def calibrated(probs, expected):
             return abs(probs.mean() - expected) < 0.02 and np.abs(probs - 0.5).max() < 0.5
-        """),
-    ("parameter-default-is-configurable", """
+        """,
+    ),
+    (
+        "parameter-default-is-configurable",
+        """
         def predict(model, X, threshold=0.5):
             proba = model.predict_proba(X)[:, 1]
             return proba >= threshold
-        """),
-    ("compare-with-best-score", """
+        """,
+    ),
+    (
+        "compare-with-best-score",
+        """
         def on_validation_end(self, metrics):
             score = metrics["val_f1"]
             if score > self.best_score:
                 self.best_score = score
-        """),
-    ("numeric-epsilon", """
+        """,
+    ),
+    (
+        "numeric-epsilon",
+        """
         def positive_triplets(triplet_loss):
             return triplet_loss[triplet_loss > 1e-16]
-        """),
-    ("clamp-assignment", """
+        """,
+    ),
+    (
+        "clamp-assignment",
+        """
         import numpy as np
 
         def stable(logits):
             logits[logits < -88.7] = -88.7
             return 1 / (1 + np.exp(-logits))
-        """),
-    ("epoch-and-step-counters", """
+        """,
+    ),
+    (
+        "epoch-and-step-counters",
+        """
         def should_log(step, epoch, num_scores, loss_weight):
             return step % 50 == 0 or epoch > 3 or num_scores > 10 or loss_weight > 0.5
-        """),
-    ("random-augmentation", """
+        """,
+    ),
+    (
+        "random-augmentation",
+        """
         import random
 
         def augment(image):
             if random.random() < 0.5:
                 image = image.flip(-1)
             return image
-        """),
-    ("threshold-keyword-outside-serving", """
+        """,
+    ),
+    (
+        "threshold-keyword-outside-serving",
+        """
         import numpy as np
 
         def summarize(values):
             np.set_printoptions(threshold=10)
             return binarize_features(values, threshold=0.2)
-        """),
-    ("keyword-into-config-object", """
+        """,
+    ),
+    (
+        "keyword-into-config-object",
+        """
         def predict_config():
             return ServingSettings(threshold=0.5)
-        """),
-    ("generic-name-without-cast", """
+        """,
+    ),
+    (
+        "generic-name-without-cast",
+        """
         def normalize(x):
             if x > 0.5:
                 x = x / 2
             return x
-        """),
-    ("generation-config-checks", """
+        """,
+    ),
+    (
+        "generation-config-checks",
+        """
         def sampling_processors(generation_config, loss_scale, cfg):
             processors = []
             if generation_config.top_p is not None and generation_config.top_p < 0.95:
@@ -339,23 +512,32 @@ NEGATIVES = [
             if loss_scale > 1024 or cfg["score_threshold"] > 0.5:
                 processors.append(loss_scale)
             return processors
-        """),
-    ("attention-mask-binarisation", """
+        """,
+    ),
+    (
+        "attention-mask-binarisation",
+        """
         import torch
 
         def prepare(attention_mask, pixel_values):
             attention_mask = (attention_mask > 0.5).float()
             return torch.where(pixel_values > 0.5, 1.0, 0.0), attention_mask
-        """),
-    ("argument-validation-raises", """
+        """,
+    ),
+    (
+        "argument-validation-raises",
+        """
         def prediction_interval(predictor, X, confidence_level=0.9):
             if confidence_level <= 0.5 or confidence_level >= 1.0:
                 raise ValueError("confidence_level must lie between 0.5 and 1.0")
             if predictor.min_score < 0.05:
                 raise TypeError("min_score too small")
             return predictor.predict_interval(X, confidence_level)
-        """),
-    ("counting-scores-per-level", """
+        """,
+    ),
+    (
+        "counting-scores-per-level",
+        """
         import numpy as np
 
         def confidence_report(scores, attempted):
@@ -364,8 +546,11 @@ NEGATIVES = [
                 "share_gte_025": sum(score >= 0.25 for score in scores) / max(1, attempted),
                 "share_gte_050": sum([score >= 0.5 for score in scores]) / max(1, attempted),
             }
-        """),
-    ("prediction-variance-noise-floor", """
+        """,
+    ),
+    (
+        "prediction-variance-noise-floor",
+        """
         import numpy as np
 
         def informative_features(test_preds):
@@ -374,25 +559,37 @@ NEGATIVES = [
                 if preds_var < 1e-4:
                     continue
                 yield i
-        """),
-    ("conf-words-in-non-threshold-keywords", """
+        """,
+    ),
+    (
+        "conf-words-in-non-threshold-keywords",
+        """
         def predict_step(model, batch):
             loss_fn = FocalLoss(conf_weight=0.5, iou_head_depth=3)
             return model.predict(batch, conf=False, verbose=False), loss_fn
-        """),
-    ("predict-call-with-configured-threshold", """
+        """,
+    ),
+    (
+        "predict-call-with-configured-threshold",
+        """
         def main(args):
             model = load(args.weights)
             return model.predict(args.source, conf=args.conf, iou=args.iou, max_det=300)
-        """),
-    ("coco-map-summary-of-predictions", """
+        """,
+    ),
+    (
+        "coco-map-summary-of-predictions",
+        """
         def summarize_predictions(evaluator):
             return [
                 evaluator.summarize(use_ap=True, iou_thr=0.5),
                 evaluator.summarize(use_ap=True, iou_thr=0.75),
             ]
-        """),
-    ("threshold-attributes-on-self-and-config", """
+        """,
+    ),
+    (
+        "threshold-attributes-on-self-and-config",
+        """
         class Detector:
             def __init__(self, cfg):
                 self.conf = 0.25
@@ -400,8 +597,11 @@ NEGATIVES = [
                 cfg.MODEL.ROI_HEADS.SCORE_THRESH_TEST = 0.7
                 self.args.conf = 0.25
                 self.model_config.iou_thres = 0.45
-        """),
-    ("script-level-threshold-replaced-at-startup", """
+        """,
+    ),
+    (
+        "script-level-threshold-replaced-at-startup",
+        """
         import json
 
         threshold = 0.5
@@ -410,24 +610,33 @@ NEGATIVES = [
 
         def predict(model, X):
             return model.predict_proba(X)[:, 1] >= threshold
-        """),
-    ("parameter-shadows-script-level-value", """
+        """,
+    ),
+    (
+        "parameter-shadows-script-level-value",
+        """
         threshold = 0.5
 
         def predict(model, X, threshold):
             return model.predict_proba(X)[:, 1] >= threshold
-        """),
-    ("reassigned-local-is-not-a-literal", """
+        """,
+    ),
+    (
+        "reassigned-local-is-not-a-literal",
+        """
         def predict(model, X, overrides):
             cutoff = 0.5
             if overrides:
                 cutoff = overrides["cutoff"]
             return model.predict_proba(X)[:, 1] > cutoff
-        """),
+        """,
+    ),
 ]
 
 
-@pytest.mark.parametrize("source, lines", [(s, l) for _, s, l in POSITIVES], ids=[i for i, _, _ in POSITIVES])
+@pytest.mark.parametrize(
+    "source, lines", [(s, expected) for _, s, expected in POSITIVES], ids=[i for i, _, _ in POSITIVES]
+)
 def test_flags_hardcoded_threshold(lint, source, lines):
     filename = "serve.py" if "score_threshold" in source else "train.py"
     # Line numbers count from the snippet's first code line.

@@ -19,8 +19,9 @@ from mldebtlint.engine.runner import RunOptions, run
 SELECT = ("MLD301",)
 
 
-def lint_project(tmp_path: Path, files: dict[str, str], target: str | None = None,
-                 options: dict | None = None, select=SELECT):
+def lint_project(
+    tmp_path: Path, files: dict[str, str], target: str | None = None, options: dict | None = None, select=SELECT
+):
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,38 +45,58 @@ def expect_lines(text: str) -> list[int]:
 
 
 POSITIVE = {
-    "requirements_ranges": ("requirements.txt", """
+    "requirements_ranges": (
+        "requirements.txt",
+        """
         # serving image
         fastapi==0.111.0
         torch>=2.1  # expect
         scikit-learn~=1.5  # expect
         xgboost  # expect
         pandas
-    """),
-    "requirements_markers_and_extras": ("requirements.txt", """
+    """,
+    ),
+    "requirements_markers_and_extras": (
+        "requirements.txt",
+        """
         transformers[torch]>=4.40; python_version >= "3.10"  # expect
         jax[cuda12]>=0.4.30 ; sys_platform == "linux"  # expect
         numpy==1.26.4
-    """),
-    "vcs_branch_reference": ("requirements.txt", """
+    """,
+    ),
+    "vcs_branch_reference": (
+        "requirements.txt",
+        """
         git+https://github.com/huggingface/peft.git@main#egg=peft  # expect
         lightgbm @ git+https://github.com/microsoft/LightGBM.git  # expect
-    """),
-    "requirements_in_without_compiled_txt": ("requirements-train.in", """
+    """,
+    ),
+    "requirements_in_without_compiled_txt": (
+        "requirements-train.in",
+        """
         lightning>=2.2  # expect
         mlflow  # expect
-    """),
-    "constraints_file_itself": ("constraints.txt", """
+    """,
+    ),
+    "constraints_file_itself": (
+        "constraints.txt",
+        """
         torch<3  # expect
         numpy==1.26.4
-    """),
-    "editable_vcs_without_ref": ("requirements.txt", """
+    """,
+    ),
+    "editable_vcs_without_ref": (
+        "requirements.txt",
+        """
         -e git+https://github.com/dmlc/xgboost.git#egg=xgboost  # expect
-    """),
+    """,
+    ),
 }
 
 POSITIVE_EXPLICIT = {
-    "pyproject_pep621": ("pyproject.toml", """
+    "pyproject_pep621": (
+        "pyproject.toml",
+        """
         [project]
         name = "churn-service"
         version = "0.3.0"
@@ -90,8 +111,12 @@ POSITIVE_EXPLICIT = {
 
         [dependency-groups]
         notebooks = ["lightgbm>=4"]
-    """, [5, 11, 14]),
-    "pyproject_poetry": ("pyproject.toml", """
+    """,
+        [5, 11, 14],
+    ),
+    "pyproject_poetry": (
+        "pyproject.toml",
+        """
         [tool.poetry]
         name = "recsys"
 
@@ -103,8 +128,12 @@ POSITIVE_EXPLICIT = {
 
         [tool.poetry.group.dev.dependencies]
         mlflow = "*"
-    """, [6, 8, 11]),
-    "environment_yml_conda_and_pip": ("environment.yml", """
+    """,
+        [6, 8, 11],
+    ),
+    "environment_yml_conda_and_pip": (
+        "environment.yml",
+        """
         name: train
         channels:
           - pytorch
@@ -118,8 +147,12 @@ POSITIVE_EXPLICIT = {
           - pip:
               - transformers>=4.40
               - mlflow==2.14.1
-    """, [7, 8, 12]),
-    "setup_cfg": ("setup.cfg", """
+    """,
+        [7, 8, 12],
+    ),
+    "setup_cfg": (
+        "setup.cfg",
+        """
         [metadata]
         name = feature-pipeline
 
@@ -130,8 +163,12 @@ POSITIVE_EXPLICIT = {
 
         [options.extras_require]
         boost = xgboost>=2
-    """, [7, 10]),
-    "setup_py_static": ("setup.py", """
+    """,
+        [7, 10],
+    ),
+    "setup_py_static": (
+        "setup.py",
+        """
         from setuptools import find_packages, setup
 
         BASE = ["numpy>=1.24", "torch>=2.1"]
@@ -142,8 +179,12 @@ POSITIVE_EXPLICIT = {
             install_requires=BASE + ["timm"],
             extras_require={"export": ["onnx>=1.15"]},
         )
-    """, [3, 8, 9]),
-    "pipfile": ("Pipfile", """
+    """,
+        [3, 8, 9],
+    ),
+    "pipfile": (
+        "Pipfile",
+        """
         [[source]]
         url = "https://pypi.org/simple"
         name = "pypi"
@@ -152,7 +193,9 @@ POSITIVE_EXPLICIT = {
         torch = "*"
         tensorflow = {version = ">=2.15", index = "pypi"}
         requests = "*"
-    """, [6, 7]),
+    """,
+        [6, 7],
+    ),
 }
 
 
@@ -193,33 +236,58 @@ def test_message_names_framework_and_requirement(tmp_path):
 
 
 NEGATIVE = {
-    "exact_pins": {"requirements.txt": "torch==2.3.1\nscikit-learn===1.5.2\nxgboost==2.0.3 ; python_version >= '3.9'\n"},
+    "exact_pins": {
+        "requirements.txt": "torch==2.3.1\nscikit-learn===1.5.2\nxgboost==2.0.3 ; python_version >= '3.9'\n"
+    },
     "non_framework_ranges": {"requirements.txt": "fastapi>=0.110\nrequests\npydantic<3\n"},
     "hashed_requirements": {"requirements.txt": "torch==2.3.1 \\\n    --hash=sha256:0123abcd\n"},
-    "poetry_lock_beside": {"pyproject.toml": "[tool.poetry.dependencies]\npython = \"^3.11\"\ntorch = \"^2.3\"\n",
-                           "poetry.lock": "# lock\n"},
-    "uv_lock_beside": {"pyproject.toml": "[project]\nname = \"x\"\ndependencies = [\"torch>=2.3\"]\n",
-                       "uv.lock": "version = 1\n"},
+    "poetry_lock_beside": {
+        "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\ntorch = "^2.3"\n',
+        "poetry.lock": "# lock\n",
+    },
+    "uv_lock_beside": {
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = ["torch>=2.3"]\n',
+        "uv.lock": "version = 1\n",
+    },
     "conda_lock_beside": {"environment.yml": "dependencies:\n  - pytorch>=2.1\n", "conda-lock.yml": "version: 1\n"},
-    "pipfile_lock_beside": {"Pipfile": "[packages]\ntorch = \"*\"\n", "Pipfile.lock": "{}\n"},
+    "pipfile_lock_beside": {"Pipfile": '[packages]\ntorch = "*"\n', "Pipfile.lock": "{}\n"},
     "pip_compile_pair": {"requirements.in": "torch>=2.1\n", "requirements.txt": "torch==2.3.1\n"},
-    "hashed_sibling_requirements": {"requirements-dev.txt": "lightning>=2.2\n",
-                                    "requirements.txt": "lightning==2.3.0 --hash=sha256:ab12\n"},
-    "constraint_pin_satisfies": {"requirements.txt": "-c constraints.txt\ntransformers>=4.40\n",
-                                 "constraints.txt": "transformers==4.46.3\n"},
-    "pin_in_included_file": {"requirements-dev.txt": "-r requirements.txt\ntorch\n", "requirements.txt": "torch==2.3.1\n"},
-    "uv_constraint_dependencies": {"pyproject.toml": "[project]\nname = \"x\"\ndependencies = [\"torch>=2.3\"]\n"
-                                   "[tool.uv]\nconstraint-dependencies = [\"torch==2.3.1\"]\n"},
-    "conda_exact_forms": {"environment.yml": "dependencies:\n  - pytorch=2.3.1\n  - conda-forge::xgboost==2.0.3\n"
-                          "  - lightgbm 4.3.0\n  - pytorch::torchvision=0.18.1=py311_cu121\n"},
-    "direct_urls_and_tags": {"requirements.txt": "torch @ https://download.pytorch.org/whl/cu121/torch-2.3.1%2Bcu121-cp311-cp311-linux_x86_64.whl\n"
-                             "git+https://github.com/huggingface/transformers.git@v4.46.3#egg=transformers\n"
-                             "peft @ git+https://github.com/huggingface/peft.git@4d0b4a1c9e1f\n"},
-    "local_paths_skipped": {"requirements.txt": "-e .\n./vendor/torch-fork\n--extra-index-url https://download.pytorch.org/whl/cu121\n"},
-    "poetry_exact_and_python": {"pyproject.toml": "[tool.poetry.dependencies]\npython = \">=3.10\"\ntorch = \"2.3.1\"\n"
-                                "keras = {version = \"3.3.3\", optional = true}\n"},
-    "pipfile_exact": {"Pipfile": "[packages]\ntorch = \"==2.3.1\"\nlightgbm = {version = \"==4.3.0\"}\n"},
-    "setup_py_dynamic_requirements": {"setup.py": "from setuptools import setup\nsetup(name='x', install_requires=open('req.txt').read().splitlines())\n"},
+    "hashed_sibling_requirements": {
+        "requirements-dev.txt": "lightning>=2.2\n",
+        "requirements.txt": "lightning==2.3.0 --hash=sha256:ab12\n",
+    },
+    "constraint_pin_satisfies": {
+        "requirements.txt": "-c constraints.txt\ntransformers>=4.40\n",
+        "constraints.txt": "transformers==4.46.3\n",
+    },
+    "pin_in_included_file": {
+        "requirements-dev.txt": "-r requirements.txt\ntorch\n",
+        "requirements.txt": "torch==2.3.1\n",
+    },
+    "uv_constraint_dependencies": {
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = ["torch>=2.3"]\n'
+        '[tool.uv]\nconstraint-dependencies = ["torch==2.3.1"]\n'
+    },
+    "conda_exact_forms": {
+        "environment.yml": "dependencies:\n  - pytorch=2.3.1\n  - conda-forge::xgboost==2.0.3\n"
+        "  - lightgbm 4.3.0\n  - pytorch::torchvision=0.18.1=py311_cu121\n"
+    },
+    "direct_urls_and_tags": {
+        "requirements.txt": "torch @ https://download.pytorch.org/whl/cu121/torch-2.3.1%2Bcu121-cp311-cp311-linux_x86_64.whl\n"
+        "git+https://github.com/huggingface/transformers.git@v4.46.3#egg=transformers\n"
+        "peft @ git+https://github.com/huggingface/peft.git@4d0b4a1c9e1f\n"
+    },
+    "local_paths_skipped": {
+        "requirements.txt": "-e .\n./vendor/torch-fork\n--extra-index-url https://download.pytorch.org/whl/cu121\n"
+    },
+    "poetry_exact_and_python": {
+        "pyproject.toml": '[tool.poetry.dependencies]\npython = ">=3.10"\ntorch = "2.3.1"\n'
+        'keras = {version = "3.3.3", optional = true}\n'
+    },
+    "pipfile_exact": {"Pipfile": '[packages]\ntorch = "==2.3.1"\nlightgbm = {version = "==4.3.0"}\n'},
+    "setup_py_dynamic_requirements": {
+        "setup.py": "from setuptools import setup\nsetup(name='x', install_requires=open('req.txt').read().splitlines())\n"
+    },
 }
 
 
@@ -237,8 +305,10 @@ def test_upper_bound_policy_accepts_bounded_ranges(tmp_path):
 
 
 def test_library_policy_applies_to_packages_with_build_system(tmp_path):
-    files = {"pyproject.toml": "[build-system]\nrequires = [\"hatchling\"]\n[project]\nname = \"lib\"\n"
-                               "dependencies = [\"torch>=2.1,<3\", \"numpy\"]\n"}
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n[project]\nname = "lib"\n'
+        'dependencies = ["torch>=2.1,<3", "numpy"]\n'
+    }
     assert flagged(lint_project(tmp_path, files)) == [("pyproject.toml", 5)]
     assert lint_project(tmp_path, files, options={"library-policy": "upper-bound"}) == []
     assert lint_project(tmp_path, files, options={"library-policy": "ignore"}) == []
@@ -250,13 +320,16 @@ def test_framework_list_is_configurable(tmp_path):
     assert flagged(findings) == [("requirements.txt", 2)]
 
 
-@pytest.mark.parametrize("files", [
-    {"pyproject.toml": "[project\nname = 'x'\n"},
-    {"environment.yml": "dependencies:\n  - pytorch\n - : [\n"},
-    {"Pipfile": "[packages\n"},
-    {"setup.cfg": "install_requires = torch\n[options\n"},
-    {"setup.py": "from setuptools import setup\nsetup(install_requires=['torch>=2'\n"},
-])
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"pyproject.toml": "[project\nname = 'x'\n"},
+        {"environment.yml": "dependencies:\n  - pytorch\n - : [\n"},
+        {"Pipfile": "[packages\n"},
+        {"setup.cfg": "install_requires = torch\n[options\n"},
+        {"setup.py": "from setuptools import setup\nsetup(install_requires=['torch>=2'\n"},
+    ],
+)
 def test_broken_manifest_does_not_crash(tmp_path, files):
     findings = lint_project(tmp_path, files, select=("MLD301", "MLD000"))
     assert flagged(findings) == []

@@ -9,8 +9,8 @@ import pytest
 from mldebtlint.core import scoring
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.filepass import build_finding
 from mldebtlint.core.types import CheckResult, FileResult, Finding, Location
+from mldebtlint.engine.filepass import build_finding
 
 
 def finding(code="MLD999", path="a.py", debt=10, priority=1.0, category="configuration", line=1) -> Finding:
@@ -18,6 +18,7 @@ def finding(code="MLD999", path="a.py", debt=10, priority=1.0, category="configu
 
 
 # -- ratio and rating ---------------------------------------------------------------
+
 
 def test_debt_ratio_is_debt_over_lines_times_minutes_per_line():
     assert scoring.debt_ratio(30, 100, 30) == 0.01
@@ -35,16 +36,16 @@ def test_development_cost_uses_minutes_per_line():
     ("debt", "lines", "expected"),
     [
         (0, 100, "A"),
-        (150, 100, "A"),   # exactly 5%
-        (151, 100, "B"),   # just above 5%
-        (300, 100, "B"),   # exactly 10%
+        (150, 100, "A"),  # exactly 5%
+        (151, 100, "B"),  # just above 5%
+        (300, 100, "B"),  # exactly 10%
         (301, 100, "C"),
-        (600, 100, "C"),   # exactly 20%
+        (600, 100, "C"),  # exactly 20%
         (601, 100, "D"),
         (1500, 100, "D"),  # exactly 50%
         (1501, 100, "E"),
         (99999, 100, "E"),
-        (1, 0, "E"),       # debt without any line of code
+        (1, 0, "E"),  # debt without any line of code
         (0, 0, "A"),
     ],
 )
@@ -79,6 +80,7 @@ def test_worse_rating_and_ratio_gate():
 
 # -- priority (computed once per finding by the engine) ---------------------------
 
+
 def test_priority_is_impact_times_risk_over_effort_hours():
     entry = load_catalog()["MLD000"]
     overrides = (("MLD000", (("effort", 30), ("impact", 4), ("risk", 3))),)
@@ -93,14 +95,23 @@ def test_priority_is_impact_times_risk_over_effort_hours():
 
 
 def test_by_priority_orders_by_priority_then_debt_then_location():
-    items = [finding(priority=2.0, debt=10, path="b.py"), finding(priority=9.0, debt=5),
-             finding(priority=2.0, debt=20, path="c.py"), finding(priority=2.0, debt=10, path="a.py")]
+    items = [
+        finding(priority=2.0, debt=10, path="b.py"),
+        finding(priority=9.0, debt=5),
+        finding(priority=2.0, debt=20, path="c.py"),
+        finding(priority=2.0, debt=10, path="a.py"),
+    ]
     ranked = scoring.by_priority(items)
     assert [(f.priority, f.debt_minutes, f.path) for f in ranked] == [
-        (9.0, 5, "a.py"), (2.0, 20, "c.py"), (2.0, 10, "a.py"), (2.0, 10, "b.py")]
+        (9.0, 5, "a.py"),
+        (2.0, 20, "c.py"),
+        (2.0, 10, "a.py"),
+        (2.0, 10, "b.py"),
+    ]
 
 
 # -- aggregation -------------------------------------------------------------------
+
 
 def sample() -> CheckResult:
     findings = (
@@ -109,8 +120,12 @@ def sample() -> CheckResult:
         finding(path="src/sub/b.py", debt=60, category="configuration", code="MLD101"),
         finding(path="requirements.txt", debt=15, category="dependency", code="MLD301"),
     )
-    files = (FileResult("src/a.py", lines=100), FileResult("src/sub/b.py", lines=20),
-             FileResult("src/c.py", lines=80), FileResult("requirements.txt", is_python=False))
+    files = (
+        FileResult("src/a.py", lines=100),
+        FileResult("src/sub/b.py", lines=20),
+        FileResult("src/c.py", lines=80),
+        FileResult("requirements.txt", is_python=False),
+    )
     return CheckResult(findings, files)
 
 
@@ -139,7 +154,10 @@ def test_by_directory_counts_each_file_in_its_own_folder():
 def test_by_category_and_rule_are_against_the_whole_repo():
     categories = scoring.by_category(sample(), 30)
     assert [(s.key, s.debt_minutes, s.findings) for s in categories] == [
-        ("configuration", 90, 2), ("dependency", 15, 1), ("integration", 15, 1)]
+        ("configuration", 90, 2),
+        ("dependency", 15, 1),
+        ("integration", 15, 1),
+    ]
     assert categories[0].ratio == 90 / 6000
     rules = scoring.by_rule(sample(), 30)
     assert [(s.key, s.debt_minutes) for s in rules] == [("MLD101", 90), ("MLD201", 15), ("MLD301", 15)]

@@ -7,7 +7,6 @@ import json
 import textwrap
 
 import pytest
-
 from clirunner import HAS_MLD101, invoke
 
 # Only the rules these snippets are about, so new rules cannot change the counts.

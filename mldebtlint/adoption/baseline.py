@@ -63,9 +63,7 @@ def relative_path(display: str, root: str | Path) -> str:
 
 
 def entries_for(findings: Iterable[Finding], root: str | Path) -> list[BaselineEntry]:
-    entries = [
-        BaselineEntry(relative_path(f.path, root), f.line, f.code, f.fingerprint, f.message) for f in findings
-    ]
+    entries = [BaselineEntry(relative_path(f.path, root), f.line, f.code, f.fingerprint, f.message) for f in findings]
     return sorted(entries)
 
 
@@ -90,10 +88,15 @@ def load_baseline(path: Path) -> list[BaselineEntry]:
     entries = []
     for item in data["findings"]:
         try:
-            entries.append(BaselineEntry(
-                str(item["path"]), int(item.get("line", 0)), str(item["code"]),
-                str(item["fingerprint"]), str(item.get("message", "")),
-            ))
+            entries.append(
+                BaselineEntry(
+                    str(item["path"]),
+                    int(item.get("line", 0)),
+                    str(item["code"]),
+                    str(item["fingerprint"]),
+                    str(item.get("message", "")),
+                )
+            )
         except (KeyError, TypeError, ValueError, AttributeError):
             raise ConfigError(f"{path}: not a valid baseline file: bad entry {item!r:.80}") from None
     return entries
@@ -145,9 +148,7 @@ def apply_baseline(result: CheckResult, entries: list[BaselineEntry], scope: Sco
         else:
             kept.append(finding)
     fixed = _fixed(entries, result.findings, scope)
-    return replace(
-        result, findings=tuple(kept), baselined=len(result.findings) - len(kept), baseline_fixed=len(fixed)
-    )
+    return replace(result, findings=tuple(kept), baselined=len(result.findings) - len(kept), baseline_fixed=len(fixed))
 
 
 def update_entries(entries: list[BaselineEntry], findings: Iterable[Finding], scope: Scope) -> list[BaselineEntry]:

@@ -17,10 +17,10 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from mldebtlint.core.errors import ConfigError
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.discovery import discover
+from mldebtlint.core.errors import ConfigError
 from mldebtlint.core.types import CheckResult, Finding
+from mldebtlint.engine.discovery import discover
 
 # realpath -> changed 1-based line numbers, or None for "every line" (untracked).
 ChangedLines = dict[str, "set[int] | None"]
@@ -85,9 +85,7 @@ def changed_lines(start: Path, rev: str) -> ChangedLines:
     except ConfigError:
         raise ConfigError(f"--diff-from: unknown git revision '{rev}' in {top}") from None
     diff = _git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", rev, "--"], top)
-    result: ChangedLines = {
-        os.path.realpath(top / name): lines for name, lines in parse_diff(diff).items()
-    }
+    result: ChangedLines = {os.path.realpath(top / name): lines for name, lines in parse_diff(diff).items()}
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
     for name in filter(None, untracked.split("\0")):
         result[os.path.realpath(top / name)] = None

@@ -55,19 +55,19 @@ def _merge_directive(comment: str, codes: set[str]) -> str | None:
         return comment  # a bare ignore already silences everything
     present = [item.strip() for item in re.split(r"[,\s]+", match.group("codes")) if item.strip()]
     merged = present + sorted(code for code in codes if code not in present)
-    return f"{comment[:match.start()]}{match.group(1)}[{', '.join(merged)}]{comment[match.end():]}"
+    return f"{comment[: match.start()]}{match.group(1)}[{', '.join(merged)}]{comment[match.end() :]}"
 
 
 def _edit_line(line: str, comment: tuple[int, str] | None, codes: set[str]) -> str:
     body = line.rstrip("\r\n")
-    ending = line[len(body):]
+    ending = line[len(body) :]
     directive = f"# mldebtlint: ignore[{', '.join(sorted(codes))}]"
     if comment is None:
         return f"{body.rstrip()}  {directive}{ending}"
     column, text = comment
     merged = _merge_directive(text, codes)
     if merged is not None:
-        return body[:column] + merged + body[column + len(text):] + ending
+        return body[:column] + merged + body[column + len(text) :] + ending
     return f"{body.rstrip()}  {directive}{ending}"
 
 

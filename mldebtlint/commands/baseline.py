@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from mldebtlint.adoption.baseline import DEFAULT_BASELINE, entries_for, load_baseline, scope_of, update_entries, write_baseline
+from mldebtlint.adoption.baseline import (
+    DEFAULT_BASELINE,
+    entries_for,
+    load_baseline,
+    scope_of,
+    update_entries,
+    write_baseline,
+)
 from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
 from mldebtlint.core.config import Settings
@@ -23,11 +30,15 @@ def default_baseline_path(settings: Settings) -> Path:
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @selection_options
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Baseline file to write (default: 'baseline' from config, else "
-                   f"{DEFAULT_BASELINE} in the project root).")
-@click.option("--update", is_flag=True,
-              help="Drop findings that are fixed from the existing baseline; never add new ones.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Baseline file to write (default: 'baseline' from config, else {DEFAULT_BASELINE} in the project root).",
+)
+@click.option(
+    "--update", is_flag=True, help="Drop findings that are fixed from the existing baseline; never add new ones."
+)
 @cache_options
 def baseline(path, select, extend_select, ignore, config_file, jobs, verbose, output, update, **cache_flags) -> None:
     """Write a baseline of today's findings in PATH (default: the current directory)."""
@@ -44,8 +55,10 @@ def baseline(path, select, extend_select, ignore, config_file, jobs, verbose, ou
         entries = update_entries(previous, result.findings, scope)
         write_baseline(target, entries)
         dropped = len(previous) - len(entries)
-        click.echo(f"Updated baseline {target}: dropped {dropped} fixed finding{'s' * (dropped != 1)}, "
-                   f"{len(entries)} remain.", err=True)
+        click.echo(
+            f"Updated baseline {target}: dropped {dropped} fixed finding{'s' * (dropped != 1)}, {len(entries)} remain.",
+            err=True,
+        )
         return
     entries = entries_for(result.findings, settings.root)
     write_baseline(target, entries)

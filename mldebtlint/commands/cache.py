@@ -11,8 +11,11 @@ from mldebtlint.core.config import Settings, load_settings
 
 def cache_options(function):
     """``--no-cache`` and ``--cache-dir DIR`` (check, report, baseline)."""
-    function = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-                            help="Cache folder (default: .mldebtlint_cache in the project root).")(function)
+    function = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Cache folder (default: .mldebtlint_cache in the project root).",
+    )(function)
     function = click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")(function)
     return function
 
@@ -33,8 +36,11 @@ def cache() -> None:
 
 @cache.command()
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Cache folder (default: the one configured for PATH's project).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache folder (default: the one configured for PATH's project).",
+)
 def clear(path: Path | None, cache_dir: Path | None) -> None:
     """Delete the cached results of the project containing PATH (default: .)."""
     from mldebtlint.engine.cache import clear as clear_folder

@@ -11,8 +11,9 @@ from mldebtlint.core.catalog import CatalogEntry, load_catalog, lookup
 
 
 @click.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 def rules(output_format: str) -> None:
     """List every rule: code, name, category, default on/off and summary."""
     entries = list(load_catalog().values())

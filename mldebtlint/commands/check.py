@@ -11,18 +11,29 @@ import click
 from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
 from mldebtlint.core.config import Settings
-from mldebtlint.output import FORMATS, render
-from mldebtlint.engine.runner import RunOptions, rule_set, run
 from mldebtlint.core.types import CheckResult
+from mldebtlint.engine.runner import RunOptions, rule_set, run
+from mldebtlint.output import FORMATS, render
 
 
 def adoption_options(function):
     """Baseline, diff mode, --add-noqa and fixes (see mldebtlint/baseline.py etc.)."""
     options = [
-        click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Report only findings not recorded in this baseline file."),
-        click.option("--diff-from", "diff_from", is_flag=False, flag_value="HEAD", default=None, metavar="REV",
-                     help="Report only findings on lines changed since git REV (default HEAD: staged+unstaged)."),
+        click.option(
+            "--baseline",
+            "baseline_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Report only findings not recorded in this baseline file.",
+        ),
+        click.option(
+            "--diff-from",
+            "diff_from",
+            is_flag=False,
+            flag_value="HEAD",
+            default=None,
+            metavar="REV",
+            help="Report only findings on lines changed since git REV (default HEAD: staged+unstaged).",
+        ),
         click.option("--add-noqa", is_flag=True, help="Add '# mldebtlint: ignore[CODE]' to every finding's line."),
         click.option("--fix", is_flag=True, help="Apply safe fixes in place."),
         click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, also apply unsafe fixes."),
@@ -44,8 +55,22 @@ def adoption_options(function):
 @click.option("--stdin-filename", help="Read the source from stdin and report it under this name.")
 @adoption_options
 @cache_options
-def check(paths, select, extend_select, ignore, config_file, jobs, verbose, output_format, output,
-          exit_zero, statistics, quiet, stdin_filename, **adoption) -> None:
+def check(
+    paths,
+    select,
+    extend_select,
+    ignore,
+    config_file,
+    jobs,
+    verbose,
+    output_format,
+    output,
+    exit_zero,
+    statistics,
+    quiet,
+    stdin_filename,
+    **adoption,
+) -> None:
     """Lint PATHS (default: the current directory) for ML technical debt."""
     if stdin_filename:
         _refuse_with_stdin(adoption)
@@ -116,8 +141,12 @@ def _apply_baseline(result: CheckResult, settings: Settings) -> CheckResult:
 
 
 def _refuse_with_stdin(adoption: dict) -> None:
-    for key, flag in (("diff_from", "--diff-from"), ("add_noqa", "--add-noqa"), ("fix", "--fix"),
-                      ("show_diff", "--diff")):
+    for key, flag in (
+        ("diff_from", "--diff-from"),
+        ("add_noqa", "--add-noqa"),
+        ("fix", "--fix"),
+        ("show_diff", "--diff"),
+    ):
         if adoption[key]:
             raise click.UsageError(f"{flag} cannot be combined with --stdin-filename")
 

@@ -11,13 +11,21 @@ from mldebtlint.commands.options import check_paths, resolve_settings
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["dot", "mermaid", "json"]), default="dot",
-              show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["dot", "mermaid", "json"]), default="dot", show_default=True
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the graph to a file.")
-@click.option("--max-chain-length", type=click.IntRange(min=0),
-              help="Mark chains longer than this (default: the model-dependency-chain option).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Use this config file instead of searching for one.")
+@click.option(
+    "--max-chain-length",
+    type=click.IntRange(min=0),
+    help="Mark chains longer than this (default: the model-dependency-chain option).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this config file instead of searching for one.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")
 @click.option("--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def graph(path, output_format, output, max_chain_length, config_file, jobs, verbose) -> None:
@@ -25,8 +33,8 @@ def graph(path, output_format, output, max_chain_length, config_file, jobs, verb
 
     Offending chains (MLD401) and cycles (MLD402) are marked.
     """
-    from mldebtlint.graph.export import GRAPH_CODES, annotate, graph_for_result, render
     from mldebtlint.engine.runner import RunOptions, run
+    from mldebtlint.graph.export import GRAPH_CODES, annotate, graph_for_result, render
 
     paths = check_paths((path,) if path else ())
     settings = resolve_settings(paths, config_file, GRAPH_CODES, (), (), jobs)

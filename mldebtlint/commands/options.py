@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from mldebtlint.core.errors import ConfigError
 from mldebtlint.core.config import Settings, load_settings
+from mldebtlint.core.errors import ConfigError
 
 
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -16,19 +16,31 @@ def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def selection_options(function):
-    function = click.option("--select", multiple=True, help="Rules to enable (code, name or prefix); replaces config.")(function)
+    function = click.option("--select", multiple=True, help="Rules to enable (code, name or prefix); replaces config.")(
+        function
+    )
     function = click.option("--extend-select", multiple=True, help="Rules to enable in addition.")(function)
     function = click.option("--ignore", multiple=True, help="Rules to disable.")(function)
-    function = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-                            help="Use this config file instead of searching for one.")(function)
-    function = click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")(function)
+    function = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Use this config file instead of searching for one.",
+    )(function)
+    function = click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: cores).")(
+        function
+    )
     function = click.option("--verbose", is_flag=True, help="Show tracebacks of internal errors.")(function)
     return function
 
 
 def resolve_settings(
-    paths: list[Path], config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...],
-    ignore: tuple[str, ...], jobs: int | None,
+    paths: list[Path],
+    config_file: Path | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
 ) -> Settings:
     from mldebtlint.core.selection import validate_selectors
 

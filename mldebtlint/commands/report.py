@@ -10,12 +10,12 @@ from typing import IO
 
 import click
 
-from mldebtlint.core import scoring
 from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
+from mldebtlint.core import scoring
+from mldebtlint.engine.runner import RunOptions, run
 from mldebtlint.report import FORMATS, render
 from mldebtlint.report.model import DEFAULT_HOTSPOTS, DEFAULT_TOP_ITEMS, build_report
-from mldebtlint.engine.runner import RunOptions, run
 
 # Formats read by programs: never decorated with a progress bar.
 MACHINE_FORMATS = frozenset({"json"})
@@ -73,18 +73,52 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
 @selection_options
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
-@click.option("--top", type=click.IntRange(min=0), default=DEFAULT_TOP_ITEMS, show_default=True,
-              help="How many debt items to list, by priority.")
-@click.option("--hotspots", type=click.IntRange(min=0), default=DEFAULT_HOTSPOTS, show_default=True,
-              help="How many hotspot files to list.")
-@click.option("--compare", "compare_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="An earlier 'report --format json' file: show the trend since then.")
-@click.option("--fail-under-rating", type=click.Choice(list(scoring.RATINGS), case_sensitive=False),
-              help="Exit 1 when the repo's rating is worse than this letter.")
-@click.option("--max-debt-ratio", type=click.FloatRange(min=0), help="Exit 1 when the debt ratio is above this (0.1 = 10%).")
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=DEFAULT_TOP_ITEMS,
+    show_default=True,
+    help="How many debt items to list, by priority.",
+)
+@click.option(
+    "--hotspots",
+    type=click.IntRange(min=0),
+    default=DEFAULT_HOTSPOTS,
+    show_default=True,
+    help="How many hotspot files to list.",
+)
+@click.option(
+    "--compare",
+    "compare_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An earlier 'report --format json' file: show the trend since then.",
+)
+@click.option(
+    "--fail-under-rating",
+    type=click.Choice(list(scoring.RATINGS), case_sensitive=False),
+    help="Exit 1 when the repo's rating is worse than this letter.",
+)
+@click.option(
+    "--max-debt-ratio", type=click.FloatRange(min=0), help="Exit 1 when the debt ratio is above this (0.1 = 10%)."
+)
 @cache_options
-def report(paths, select, extend_select, ignore, config_file, jobs, verbose, output_format, output, top,
-           hotspots, compare_path, fail_under_rating, max_debt_ratio, **cache_flags) -> None:
+def report(
+    paths,
+    select,
+    extend_select,
+    ignore,
+    config_file,
+    jobs,
+    verbose,
+    output_format,
+    output,
+    top,
+    hotspots,
+    compare_path,
+    fail_under_rating,
+    max_debt_ratio,
+    **cache_flags,
+) -> None:
     """Audit PATH (default: the current directory): debt ratio, rating A-E,
     debt by category and rule, hotspots, prioritised items, model graph,
     dependency health and, with --compare, the trend."""
@@ -103,8 +137,15 @@ def report(paths, select, extend_select, ignore, config_file, jobs, verbose, out
     for error in sorted({e for file in result.files for e in file.errors}):
         click.echo(f"mldebtlint: warning: {error}", err=True)
     target = " ".join(path.as_posix() for path in path_list)
-    data = build_report(result, settings, target=target, top=top, hotspots=hotspots, previous=previous,
-                        previous_label=compare_path.as_posix() if compare_path else "")
+    data = build_report(
+        result,
+        settings,
+        target=target,
+        top=top,
+        hotspots=hotspots,
+        previous=previous,
+        previous_label=compare_path.as_posix() if compare_path else "",
+    )
     text = render(output_format, data)
     if output is not None:
         try:
@@ -112,8 +153,11 @@ def report(paths, select, extend_select, ignore, config_file, jobs, verbose, out
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
         summary = data["summary"]
-        click.echo(f"mldebtlint: report written to {output} (rating {summary['rating']}, "
-                   f"debt ratio {scoring.format_ratio(summary['debt_ratio'])})", err=True)
+        click.echo(
+            f"mldebtlint: report written to {output} (rating {summary['rating']}, "
+            f"debt ratio {scoring.format_ratio(summary['debt_ratio'])})",
+            err=True,
+        )
     else:
         click.echo(text, nl=False)
     failures = gate_failures(data, fail_under_rating, max_debt_ratio)

@@ -118,7 +118,7 @@ def parse_entry(data: dict[str, Any], source: str) -> CatalogEntry:
     return entry
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_catalog(directory: str | None = None) -> dict[str, CatalogEntry]:
     """All catalog entries keyed by code, in code order."""
     folder = Path(directory) if directory else catalog_dir()

@@ -79,8 +79,14 @@ class Settings:
     def key(self) -> str:
         """A digest of everything that can change a file's results."""
         payload = json.dumps(
-            [self.select, self.ignore, self.extend_select, self.per_file_ignores,
-             self.rule_options, self.score_overrides],
+            [
+                self.select,
+                self.ignore,
+                self.extend_select,
+                self.per_file_ignores,
+                self.rule_options,
+                self.score_overrides,
+            ],
             sort_keys=True,
             default=str,
         )
@@ -150,8 +156,7 @@ def check_option_type(option: RuleOption, value: Any) -> bool:
         "str": lambda v: isinstance(v, str),
         "list[str]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
         "list[float]": lambda v: isinstance(v, list) and all(is_number(i) for i in v),
-        "list[int]": lambda v: isinstance(v, list)
-        and all(isinstance(i, int) and not isinstance(i, bool) for i in v),
+        "list[int]": lambda v: isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v),
     }
     return checks[option.type](value)
 
@@ -208,13 +213,12 @@ def settings_from_table(table: Mapping[str, Any], source: Path, root: Path) -> S
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'per-file-ignores' must be a table of glob = [codes]")
             values["per_file_ignores"] = tuple(
-                (glob, _str_list(codes, f"per-file-ignores.{glob}", source))
-                for glob, codes in value.items()
+                (glob, _str_list(codes, f"per-file-ignores.{glob}", source)) for glob, codes in value.items()
             )
         elif key in ("baseline", "cache-dir"):
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: '{key}' must be a string")
-            values[key.replace("-", "_")] = str((root / value))
+            values[key.replace("-", "_")] = str(root / value)
         elif key == "respect-gitignore":
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: 'respect-gitignore' must be true or false")

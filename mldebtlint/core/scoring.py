@@ -106,8 +106,9 @@ class Score:
 def score(key: str, findings: Iterable[Finding], lines: int, minutes_per_line: float) -> Score:
     items = list(findings)
     debt = sum(finding.debt_minutes for finding in items)
-    return Score(key, len(items), debt, lines, debt_ratio(debt, lines, minutes_per_line),
-                 rating(debt, lines, minutes_per_line))
+    return Score(
+        key, len(items), debt, lines, debt_ratio(debt, lines, minutes_per_line), rating(debt, lines, minutes_per_line)
+    )
 
 
 def repo_score(result: CheckResult, minutes_per_line: float) -> Score:

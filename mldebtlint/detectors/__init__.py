@@ -15,7 +15,7 @@ from mldebtlint.rule import ManifestRule, RepoRule, Rule
 RuleClass = type[Rule] | type[ManifestRule] | type[RepoRule]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def registry() -> dict[str, RuleClass]:
     found: dict[str, RuleClass] = {}
     for info in pkgutil.iter_modules(__path__):

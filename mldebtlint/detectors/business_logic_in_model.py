@@ -28,26 +28,81 @@ from collections.abc import Iterable
 import libcst as cst
 
 from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
-from mldebtlint.syntax.names import dotted_name
 from mldebtlint.rule import Rule
+from mldebtlint.syntax.names import dotted_name
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
-AUG_ARITHMETIC = (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign,
-                  cst.FloorDivideAssign, cst.ModuloAssign, cst.PowerAssign)
+AUG_ARITHMETIC = (
+    cst.AddAssign,
+    cst.SubtractAssign,
+    cst.MultiplyAssign,
+    cst.DivideAssign,
+    cst.FloorDivideAssign,
+    cst.ModuloAssign,
+    cst.PowerAssign,
+)
 # Methods that return "the same value" (a business field stays one).
-PASSTHROUGH_METHODS = frozenset({"float", "double", "int", "long", "item", "squeeze", "unsqueeze",
-                                 "to", "view", "reshape", "clone", "detach", "cpu", "abs", "round"})
+PASSTHROUGH_METHODS = frozenset(
+    {
+        "float",
+        "double",
+        "int",
+        "long",
+        "item",
+        "squeeze",
+        "unsqueeze",
+        "to",
+        "view",
+        "reshape",
+        "clone",
+        "detach",
+        "cpu",
+        "abs",
+        "round",
+    }
+)
 # Calls that cap or floor a value (a literal bound on a price is a business rule).
 BOUND_CALLS = frozenset({"clip", "clamp", "clamp_min", "clamp_max", "minimum", "maximum", "min", "max"})
 DATE_CALLS = frozenset({"datetime", "date", "Timestamp", "to_datetime", "datetime64"})
 RECEIVERS = frozenset({"self", "cls"})
 # Option values, not categories: ``segment == "full"``, ``category == "all"``,
 # ``plan == "greedy"`` select a code path (or a data split), not a customer group.
-GENERIC_VALUES = frozenset({
-    "all", "any", "none", "auto", "default", "full", "partial", "mean", "sum", "max", "min", "first",
-    "last", "greedy", "random", "train", "training", "eval", "test", "valid", "val", "validation",
-    "both", "left", "right", "top", "bottom", "center", "global", "local", "unknown", "other",
-})
+GENERIC_VALUES = frozenset(
+    {
+        "all",
+        "any",
+        "none",
+        "auto",
+        "default",
+        "full",
+        "partial",
+        "mean",
+        "sum",
+        "max",
+        "min",
+        "first",
+        "last",
+        "greedy",
+        "random",
+        "train",
+        "training",
+        "eval",
+        "test",
+        "valid",
+        "val",
+        "validation",
+        "both",
+        "left",
+        "right",
+        "top",
+        "bottom",
+        "center",
+        "global",
+        "local",
+        "unknown",
+        "other",
+    }
+)
 
 
 def split_identifier(name: str) -> list[str]:
@@ -56,8 +111,10 @@ def split_identifier(name: str) -> list[str]:
     for chunk in name.replace("-", "_").replace(" ", "_").split("_"):
         current = ""
         for index, char in enumerate(chunk):
-            boundary = char.isupper() and current and (
-                not current[-1].isupper() or (index + 1 < len(chunk) and chunk[index + 1].islower())
+            boundary = (
+                char.isupper()
+                and current
+                and (not current[-1].isupper() or (index + 1 < len(chunk) and chunk[index + 1].islower()))
             )
             if boundary or (char.isdigit() != (current[-1:].isdigit()) and current):
                 tokens.append(current)
@@ -71,8 +128,9 @@ def split_identifier(name: str) -> list[str]:
 class Vocabulary:
     """The configurable business vocabulary, matched on identifier tokens."""
 
-    def __init__(self, strong: Iterable[str], weak: Iterable[str], literals: Iterable[str],
-                 ignore: Iterable[str]) -> None:
+    def __init__(
+        self, strong: Iterable[str], weak: Iterable[str], literals: Iterable[str], ignore: Iterable[str]
+    ) -> None:
         self.strong = [(term, split_identifier(term)) for term in strong]
         self.weak = [(term, split_identifier(term)) for term in weak]
         self.literals = {value.lower() for value in literals}
@@ -128,8 +186,12 @@ class BusinessLogicInModel(Rule):
 
     def __init__(self, context, options) -> None:
         super().__init__(context, options)
-        self.vocab = Vocabulary(options.get("domain-terms", ()), options.get("categorical-terms", ()),
-                                options.get("business-literals", ()), options.get("ignore-terms", ()))
+        self.vocab = Vocabulary(
+            options.get("domain-terms", ()),
+            options.get("categorical-terms", ()),
+            options.get("business-literals", ()),
+            options.get("ignore-terms", ()),
+        )
         self.entry_points = tuple(options.get("model-functions", ()))
         self.extra_bases = tuple(options.get("model-bases", ()))
         self.local_models: set[str] = set()
@@ -169,8 +231,7 @@ class BusinessLogicInModel(Rule):
         self.scopes.pop()
 
     def _in_model_code(self) -> bool:
-        return bool(self.scopes) and self.scopes[-1][0] == "function" and self.scopes[-1][2] \
-            and self.assert_depth == 0
+        return bool(self.scopes) and self.scopes[-1][0] == "function" and self.scopes[-1][2] and self.assert_depth == 0
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.assert_depth += 1  # input validation, not a business rule
@@ -181,8 +242,11 @@ class BusinessLogicInModel(Rule):
     # -- what a name is ------------------------------------------------------------
     def components(self, node: cst.BaseExpression) -> list[str] | None:
         """Identifier parts of a field reference (``x["price"]`` -> ['x', 'price'])."""
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
-                and node.func.attr.value in PASSTHROUGH_METHODS:
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in PASSTHROUGH_METHODS
+        ):
             return self.components(node.func.value)
         if isinstance(node, cst.Name):
             return None if node.value in ("None", "True", "False") else [node.value]
@@ -228,8 +292,11 @@ class BusinessLogicInModel(Rule):
         snippet = " ".join(self.context.module.code_for_node(node).split())
         if len(snippet) > 60:
             snippet = snippet[:57] + "..."
-        self.report(node, f"business rule in model code: {what} in {where} (`{snippet}`); "
-                          "move it to a post-processing or policy layer driven by config")
+        self.report(
+            node,
+            f"business rule in model code: {what} in {where} (`{snippet}`); "
+            "move it to a post-processing or policy layer driven by config",
+        )
 
     # -- branches -----------------------------------------------------------------
     def visit_If(self, node: cst.If) -> None:
@@ -262,8 +329,9 @@ class BusinessLogicInModel(Rule):
                 return
             left = target.comparator
 
-    def _judge_comparison(self, left: cst.BaseExpression, operator: cst.BaseCompOp,
-                          right: cst.BaseExpression) -> str | None:
+    def _judge_comparison(
+        self, left: cst.BaseExpression, operator: cst.BaseCompOp, right: cst.BaseExpression
+    ) -> str | None:
         if isinstance(operator, (cst.Is, cst.IsNot)):
             return None
         sides = (left, right)
@@ -315,9 +383,7 @@ class BusinessLogicInModel(Rule):
     def _date_literal(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Call):
             name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
-            return name in DATE_CALLS and bool(node.args) and all(
-                _literal(arg.value) is not None for arg in node.args
-            )
+            return name in DATE_CALLS and bool(node.args) and all(_literal(arg.value) is not None for arg in node.args)
         value = _literal(node)
         if isinstance(value, str) and len(value) >= 8 and value[:4].isdigit():
             try:

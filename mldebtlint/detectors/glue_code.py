@@ -63,10 +63,7 @@ def _is_plain_literal(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.UnaryOperation):
         return _is_plain_literal(node.expression)
     if isinstance(node, (cst.List, cst.Tuple)):
-        return all(
-            isinstance(element, cst.Element) and _is_plain_literal(element.value)
-            for element in node.elements
-        )
+        return all(isinstance(element, cst.Element) and _is_plain_literal(element.value) for element in node.elements)
     return False
 
 
@@ -114,8 +111,7 @@ class GlueCode(Rule):
         self._enter_statement()  # a nested def is one statement of its parent
         self._leave_statement()
         params = node.params
-        names = frozenset(param.name.value for param in (*params.posonly_params, *params.params,
-                                                          *params.kwonly_params))
+        names = frozenset(param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params))
         self.frames.append(_Frame(node.name, params=names - {"self", "cls"}))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -188,8 +184,9 @@ class GlueCode(Rule):
         self._leave_statement()
 
     # -- conversions ---------------------------------------------------------------
-    def _record(self, node: cst.CSTNode, libraries: tuple[str, ...], source: cst.CSTNode | None,
-                kind: str = "") -> None:
+    def _record(
+        self, node: cst.CSTNode, libraries: tuple[str, ...], source: cst.CSTNode | None, kind: str = ""
+    ) -> None:
         if not self.frames:
             return
         frame = self.frames[-1]

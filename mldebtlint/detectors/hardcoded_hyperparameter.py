@@ -55,8 +55,7 @@ def is_numeric_literal(node: cst.BaseExpression) -> bool:
         return is_numeric_literal(node.left) and is_numeric_literal(node.right)
     if isinstance(node, (cst.Tuple, cst.List)):
         return bool(node.elements) and all(
-            isinstance(element, cst.Element) and is_numeric_literal(element.value)
-            for element in node.elements
+            isinstance(element, cst.Element) and is_numeric_literal(element.value) for element in node.elements
         )
     return False
 
@@ -95,8 +94,7 @@ _ARITHMETIC = {
 def is_sentinel(name: str, node: cst.BaseExpression) -> bool:
     """``0``/``-1`` (off), huge numbers (unbounded), identity values per keyword."""
     if isinstance(node, (cst.Tuple, cst.List)) and name in NEUTRAL_TUPLES:
-        values = tuple(numeric_value(element.value) for element in node.elements
-                       if isinstance(element, cst.Element))
+        values = tuple(numeric_value(element.value) for element in node.elements if isinstance(element, cst.Element))
         return values in NEUTRAL_TUPLES[name]
     value = numeric_value(node)
     if value is None or isinstance(value, complex):
@@ -158,8 +156,15 @@ class HardcodedHyperparameter(Rule):
         leaf = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
         if not isinstance(leaf, str) or leaf in GENERIC_CONFIG_CALLEES or leaf.endswith(GENERIC_CONFIG_SUFFIXES):
             return None
-        if qualified is not None and qualified.split(".", 1)[0] in ("argparse", "click", "typer", "omegaconf",
-                                                                    "hydra", "pydantic", "dataclasses"):
+        if qualified is not None and qualified.split(".", 1)[0] in (
+            "argparse",
+            "click",
+            "typer",
+            "omegaconf",
+            "hydra",
+            "pydantic",
+            "dataclasses",
+        ):
             return None
         return GENERIC_API
 

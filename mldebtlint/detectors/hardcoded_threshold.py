@@ -44,8 +44,9 @@ from mldebtlint.knowledge.thresholds import (
     vocabulary,
     words_of,
 )
-from mldebtlint.syntax.names import attribute_chain
 from mldebtlint.rule import Rule
+from mldebtlint.syntax.names import attribute_chain
+
 
 class Frame:
     """Name bindings of one function (or class body, or the module)."""
@@ -80,8 +81,10 @@ class HardcodedThreshold(Rule):
 
     # -- scopes and bindings ---------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        serving = self.frames[-1].serving or self.vocab.is_serving_name(node.name.value) or any(
-            self._is_route_decorator(decorator.decorator) for decorator in node.decorators
+        serving = (
+            self.frames[-1].serving
+            or self.vocab.is_serving_name(node.name.value)
+            or any(self._is_route_decorator(decorator.decorator) for decorator in node.decorators)
         )
         frame = Frame(serving)
         params = node.params
@@ -143,7 +146,8 @@ class HardcodedThreshold(Rule):
         value_found = literal_value(value)
         if value_found is not None and self.cutoff(value) is not None:
             self.report(
-                target, f"literal {format_number(value_found)} assigned to '{'.'.join(chain)}';"
+                target,
+                f"literal {format_number(value_found)} assigned to '{'.'.join(chain)}';"
                 " move it to config or a named constant",
             )
 
@@ -363,7 +367,8 @@ class HardcodedThreshold(Rule):
         if origin is None:
             return
         cutoffs = [
-            found for found in map(self.cutoff, candidates)
+            found
+            for found in map(self.cutoff, candidates)
             if found is not None and self.clamps.get(id(node)) != found[0]
         ]
         if not cutoffs:

@@ -6,12 +6,20 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mldebtlint.graph.facts import ModelGraphFacts
-from mldebtlint.rule import RepoRule, Report
+from mldebtlint.rule import Report, RepoRule
 
 
 def site_report(code: str, message: str, site: Mapping[str, Any], scope: str, **data: Any) -> tuple[str, Report]:
-    report = Report(code, message, line=site["line"], column=site["column"], end_line=site["end_line"],
-                    end_column=site["end_column"], data=data, scope=scope)
+    report = Report(
+        code,
+        message,
+        line=site["line"],
+        column=site["column"],
+        end_line=site["end_line"],
+        end_column=site["end_column"],
+        data=data,
+        scope=scope,
+    )
     return site["path"], report
 
 
@@ -29,5 +37,6 @@ class ModelDependencyChain(RepoRule):
                 f"{consumer} consumes a {chain.length}-model chain of outputs: {chain.text()} "
                 f"(max-chain-length {max_len}); a change upstream silently shifts every model downstream"
             )
-            yield site_report(self.code, message, chain.site, consumer, chain=list(chain.labels),
-                              nodes=list(chain.nodes))
+            yield site_report(
+                self.code, message, chain.site, consumer, chain=list(chain.labels), nodes=list(chain.nodes)
+            )

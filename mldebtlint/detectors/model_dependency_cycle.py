@@ -7,7 +7,7 @@ from typing import Any
 
 from mldebtlint.detectors.model_dependency_chain import site_report
 from mldebtlint.graph.facts import ModelGraphFacts
-from mldebtlint.rule import RepoRule, Report
+from mldebtlint.rule import Report, RepoRule
 
 
 class ModelDependencyCycle(RepoRule):
@@ -20,5 +20,6 @@ class ModelDependencyCycle(RepoRule):
         for cycle in find_cycles(build_model_graph(facts_by_path)):
             closing = cycle.labels[0]
             message = f"feedback loop: {cycle.text()}; {closing} is trained on outputs that depend on itself"
-            yield site_report(self.code, message, cycle.site, closing, cycle=list(cycle.labels),
-                              nodes=list(cycle.nodes))
+            yield site_report(
+                self.code, message, cycle.site, closing, cycle=list(cycle.labels), nodes=list(cycle.nodes)
+            )

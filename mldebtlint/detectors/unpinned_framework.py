@@ -14,11 +14,11 @@ from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
 
-from mldebtlint.manifests.reading import is_manifest
-from mldebtlint.manifests.specs import EXACT, UPPER_BOUND
-from mldebtlint.manifests.requirements import ParsedManifest, RequirementEntry
-from mldebtlint.rule import ManifestRule, Report
 from mldebtlint.core.types import PARSE_ERROR_CODE
+from mldebtlint.manifests.reading import is_manifest
+from mldebtlint.manifests.requirements import ParsedManifest, RequirementEntry
+from mldebtlint.manifests.specs import EXACT, UPPER_BOUND
+from mldebtlint.rule import ManifestRule, Report
 
 POLICIES = {"exact": (EXACT,), "upper-bound": (EXACT, UPPER_BOUND)}
 HASHED_SIBLING_PATTERNS = ("requirements*.txt", "requirements*.lock")
@@ -33,8 +33,14 @@ class UnpinnedFramework(ManifestRule):
         manifest = context.parsed
         for problem in manifest.problems:
             context.reports.append(
-                Report(PARSE_ERROR_CODE, f"{context.name}: {problem.message}",
-                       line=problem.line, column=problem.column, end_line=problem.line, end_column=problem.column)
+                Report(
+                    PARSE_ERROR_CODE,
+                    f"{context.name}: {problem.message}",
+                    line=problem.line,
+                    column=problem.column,
+                    end_line=problem.line,
+                    end_column=problem.column,
+                )
             )
         accepted = self._accepted_strengths(manifest)
         if accepted is None or self._lock_file(manifest, folder):
@@ -44,7 +50,9 @@ class UnpinnedFramework(ManifestRule):
         for entry in manifest.entries:
             if entry.key not in frameworks or entry.key in satisfied:
                 continue
-            if any(is_manifest(PurePosixPath(path).name, PurePosixPath(path).parent.name) for path in entry.include_chain):
+            if any(
+                is_manifest(PurePosixPath(path).name, PurePosixPath(path).parent.name) for path in entry.include_chain
+            ):
                 continue  # that included manifest is linted (and reported) on its own
             self._report(entry, accepted)
 

@@ -14,10 +14,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.source import FileTask, build_finding, parse_error
-from mldebtlint.engine.fingerprint import make_fingerprint, node_snippet, normalize_snippet
-from mldebtlint.rule import FactCollector, FileContext, Report, Rule
 from mldebtlint.core.types import FileResult, Finding, Location
+from mldebtlint.engine.fingerprint import make_fingerprint, node_snippet, normalize_snippet
+from mldebtlint.engine.source import FileTask, build_finding, parse_error
+from mldebtlint.rule import FactCollector, FileContext, Report, Rule
 from mldebtlint.syntax.positions import LazyPositions
 from mldebtlint.syntax.walk import walk
 
@@ -107,9 +107,7 @@ class BatchedVisitor(cst.CSTVisitor):
             self.context.statement_stack.pop()
 
 
-def _python_findings(
-    task: FileTask, settings: Settings, context: FileContext, reports: list[Report]
-) -> list[Finding]:
+def _python_findings(task: FileTask, settings: Settings, context: FileContext, reports: list[Report]) -> list[Finding]:
     catalog = load_catalog()
     positions = context.wrapper.resolve(PositionProvider)
     occurrences: dict[tuple[str, str, str], int] = {}
@@ -132,8 +130,14 @@ def _python_findings(
         fingerprint = make_fingerprint(report.code, task.relative, report.scope, snippet, occurrence)
         findings.append(
             build_finding(
-                catalog[report.code], settings, report.message, task.display, location,
-                fingerprint, suppress, report.data,
+                catalog[report.code],
+                settings,
+                report.message,
+                task.display,
+                location,
+                fingerprint,
+                suppress,
+                report.data,
             )
         )
     return findings
@@ -149,8 +153,12 @@ def _python_syntax_error(raw: bytes, filename: str) -> tuple[str, int, int] | No
 
 
 def run_pass(
-    task: FileTask, raw: bytes, settings: Settings, rule_classes: list[type[Rule]],
-    collector_classes: list[type[FactCollector]], base: dict[str, Any],
+    task: FileTask,
+    raw: bytes,
+    settings: Settings,
+    rule_classes: list[type[Rule]],
+    collector_classes: list[type[FactCollector]],
+    base: dict[str, Any],
 ) -> FileResult:
     """Parse ``raw`` once and run every rule and fact collector in one traversal."""
     try:
@@ -185,7 +193,9 @@ def run_pass(
     # most files never ask (e.g. positions are needed only where a fact or a
     # finding is recorded), and PositionProvider costs about one more parse.
     dependencies = {
-        dep for visitor in visitors for dep in getattr(visitor, "METADATA_DEPENDENCIES", ())
+        dep
+        for visitor in visitors
+        for dep in getattr(visitor, "METADATA_DEPENDENCIES", ())
         if dep not in _LAZY_PROVIDERS
     }
     batched = BatchedVisitor(context, visitors)
@@ -203,6 +213,4 @@ def run_pass(
             facts[type(collector).__name__] = collector.facts()
         except Exception as exc:
             batched.errors.append(f"{task.display}: internal error in {type(collector).__name__}: {exc}")
-    return FileResult(
-        findings=tuple(findings), facts=facts or None, errors=tuple(batched.errors), **base
-    )
+    return FileResult(findings=tuple(findings), facts=facts or None, errors=tuple(batched.errors), **base)

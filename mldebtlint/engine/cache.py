@@ -80,7 +80,8 @@ def siblings_signature(path: str) -> str:
     """
     try:
         names = sorted(
-            name for name in os.listdir(os.path.dirname(path) or ".")
+            name
+            for name in os.listdir(os.path.dirname(path) or ".")
             if not name.startswith(".") and (not name.endswith(".py") or name == "setup.py")
         )
     except OSError:
@@ -154,8 +155,9 @@ class ResultCache:
         self.digests[relative] = digest
         return Probe(entry.result, size, mtime_ns, digest)
 
-    def store(self, relative: str, path: str, probe: Probe, digest: str, full: bool,
-              manifest: bool, result: FileResult) -> None:
+    def store(
+        self, relative: str, path: str, probe: Probe, digest: str, full: bool, manifest: bool, result: FileResult
+    ) -> None:
         """Record a freshly computed result (``probe``: the stat taken before reading)."""
         self.digests[relative] = digest
         if probe.size < 0 or result.errors:

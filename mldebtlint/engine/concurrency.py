@@ -13,8 +13,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_file_digest
 from mldebtlint.core.types import FileResult
+from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_file_digest
 
 # Starting a pool costs tens of milliseconds: not worth it for a few files.
 MIN_FILES_FOR_POOL = 8
@@ -46,7 +46,10 @@ def _size(task: FileTask) -> int:
 
 
 def analyze_many(
-    tasks: list[FileTask], settings: Settings, rules: RuleSet, jobs: int,
+    tasks: list[FileTask],
+    settings: Settings,
+    rules: RuleSet,
+    jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """``analyze_file_digest`` of every task, in order, on ``jobs`` processes."""
@@ -62,6 +65,7 @@ def analyze_many(
     # instead of each importing them again.
     rules.python_rules()
     import mldebtlint.engine.batched  # noqa: F401
+
     order = sorted(range(total), key=lambda index: -_size(tasks[index]))
     chunksize = max(1, min(8, total // (jobs * 16)))
     results: list[Outcome | None] = [None] * total

@@ -8,7 +8,6 @@ is always linted, as in ruff.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,12 +15,31 @@ from pathlib import Path
 
 import pathspec
 
-from mldebtlint.manifests.reading import MANIFEST_PATTERNS, REQUIREMENTS_FOLDERS, is_manifest
+from mldebtlint.manifests.reading import is_manifest
 
 DEFAULT_EXCLUDE = (
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
-    ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build",
-    "buck-out", "build", "dist", "node_modules", "site-packages", "venv", "__pycache__",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "__pycache__",
     ".ipynb_checkpoints",
 )
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mldebtlint.core.catalog import CatalogEntry, load_catalog
+from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.suppressions import parse_suppressions
 from mldebtlint.core.types import PARSE_ERROR_CODE, FileResult, Finding, Location
 from mldebtlint.engine.source import (
     MAX_FILE_BYTES,
@@ -26,9 +24,11 @@ from mldebtlint.engine.source import (
     parse_error,
     syntax_error,
 )
+from mldebtlint.engine.suppressions import parse_suppressions
 
 if TYPE_CHECKING:
     from mldebtlint.rule import FactCollector, ManifestRule, RepoRule, Rule
+
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -83,10 +83,11 @@ def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, r
     base = dict(path=task.display, lines=lines, noqa=noqa, skip_file=suppressions.skip_file)
     if suppressions.skip_file and not task.facts_only:
         return FileResult(**base)
-    rule_classes = [] if task.facts_only else [
-        cls for cls in rules.python_rules()
-        if not cls.TRIGGERS or any(token in text for token in cls.TRIGGERS)
-    ]
+    rule_classes = (
+        []
+        if task.facts_only
+        else [cls for cls in rules.python_rules() if not cls.TRIGGERS or any(token in text for token in cls.TRIGGERS)]
+    )
     collector_classes = rules.collectors()
     if not rule_classes and not collector_classes:
         if PARSE_ERROR_CODE in rules.codes and not task.facts_only:
@@ -116,8 +117,13 @@ def _dependency_facts(context: Any) -> list[dict[str, Any]]:
     except Exception:  # a manifest we cannot read has no dependency facts
         return []
     return [
-        {"key": entry.key, "line": entry.span.line, "specifier": entry.specifier or entry.url,
-         "strength": entry.strength, "origin": entry.origin}
+        {
+            "key": entry.key,
+            "line": entry.span.line,
+            "specifier": entry.specifier or entry.url,
+            "strength": entry.strength,
+            "origin": entry.origin,
+        }
         for entry in entries
     ]
 
@@ -153,8 +159,16 @@ def _analyze_manifest(
         location = Location(report.line, report.column, report.end_line, report.end_column)
         fingerprint = make_fingerprint(report.code, task.relative, "", line_text, occurrence)
         findings.append(
-            build_finding(catalog[report.code], settings, report.message, task.display, location,
-                          fingerprint, (report.line,), report.data)
+            build_finding(
+                catalog[report.code],
+                settings,
+                report.message,
+                task.display,
+                location,
+                fingerprint,
+                (report.line,),
+                report.data,
+            )
         )
     return findings, _dependency_facts(context)
 
@@ -171,7 +185,9 @@ def analyze_file_digest(task: FileTask, settings: Settings, rules: RuleSet) -> t
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return FileResult(path=task.display, findings=(parse_error(task, settings, f"cannot read file: {reason}"),)), None
+        return FileResult(
+            path=task.display, findings=(parse_error(task, settings, f"cannot read file: {reason}"),)
+        ), None
     from mldebtlint.engine.cache import content_digest
 
     return analyze_bytes(task, raw, settings, rules), content_digest(raw)
@@ -183,7 +199,9 @@ def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet
         message = f"file skipped: larger than {MAX_FILE_BYTES // 1_000_000} MB"
         return FileResult(path=task.display, findings=(parse_error(task, settings, message),))
     if b"\x00" in raw:
-        return FileResult(path=task.display, findings=(parse_error(task, settings, "binary file (contains NUL bytes)"),))
+        return FileResult(
+            path=task.display, findings=(parse_error(task, settings, "binary file (contains NUL bytes)"),)
+        )
     try:
         text = decode_source(raw)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
@@ -196,8 +214,9 @@ def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet
         manifest_findings, dependencies = _analyze_manifest(task, text, settings, rules)
         manifest_facts = {MANIFEST_FACTS: dependencies} if dependencies else {}
     if not task.python:
-        return FileResult(path=task.display, findings=tuple(manifest_findings), lines=0, is_python=False,
-                          facts=manifest_facts or None)
+        return FileResult(
+            path=task.display, findings=tuple(manifest_findings), lines=0, is_python=False, facts=manifest_facts or None
+        )
     result = _analyze_python(task, raw, text, settings, rules)
     if manifest_findings or manifest_facts:
         from dataclasses import replace

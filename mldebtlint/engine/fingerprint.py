@@ -44,9 +44,16 @@ from mldebtlint.core.types import PARSE_ERROR_CODE
 
 _WHITESPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
-_DROPPED = frozenset({
-    tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER,
-})
+_DROPPED = frozenset(
+    {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
+)
 _CLOSERS = frozenset({")", "]", "}"})
 
 
@@ -63,15 +70,19 @@ def normalize_snippet(snippet: str) -> str:
     """The formatting-independent normal form of a piece of code (see module doc)."""
     try:
         tokens = [
-            token for token in tokenize.generate_tokens(io.StringIO(snippet.strip()).readline)
+            token
+            for token in tokenize.generate_tokens(io.StringIO(snippet.strip()).readline)
             if token.type not in _DROPPED
         ]
     except (tokenize.TokenError, SyntaxError, ValueError):
         # Not tokenizable as Python (a manifest line, a partial snippet).
         return _WHITESPACE.sub("", snippet)
     parts = [_token_text(token) for token in tokens]
-    parts = [part for index, part in enumerate(parts)
-             if not (part == "," and index + 1 < len(parts) and parts[index + 1] in _CLOSERS)]
+    parts = [
+        part
+        for index, part in enumerate(parts)
+        if not (part == "," and index + 1 < len(parts) and parts[index + 1] in _CLOSERS)
+    ]
     while len(parts) >= 2 and parts[0] == "(" and parts[-1] == ")" and _closes_at_end(parts):
         parts = parts[1:-1]
     return " ".join(parts)

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
-from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_file, build_finding, make_fingerprint
 from mldebtlint.core.selection import enabled_codes, expand_selector
 from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
+from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
+from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_file, build_finding, make_fingerprint
 
 if TYPE_CHECKING:
     import networkx
@@ -46,14 +46,15 @@ def rule_set(settings: Settings, extra: Iterable[str] = ()) -> RuleSet:
 
 
 def _tasks(files: Iterable[SourceFile], facts_only: bool = False) -> list[FileTask]:
-    return [
-        FileTask(str(f.path), f.display, f.relative, f.python, f.manifest, facts_only) for f in files
-    ]
+    return [FileTask(str(f.path), f.display, f.relative, f.python, f.manifest, facts_only) for f in files]
 
 
 def analyze_all(
-    tasks: list[FileTask], settings: Settings, rules: RuleSet,
-    progress: Callable[[int, int], None] | None = None, cache: ResultCache | None = None,
+    tasks: list[FileTask],
+    settings: Settings,
+    rules: RuleSet,
+    progress: Callable[[int, int], None] | None = None,
+    cache: ResultCache | None = None,
 ) -> list[FileResult]:
     """Results of every task, in order: from the cache when the file is unchanged."""
     from mldebtlint.engine.cache import with_display
@@ -113,20 +114,34 @@ def run_repo_rules(
     for cls in rules.repo_rules():
         collector_name = cls.collector.__name__ if cls.collector else None
         if collector_name not in facts_of:
-            facts_of[collector_name] = MappingProxyType({
-                relative: (result.facts or {}).get(collector_name)
-                for relative, result in results_by_relative.items()
-                if result.facts and collector_name in result.facts
-            })
+            facts_of[collector_name] = MappingProxyType(
+                {
+                    relative: (result.facts or {}).get(collector_name)
+                    for relative, result in results_by_relative.items()
+                    if result.facts and collector_name in result.facts
+                }
+            )
         facts = facts_of[collector_name]
         rule = cls(settings.options_for(cls.code))
         for relative, report in rule.check(facts):
-            location = Location(report.line or 1, report.column or 1, report.end_line or report.line or 1,
-                                report.end_column or report.column or 1)
+            location = Location(
+                report.line or 1,
+                report.column or 1,
+                report.end_line or report.line or 1,
+                report.end_column or report.column or 1,
+            )
             fingerprint = make_fingerprint(cls.code, relative, report.scope, report.message, 0)
             findings.append(
-                build_finding(catalog[cls.code], settings, report.message, display_of.get(relative, relative),
-                              location, fingerprint, (location.line, location.end_line), report.data)
+                build_finding(
+                    catalog[cls.code],
+                    settings,
+                    report.message,
+                    display_of.get(relative, relative),
+                    location,
+                    fingerprint,
+                    (location.line, location.end_line),
+                    report.data,
+                )
             )
     return findings
 
@@ -156,7 +171,8 @@ def run(options: RunOptions) -> CheckResult:
     if repo_codes:
         if options.whole_repo_facts:
             context_files = [
-                f for f in discover([root], root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
+                f
+                for f in discover([root], root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
                 if f.relative not in by_relative and f.python
             ]
             facts_rules = RuleSet(frozenset(repo_codes))
@@ -166,7 +182,8 @@ def run(options: RunOptions) -> CheckResult:
                 display_of[task.relative] = task.display
         reported_displays = {display_of[relative] for relative in reported}
         repo_findings = [
-            finding for finding in _cached_repo_findings(rules, settings, by_relative, display_of, cache)
+            finding
+            for finding in _cached_repo_findings(rules, settings, by_relative, display_of, cache)
             if finding.path in reported_displays
         ]
     if cache is not None:
@@ -186,7 +203,10 @@ def _repo_codes(rules: RuleSet, cache: ResultCache | None = None) -> frozenset[s
 
 
 def _cached_repo_findings(
-    rules: RuleSet, settings: Settings, by_relative: dict[str, FileResult], display_of: dict[str, str],
+    rules: RuleSet,
+    settings: Settings,
+    by_relative: dict[str, FileResult],
+    display_of: dict[str, str],
     cache: ResultCache | None,
 ) -> list[Finding]:
     """``run_repo_rules``, reused from the cache when no file's facts changed."""
@@ -204,8 +224,12 @@ def _cached_repo_findings(
 
 
 def _finish(
-    results: list[FileResult], repo_findings: list[Finding], by_relative: dict[str, FileResult],
-    display_of: dict[str, str], settings: Settings, tasks: list[FileTask],
+    results: list[FileResult],
+    repo_findings: list[Finding],
+    by_relative: dict[str, FileResult],
+    display_of: dict[str, str],
+    settings: Settings,
+    tasks: list[FileTask],
 ) -> CheckResult:
     from mldebtlint.engine.suppressions import Suppressions
 

@@ -74,7 +74,7 @@ def fix_text(path: Path, text: str, findings: list[Finding], settings: Settings,
         if spec is not None and (spec.safe or unsafe):
             by_module[spec.module].append(finding)
     fixed, skipped = 0, []
-    for module, module_findings in sorted(by_module.items()):
+    for _module, module_findings in sorted(by_module.items()):
         try:
             result = _fixer(FIXERS[module_findings[0].code])(path, text, module_findings, settings)
         except Exception as exc:  # a fixer bug must not corrupt the file or end the run
@@ -117,9 +117,15 @@ def apply_fixes(findings: Iterable[Finding], settings: Settings, unsafe: bool, w
         if write:
             atomic_write_text(path, result.text, encoding=encoding)
         else:
-            diffs.append("".join(difflib.unified_diff(
-                text.splitlines(keepends=True), result.text.splitlines(keepends=True),
-                fromfile=f"a/{display}", tofile=f"b/{display}",
-            )))
+            diffs.append(
+                "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        result.text.splitlines(keepends=True),
+                        fromfile=f"a/{display}",
+                        tofile=f"b/{display}",
+                    )
+                )
+            )
     outcome.diff = "".join(diffs)
     return outcome

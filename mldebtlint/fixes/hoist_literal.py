@@ -21,8 +21,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from mldebtlint.core.config import Settings
-from mldebtlint.fixes import FixResult
 from mldebtlint.core.types import Finding
+from mldebtlint.fixes import FixResult
 
 _LITERALS_IN_MESSAGE = re.compile(r"^literals? (?P<values>[-\d.e+_xXoObBjJ]+(?: and [-\d.e+_xXoObBjJ]+)*)")
 _LOCAL_IN_MESSAGE = re.compile(r"\(local '(?P<name>\w+)'\)")
@@ -117,8 +117,11 @@ def _module_constants(module: cst.Module) -> dict[str, str]:
 
 def _at(positions, node_types, finding: Finding) -> list[cst.CSTNode]:
     line, column = finding.location.line, finding.location.column - 1
-    return [node for node, span in positions.items()
-            if isinstance(node, node_types) and span.start.line == line and span.start.column == column]
+    return [
+        node
+        for node, span in positions.items()
+        if isinstance(node, node_types) and span.start.line == line and span.start.column == column
+    ]
 
 
 def _wanted_values(message: str) -> set[float] | None:
@@ -147,7 +150,9 @@ def _plan_threshold(plan: _Plan, node: cst.CSTNode, finding: Finding, wrapper: M
     if isinstance(node, cst.Comparison):
         operands = [node.left] + [target.comparator for target in node.comparisons]
         for index, operand in enumerate(operands):
-            others = [o for o in operands[max(index - 1, 0):index + 2] if o is not operand and literal_value(o) is None]
+            others = [
+                o for o in operands[max(index - 1, 0) : index + 2] if o is not operand and literal_value(o) is None
+            ]
             pairs.append((operand, others[0] if others else node.left))
     elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         pairs = [(arg.value, node.func.value) for arg in node.args]
@@ -162,8 +167,11 @@ def _plan_threshold(plan: _Plan, node: cst.CSTNode, finding: Finding, wrapper: M
 def _plan_local(plan: _Plan, name: str, finding: Finding, wrapper: MetadataWrapper) -> bool:
     """Hoist the single literal assigned to the local ``name`` in the function holding the finding."""
     positions = wrapper.resolve(PositionProvider)
-    functions = [node for node, span in positions.items() if isinstance(node, cst.FunctionDef)
-                 and span.start.line <= finding.line <= span.end.line]
+    functions = [
+        node
+        for node, span in positions.items()
+        if isinstance(node, cst.FunctionDef) and span.start.line <= finding.line <= span.end.line
+    ]
     if not functions:
         return False
     function = min(functions, key=lambda node: positions[node].end.line - positions[node].start.line)
@@ -191,8 +199,11 @@ def _plan_hyperparameters(plan: _Plan, call: cst.Call, finding: Finding) -> bool
         elif isinstance(arg.value, cst.Dict):
             for element in arg.value.elements:
                 key = element.key if isinstance(element, cst.DictElement) else None
-                if isinstance(key, cst.SimpleString) and key.evaluated_value in names \
-                        and literal_value(element.value) is not None:
+                if (
+                    isinstance(key, cst.SimpleString)
+                    and key.evaluated_value in names
+                    and literal_value(element.value) is not None
+                ):
                     plan.hoist(element.value, str(key.evaluated_value))
                     found = True
     return found

@@ -28,11 +28,11 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from mldebtlint.core.config import Settings
+from mldebtlint.core.types import Finding
 from mldebtlint.fixes import FixResult
-from mldebtlint.manifests.specs import EXACT
 from mldebtlint.manifests.reading import parse_manifest
 from mldebtlint.manifests.requirements import RequirementEntry
-from mldebtlint.core.types import Finding
+from mldebtlint.manifests.specs import EXACT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,15 +40,20 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TOML_LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
-_KEY_VALUE = re.compile(r"""^(?P<key>["']?[A-Za-z0-9][\w.-]*["']?\s*=\s*)(?P<quote>["'])(?P<value>[^"'\n]*)(?P=quote)$""")
+_KEY_VALUE = re.compile(
+    r"""^(?P<key>["']?[A-Za-z0-9][\w.-]*["']?\s*=\s*)(?P<quote>["'])(?P<value>[^"'\n]*)(?P=quote)$"""
+)
 _CONDA_NAME = re.compile(r"^(?P<name>(?:[\w.-]+::)?[A-Za-z0-9][\w.-]*)(?P<rest>.*)$")
 _PINNED_LINE = re.compile(r"^\s*([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*===?\s*([\w.!+-]+)")
 
 
 def _toml_lock(path: Path) -> dict[str, str]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {canonicalize_name(p["name"]): str(p["version"]) for p in data.get("package", [])
-            if isinstance(p, dict) and "name" in p and "version" in p}
+    return {
+        canonicalize_name(p["name"]): str(p["version"])
+        for p in data.get("package", [])
+        if isinstance(p, dict) and "name" in p and "version" in p
+    }
 
 
 def _pipfile_lock(path: Path) -> dict[str, str]:
@@ -65,8 +70,11 @@ def _conda_lock(path: Path) -> dict[str, str]:
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {canonicalize_name(p["name"]): str(p["version"]) for p in data.get("package", [])
-            if isinstance(p, dict) and "name" in p and "version" in p}
+    return {
+        canonicalize_name(p["name"]): str(p["version"])
+        for p in data.get("package", [])
+        if isinstance(p, dict) and "name" in p and "version" in p
+    }
 
 
 def _hashed_requirements(path: Path) -> dict[str, str]:
@@ -153,20 +161,26 @@ def fix(path: Path, text: str, findings: list[Finding], settings: Settings) -> F
     skipped, fixed = [], {}
     for finding in findings:
         key = dict(finding.data).get("package", "")
-        entry = next((e for e in manifest.entries if e.key == key and not e.origin
-                      and e.span.line == finding.line and e.span.end_line == finding.line), None)
+        entry = next(
+            (
+                e
+                for e in manifest.entries
+                if e.key == key and not e.origin and e.span.line == finding.line and e.span.end_line == finding.line
+            ),
+            None,
+        )
         where = f"{finding.path}:{finding.line}"
         if entry is None:
             skipped.append(f"{where}: {finding.code} not fixed: the requirement comes from another file")
             continue
         version, reason = _version_for(entry, path, settings)
         line = lines[entry.span.line - 1]
-        written = line[entry.span.column - 1:entry.span.end_column - 1]
+        written = line[entry.span.column - 1 : entry.span.end_column - 1]
         pinned = _pin_text(entry, written, version) if version else None
         if pinned is None:
             skipped.append(f"{where}: {finding.code} not fixed: {reason or 'this requirement form is not rewritten'}")
             continue
-        lines[entry.span.line - 1] = line[:entry.span.column - 1] + pinned + line[entry.span.end_column - 1:]
+        lines[entry.span.line - 1] = line[: entry.span.column - 1] + pinned + line[entry.span.end_column - 1 :]
         fixed[entry.span.line] = entry.key
     new_text = "".join(lines)
     if fixed and not _parses_back(path, text, new_text, fixed):

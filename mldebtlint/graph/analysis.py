@@ -113,15 +113,13 @@ def find_chains(graph: nx.DiGraph, max_len: int = 1) -> list[Chain]:
     for index, component in enumerate(nx.strongly_connected_components(projection)):
         for node in component:
             component_of[node] = index
-    acyclic.add_edges_from(
-        (a, b) for a, b in projection.edges if a != b and component_of[a] != component_of[b]
-    )
+    acyclic.add_edges_from((a, b) for a, b in projection.edges if a != b and component_of[a] != component_of[b])
     best: dict[str, tuple[str, ...]] = {}
     for node in nx.lexicographical_topological_sort(acyclic):
         candidates = [best[p] + (node,) for p in acyclic.predecessors(node)] or [(node,)]
         best[node] = max(candidates, key=lambda path: (len(path), [_label(projection, n) for n in path][::-1]))
     chains = []
-    for node, path in sorted(best.items()):
+    for _node, path in sorted(best.items()):
         if len(path) - 1 > max_len:
             site = projection.edges[path[-2], path[-1]]["sites"][0]
             chains.append(Chain(path, tuple(_label(projection, n) for n in path), site))
@@ -147,8 +145,15 @@ def find_cycles(graph: nx.DiGraph) -> list[Cycle]:
         ordered = tuple(nodes[start:] + nodes[:start])
         ring = [(ordered[i], ordered[(i + 1) % len(ordered)]) for i in range(len(ordered))]
         via = tuple(tuple(_label(projection, d) for d in projection.edges[edge]["via"]) for edge in ring)
-        cycles.append(Cycle(ordered, tuple(_label(projection, n) for n in ordered), via,
-                            projection.edges[closing]["sites"][0], tuple(ring)))
+        cycles.append(
+            Cycle(
+                ordered,
+                tuple(_label(projection, n) for n in ordered),
+                via,
+                projection.edges[closing]["sites"][0],
+                tuple(ring),
+            )
+        )
     cycles.sort(key=lambda cycle: cycle.nodes)
     return cycles
 
@@ -162,10 +167,9 @@ def _closing_order(projection: nx.DiGraph, edge: tuple[str, str]) -> tuple:
 def _exclusive_branches(projection: nx.DiGraph, edges: list[tuple[str, str]]) -> bool:
     """Two edges of the loop exist only under different values of one subject
     (``if method == "a":`` vs ``if method == "b":``): no run goes round it."""
-    guards = [[dict(map(tuple, site.get("guards", []))) for site in projection.edges[edge]["sites"]]
-              for edge in edges]
+    guards = [[dict(map(tuple, site.get("guards", []))) for site in projection.edges[edge]["sites"]] for edge in edges]
     for index, first in enumerate(guards):
-        for second in guards[index + 1:]:
+        for second in guards[index + 1 :]:
             if all(_conflict(a, b) for a in first for b in second):
                 return True
     return False

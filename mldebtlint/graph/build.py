@@ -16,8 +16,8 @@ from typing import Any
 
 import networkx as nx
 
-from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
 from mldebtlint.graph.paths import ConstantResolver, absolute_name, closest, identities_match, label_for
+from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
 
 _MAX_CALL_DEPTH = 6
 # Checkpoint-like names make poor labels when the model has a better one.
@@ -43,7 +43,8 @@ class _Repo:
         self.model_classes = self._model_classes()
         self.instances = {
             f"{path}::{instance['id']}": (path, instance)
-            for path, facts in self.files.items() for instance in facts.get("instances", [])
+            for path, facts in self.files.items()
+            for instance in facts.get("instances", [])
         }
 
     def _model_classes(self) -> set[str]:
@@ -161,8 +162,14 @@ class _Builder:
             self.node_of[global_id] = node
             path, instance = self.repo.instances[global_id]
             if node not in self.graph:
-                self.graph.add_node(node, kind="model", label=self._label(preferred, instance),
-                                    identities=sorted(identities), path=path, line=instance["line"])
+                self.graph.add_node(
+                    node,
+                    kind="model",
+                    label=self._label(preferred, instance),
+                    identities=sorted(identities),
+                    path=path,
+                    line=instance["line"],
+                )
 
     def _label(self, identity: str, instance: dict) -> str:
         if not identity.startswith("local:"):
@@ -224,8 +231,14 @@ class _Builder:
                     self._consume(node, site["inputs"], path, site, kind)
 
     def _consume(self, node: str, sources: list[dict], path: str, site: dict, kind: str) -> None:
-        where = {"path": path, "line": site["line"], "column": site["column"],
-                 "end_line": site["end_line"], "end_column": site["end_column"], "kind": kind}
+        where = {
+            "path": path,
+            "line": site["line"],
+            "column": site["column"],
+            "end_line": site["end_line"],
+            "end_column": site["end_column"],
+            "kind": kind,
+        }
         if site.get("guards"):
             where["guards"] = site["guards"]
         for source_kind, value in sorted(self.resolve(sources, path)):

@@ -9,9 +9,9 @@ import re
 
 import libcst as cst
 
-from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.graph.flow import FlowEvaluator, _argument, _positional, var_key
 from mldebtlint.graph.scopes import Instance, Source, capped, data_source
+from mldebtlint.knowledge import graph_apis as api
 
 _SQL_TABLE = re.compile(r"\bfrom\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
 
@@ -93,8 +93,15 @@ class ExpressionEvaluator(FlowEvaluator):
         # function. Its result carries its inputs, not a model output.
         return inputs | self.taint(key)
 
-    def _method(self, node: cst.Call, key: str, method: str, receiver: cst.BaseExpression,
-                args: set[Source], per_arg: dict[int, set[Source]]) -> set[Source]:
+    def _method(
+        self,
+        node: cst.Call,
+        key: str,
+        method: str,
+        receiver: cst.BaseExpression,
+        args: set[Source],
+        per_arg: dict[int, set[Source]],
+    ) -> set[Source]:
         direct = var_key(receiver) == key
         line = self.position(node)["line"]
         if method == "backward":
@@ -124,8 +131,15 @@ class ExpressionEvaluator(FlowEvaluator):
         receiver_sources = self.evaluate(receiver) if not direct else self.taint(key)
         return self._data_method(node, key, method, receiver, receiver_sources, args)
 
-    def _data_method(self, node: cst.Call, key: str, method: str, receiver: cst.BaseExpression,
-                     receiver_sources: set[Source], args: set[Source]) -> set[Source]:
+    def _data_method(
+        self,
+        node: cst.Call,
+        key: str,
+        method: str,
+        receiver: cst.BaseExpression,
+        receiver_sources: set[Source],
+        args: set[Source],
+    ) -> set[Source]:
         scope = self.scope_of(key)
         handle = scope.handles.get(key) if scope else None
         if method in api.DATA_WRITE_METHODS or method == "to_sql":
@@ -173,8 +187,7 @@ class ExpressionEvaluator(FlowEvaluator):
 
     def _backward(self, node: cst.Call, loss_sources: set[Source]) -> None:
         """``loss.backward()``: models whose parameters are optimised here are trained."""
-        models = [self.instances[value] for kind, value in loss_sources
-                  if kind == "model" and value in self.instances]
+        models = [self.instances[value] for kind, value in loss_sources if kind == "model" and value in self.instances]
         scope = self.scopes[-1]
         for instance in models:
             if instance.id in scope.frozen_outputs and instance.id not in scope.grad_outputs:
@@ -211,8 +224,9 @@ class ExpressionEvaluator(FlowEvaluator):
             loaded = [self.paths.parts(arg)]
         instance.loads.extend(loaded)
 
-    def _static_method(self, node: cst.Call, method: str, receiver: cst.BaseExpression,
-                       args: set[Source]) -> set[Source] | None:
+    def _static_method(
+        self, node: cst.Call, method: str, receiver: cst.BaseExpression, args: set[Source]
+    ) -> set[Source] | None:
         if method in api.CLASS_LOAD_METHODS:
             owner = (self.names.qualified_or_local(receiver) or "").rsplit(".", 1)[-1]
             if any(marker in owner for marker in api.NON_MODEL_CLASS_MARKERS):
@@ -236,8 +250,9 @@ class ExpressionEvaluator(FlowEvaluator):
             return scope.handles[key]
         return self.paths.parts(path)
 
-    def _function(self, node: cst.Call, name: str, args: set[Source],
-                  per_arg: dict[int, set[Source]]) -> set[Source] | None:
+    def _function(
+        self, node: cst.Call, name: str, args: set[Source], per_arg: dict[int, set[Source]]
+    ) -> set[Source] | None:
         is_mlflow = name.startswith(api.MLFLOW_PREFIX)
         if name in api.MODEL_LOAD_FUNCTIONS or (is_mlflow and name.endswith(api.MLFLOW_LOAD_SUFFIX)):
             index, keywords = api.MODEL_LOAD_FUNCTIONS.get(name, (0, ("model_uri",)))
@@ -262,7 +277,9 @@ class ExpressionEvaluator(FlowEvaluator):
             obj_index, path_index = api.DATA_WRITE_FUNCTIONS[name]
             obj = _argument(node, obj_index, ("obj", "arr", "X", "table"))
             sources = per_arg.get(id(obj), set()) if obj is not None else set()
-            self.record_write(node, None, sources, parts=self._path_parts(_argument(node, path_index, ("file", "fp", "where"))))
+            self.record_write(
+                node, None, sources, parts=self._path_parts(_argument(node, path_index, ("file", "fp", "where")))
+            )
             return set()
         if name in api.TRAIN_FUNCTIONS:
             self.trained_sites[id(node)] = self.site(node, args)
@@ -283,8 +300,9 @@ class ExpressionEvaluator(FlowEvaluator):
         table = match.group(1) if match else text.strip()
         return {data_source([["s", f"sql:{table}"]])} if re.fullmatch(r"[\w.]+", table) else set()
 
-    def _save_object(self, node: cst.Call, obj: cst.BaseExpression | None, parts: list | None,
-                     per_arg: dict[int, set[Source]]) -> None:
+    def _save_object(
+        self, node: cst.Call, obj: cst.BaseExpression | None, parts: list | None, per_arg: dict[int, set[Source]]
+    ) -> None:
         if obj is None or parts is None:
             return
         values = [element.value for element in obj.elements] if isinstance(obj, cst.Dict) else [obj]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -27,9 +26,7 @@ FORMATS = ("dot", "mermaid", "json")
 
 def facts_of_result(result: CheckResult) -> dict[str, Any]:
     return {
-        file.path: file.facts[COLLECTOR_NAME]
-        for file in result.files
-        if file.facts and COLLECTOR_NAME in file.facts
+        file.path: file.facts[COLLECTOR_NAME] for file in result.files if file.facts and COLLECTOR_NAME in file.facts
     }
 
 
@@ -55,8 +52,9 @@ def annotate(graph: nx.DiGraph, max_len: int = 1) -> nx.DiGraph:
     graph.graph["mldebtlint"] = {
         "max_chain_length": max_len,
         "chains": [{"labels": list(c.labels), "nodes": list(c.nodes), "site": c.site} for c in chains],
-        "cycles": [{"labels": list(c.labels), "nodes": list(c.nodes), "text": c.text(), "site": c.site}
-                   for c in cycles],
+        "cycles": [
+            {"labels": list(c.labels), "nodes": list(c.nodes), "text": c.text(), "site": c.site} for c in cycles
+        ],
     }
     return graph
 
@@ -82,10 +80,18 @@ def to_dot(graph: nx.DiGraph) -> str:
     lines = ["digraph model_graph {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
     for node, attrs in sorted(graph.nodes(data=True)):
         shape = "box" if attrs.get("kind") == "model" else "cylinder"
-        style = ', color=red, penwidth=2' if attrs.get("cycle") else (', color=orange, penwidth=2' if attrs.get("chain") else "")
+        style = (
+            ", color=red, penwidth=2"
+            if attrs.get("cycle")
+            else (", color=orange, penwidth=2" if attrs.get("chain") else "")
+        )
         lines.append(f"  {_dot_quote(node)} [label={_dot_quote(attrs.get('label', node))}, shape={shape}{style}];")
     for source, target, attrs in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
-        style = ", color=red, penwidth=2" if attrs.get("cycle") else (", color=orange, penwidth=2" if attrs.get("chain") else "")
+        style = (
+            ", color=red, penwidth=2"
+            if attrs.get("cycle")
+            else (", color=orange, penwidth=2" if attrs.get("chain") else "")
+        )
         lines.append(f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={_dot_quote(_edge_label(attrs))}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -113,8 +119,11 @@ def to_mermaid(graph: nx.DiGraph) -> str:
                 break
     lines += ["  classDef chain stroke:#e69500,stroke-width:3px", "  classDef cycle stroke:#d33,stroke-width:3px"]
     for flag in ("chain", "cycle"):
-        members = [ids[n] for n in sorted(graph.nodes) if graph.nodes[n].get(flag) and
-                   (flag == "cycle" or not graph.nodes[n].get("cycle"))]
+        members = [
+            ids[n]
+            for n in sorted(graph.nodes)
+            if graph.nodes[n].get(flag) and (flag == "cycle" or not graph.nodes[n].get("cycle"))
+        ]
         if members:
             lines.append(f"  class {','.join(members)} {flag}")
     colours = {"chain": "#e69500", "cycle": "#d33"}

@@ -25,15 +25,23 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.graph.calls import ExpressionEvaluator
 from mldebtlint.graph.flow import FlowEvaluator, var_key
 from mldebtlint.graph.paths import ANY, PathReader, dict_entries
 from mldebtlint.graph.scopes import Scope, capped, sources_to_facts
+from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.rule import FactCollector, FileContext
 
-_PATHLIKE = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation, cst.Call,
-             cst.Name, cst.Attribute, cst.Subscript)
+_PATHLIKE = (
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.FormattedString,
+    cst.BinaryOperation,
+    cst.Call,
+    cst.Name,
+    cst.Attribute,
+    cst.Subscript,
+)
 _MAX_CONSTANT_PARTS = 40
 
 
@@ -69,8 +77,12 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         span = self.context.get_metadata(PositionProvider, node)
         if span is None:
             return {"line": 1, "column": 1, "end_line": 1, "end_column": 1}
-        return {"line": span.start.line, "column": span.start.column + 1,
-                "end_line": span.end.line, "end_column": span.end.column + 1}
+        return {
+            "line": span.start.line,
+            "column": span.start.column + 1,
+            "end_line": span.end.line,
+            "end_column": span.end.column + 1,
+        }
 
     def _local_path(self, name: str) -> list | None:
         scope = self.scope_of(name)
@@ -159,8 +171,11 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         self.bind(node.target, node.iter, self.evaluate(node.iter))
 
     def visit_With(self, node: cst.With) -> None:
-        frozen = any(self.names.call_name(item.item) in api.NO_GRAD_CONTEXTS
-                     for item in node.items if isinstance(item.item, cst.Call))
+        frozen = any(
+            self.names.call_name(item.item) in api.NO_GRAD_CONTEXTS
+            for item in node.items
+            if isinstance(item.item, cst.Call)
+        )
         self._no_grad.append(frozen)
         for item in node.items:
             sources = self.evaluate(item.item)
@@ -172,8 +187,11 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         edges made under different values of one subject never form a loop."""
         guard = None
         test = node.test
-        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
-                and isinstance(test.comparisons[0].operator, cst.Equal)):
+        if (
+            isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)
+        ):
             left, right = test.left, test.comparisons[0].comparator
             if isinstance(left, (cst.SimpleString, cst.Integer)):
                 left, right = right, left
@@ -188,8 +206,13 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         self._guards.pop()
 
     def guards_at(self, line: int) -> list[list]:
-        return [[subject, value] for guard in self._guards if guard is not None
-                for subject, value, start, end in (guard,) if start <= line <= end]
+        return [
+            [subject, value]
+            for guard in self._guards
+            if guard is not None
+            for subject, value, start, end in (guard,)
+            if start <= line <= end
+        ]
 
     def leave_With(self, original_node: cst.With) -> None:
         self._no_grad.pop()
@@ -203,10 +226,15 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         # Test code wires models together to check them, not to run a pipeline:
         # it keeps its definitions (imports still resolve) but adds no flow.
         flows = not self.context.is_test
-        instances = [] if not flows else [
-            instance.to_facts() for instance in self.instances.values()
-            if instance.interesting() or instance.id in referenced
-        ]
+        instances = (
+            []
+            if not flows
+            else [
+                instance.to_facts()
+                for instance in self.instances.values()
+                if instance.interesting() or instance.id in referenced
+            ]
+        )
         functions = {
             name: {"returns": sources_to_facts(capped(summary["returns"])), "loads": summary["loads"]}
             for name, summary in self.functions.items()

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.graph.paths import absolute_name
 from mldebtlint.graph.scopes import Instance, Scope, Source, capped, sources_to_facts
+from mldebtlint.knowledge import graph_apis as api
 
 
 def var_key(node: cst.BaseExpression) -> str | None:
@@ -229,8 +229,9 @@ class FlowEvaluator:
         key = self.root_key(node)
         return self.taint(key) if key else set()
 
-    def record_write(self, node: cst.Call, path: cst.BaseExpression | None, sources: set[Source],
-                     parts: list | None = None) -> None:
+    def record_write(
+        self, node: cst.Call, path: cst.BaseExpression | None, sources: set[Source], parts: list | None = None
+    ) -> None:
         if parts is None and path is not None:
             parts = self.paths.parts(path)
         if parts is None or not sources:

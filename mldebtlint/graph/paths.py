@@ -211,9 +211,7 @@ def config_key(node: cst.BaseExpression) -> str | None:
     if current.value == "os":
         # os.environ["MODEL_PATH"]: the environment variable is the key.
         return keys[0] if len(keys) == 2 and keys[1] == "environ" and isinstance(node, cst.Subscript) else None
-    if current.value in known_apis.CONFIG_ROOT_NAMES or (
-        isinstance(node, cst.Subscript) and current.value != "self"
-    ):
+    if current.value in known_apis.CONFIG_ROOT_NAMES or (isinstance(node, cst.Subscript) and current.value != "self"):
         return ".".join(reversed(keys))
     return None
 
@@ -341,8 +339,25 @@ def label_for(identity: str) -> str:
     if text.startswith("{") and text.endswith("}") and text.count("{") == 1:
         return text[1:-1].rsplit(".", 1)[-1]
     last = text.rsplit("/", 1)[-1] or text
-    for suffix in (".tar.gz", ".joblib", ".pkl", ".pickle", ".pt", ".pth", ".bin", ".onnx", ".json",
-                   ".h5", ".keras", ".txt", ".ubj", ".cbm", ".model", ".ckpt", ".safetensors"):
+    for suffix in (
+        ".tar.gz",
+        ".joblib",
+        ".pkl",
+        ".pickle",
+        ".pt",
+        ".pth",
+        ".bin",
+        ".onnx",
+        ".json",
+        ".h5",
+        ".keras",
+        ".txt",
+        ".ubj",
+        ".cbm",
+        ".model",
+        ".ckpt",
+        ".safetensors",
+    ):
         if last.endswith(suffix) and len(last) > len(suffix):
             return last[: -len(suffix)]
     return last

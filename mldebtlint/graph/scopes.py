@@ -35,15 +35,23 @@ class Instance:
     trainer_inputs: set[Source] = field(default_factory=set)
 
     def interesting(self) -> bool:
-        return bool(self.loads or self.load_calls or self.saves or self.trains or self.serves
-                    or self.evidence or self.params)
+        return bool(
+            self.loads or self.load_calls or self.saves or self.trains or self.serves or self.evidence or self.params
+        )
 
     def to_facts(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name, "line": self.line, "ctor": self.ctor,
-            "loads": self.loads, "load_calls": self.load_calls, "saves": self.saves,
-            "trains": self.trains, "serves": self.serves,
-            "evidence": self.evidence, "params": self.params,
+            "id": self.id,
+            "name": self.name,
+            "line": self.line,
+            "ctor": self.ctor,
+            "loads": self.loads,
+            "load_calls": self.load_calls,
+            "saves": self.saves,
+            "trains": self.trains,
+            "serves": self.serves,
+            "evidence": self.evidence,
+            "params": self.params,
         }
 
 

@@ -16,47 +16,84 @@ from dataclasses import dataclass
 
 # ML frameworks whose presence marks a file/manifest as ML code
 # (import roots, lower-case).
-ML_IMPORT_ROOTS = frozenset({
-    "torch", "tensorflow", "keras", "jax", "flax", "optax", "haiku", "sklearn",
-    "xgboost", "lightgbm", "catboost", "transformers", "lightning",
-    "pytorch_lightning", "onnxruntime", "onnx", "mlflow", "datasets", "accelerate",
-    "peft", "trl", "timm", "statsmodels", "prophet", "sentence_transformers",
-    "torchvision", "torchaudio", "joblib", "pandas", "numpy", "scipy",
-})
+ML_IMPORT_ROOTS = frozenset(
+    {
+        "torch",
+        "tensorflow",
+        "keras",
+        "jax",
+        "flax",
+        "optax",
+        "haiku",
+        "sklearn",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "transformers",
+        "lightning",
+        "pytorch_lightning",
+        "onnxruntime",
+        "onnx",
+        "mlflow",
+        "datasets",
+        "accelerate",
+        "peft",
+        "trl",
+        "timm",
+        "statsmodels",
+        "prophet",
+        "sentence_transformers",
+        "torchvision",
+        "torchaudio",
+        "joblib",
+        "pandas",
+        "numpy",
+        "scipy",
+    }
+)
 
 # Base classes whose subclasses are "models" (fully qualified).
-MODEL_BASE_CLASSES = frozenset({
-    "torch.nn.Module",
-    "torch.nn.modules.module.Module",
-    "tensorflow.keras.Model",
-    "tensorflow.keras.models.Model",
-    "tensorflow.keras.layers.Layer",
-    "tf_keras.Model",
-    "keras.Model",
-    "keras.models.Model",
-    "keras.layers.Layer",
-    "sklearn.base.BaseEstimator",
-    "sklearn.base.ClassifierMixin",
-    "sklearn.base.RegressorMixin",
-    "sklearn.base.TransformerMixin",
-    "lightning.LightningModule",
-    "lightning.pytorch.LightningModule",
-    "pytorch_lightning.LightningModule",
-    "pytorch_lightning.core.LightningModule",
-    "transformers.PreTrainedModel",
-    "transformers.modeling_utils.PreTrainedModel",
-    "transformers.TFPreTrainedModel",
-    "flax.linen.Module",
-    "haiku.Module",
-    "equinox.Module",
-})
+MODEL_BASE_CLASSES = frozenset(
+    {
+        "torch.nn.Module",
+        "torch.nn.modules.module.Module",
+        "tensorflow.keras.Model",
+        "tensorflow.keras.models.Model",
+        "tensorflow.keras.layers.Layer",
+        "tf_keras.Model",
+        "keras.Model",
+        "keras.models.Model",
+        "keras.layers.Layer",
+        "sklearn.base.BaseEstimator",
+        "sklearn.base.ClassifierMixin",
+        "sklearn.base.RegressorMixin",
+        "sklearn.base.TransformerMixin",
+        "lightning.LightningModule",
+        "lightning.pytorch.LightningModule",
+        "pytorch_lightning.LightningModule",
+        "pytorch_lightning.core.LightningModule",
+        "transformers.PreTrainedModel",
+        "transformers.modeling_utils.PreTrainedModel",
+        "transformers.TFPreTrainedModel",
+        "flax.linen.Module",
+        "haiku.Module",
+        "equinox.Module",
+    }
+)
 
 # Local spellings seen after ``from torch import nn`` etc.; matched against the
 # resolved name's last two components when the import cannot be resolved.
-MODEL_BASE_SUFFIXES = frozenset({
-    "nn.Module", "keras.Model", "layers.Layer", "LightningModule", "PreTrainedModel",
-    "BaseEstimator", "linen.Module",
-})
+MODEL_BASE_SUFFIXES = frozenset(
+    {
+        "nn.Module",
+        "keras.Model",
+        "layers.Layer",
+        "LightningModule",
+        "PreTrainedModel",
+        "BaseEstimator",
+        "linen.Module",
+    }
+)
 
 
 # -- hyperparameter APIs (MLD102) ---------------------------------------------
@@ -92,10 +129,22 @@ def parse_api_spec(spec: str, params_dict: int | None = None) -> HyperparameterA
 
 # Keyword arguments that are never reported: reproducibility and runtime
 # knobs, not model hyperparameters.
-NEVER_HYPERPARAMETERS = frozenset({
-    "random_state", "seed", "random_seed", "data_seed", "n_jobs", "nthread",
-    "num_threads", "thread_count", "verbose", "verbosity", "num_workers", "device",
-})
+NEVER_HYPERPARAMETERS = frozenset(
+    {
+        "random_state",
+        "seed",
+        "random_seed",
+        "data_seed",
+        "n_jobs",
+        "nthread",
+        "num_threads",
+        "thread_count",
+        "verbose",
+        "verbosity",
+        "num_workers",
+        "device",
+    }
+)
 
 # Literal values that mean "off", "identity" or "unbounded" rather than a
 # tuned setting: ``weight_decay=0``, ``max_steps=-1``, ``patience=10**9``,
@@ -123,9 +172,12 @@ NEUTRAL_VALUES: dict[str, frozenset[float]] = {
     # spelled out: no tuning decision is hidden in them.
     "eps": frozenset({1e-8}),
     "epsilon": frozenset({1e-7}),
-    "beta_1": frozenset({0.9}), "beta_2": frozenset({0.999}),  # keras
-    "b1": frozenset({0.9}), "b2": frozenset({0.999}),  # optax
-    "adam_beta1": frozenset({0.9}), "adam_beta2": frozenset({0.999}),  # transformers
+    "beta_1": frozenset({0.9}),
+    "beta_2": frozenset({0.999}),  # keras
+    "b1": frozenset({0.9}),
+    "b2": frozenset({0.999}),  # optax
+    "adam_beta1": frozenset({0.9}),
+    "adam_beta2": frozenset({0.999}),  # transformers
     "adam_epsilon": frozenset({1e-8}),
 }
 # Tuple-valued defaults spelled out, e.g. Adam's ``betas=(0.9, 0.999)``.
@@ -157,17 +209,18 @@ _HF_TRAINING_ARGS = (
     "warmup_ratio adam_beta1 adam_beta2 adam_epsilon max_grad_norm label_smoothing_factor "
     "train_batch_size eval_batch_size"
 )
-_LIGHTNING_TRAINER = (
-    "max_epochs min_epochs max_steps min_steps accumulate_grad_batches gradient_clip_val"
-)
+_LIGHTNING_TRAINER = "max_epochs min_epochs max_steps min_steps accumulate_grad_batches gradient_clip_val"
 _KERAS_OPTIM = "learning_rate@0 momentum beta_1 beta_2 epsilon rho weight_decay clipnorm clipvalue"
 _OPTAX_OPTIM = "learning_rate@0 momentum b1 b2 eps weight_decay decay"
 
 # sklearn estimators whose first parameter is a hyperparameter that is not
 # keyword-only (most later parameters are keyword-only since sklearn 1.0).
 _SKLEARN_FIRST_POSITIONAL = (
-    ("RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor "
-     "RandomTreesEmbedding IsolationForest", "n_estimators"),
+    (
+        "RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor "
+        "RandomTreesEmbedding IsolationForest",
+        "n_estimators",
+    ),
     ("KMeans MiniBatchKMeans SpectralClustering AgglomerativeClustering", "n_clusters"),
     ("PCA TruncatedSVD NMF FastICA KernelPCA IncrementalPCA TSNE", "n_components"),
     ("KNeighborsClassifier KNeighborsRegressor NearestNeighbors", "n_neighbors"),
@@ -181,10 +234,21 @@ _API_SPECS: dict[str, dict[str, str]] = {
         "SGD": "lr@1 momentum@2 dampening@3 weight_decay@4",
         "Adam": "lr@1 betas@2 eps@3 weight_decay@4",
         "AdamW": "lr@1 betas@2 eps@3 weight_decay@4",
-        **{name: "lr@1 " + _TORCH_OPTIM for name in (
-            "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
-            "Rprop", "SparseAdam", "LBFGS",
-        )},
+        **{
+            name: "lr@1 " + _TORCH_OPTIM
+            for name in (
+                "RMSprop",
+                "Adagrad",
+                "Adadelta",
+                "Adamax",
+                "NAdam",
+                "RAdam",
+                "ASGD",
+                "Rprop",
+                "SparseAdam",
+                "LBFGS",
+            )
+        },
         "StepLR": "step_size@1 gamma@2",
         "MultiStepLR": "milestones@1 gamma@2",
         "ExponentialLR": "gamma@1",
@@ -200,10 +264,22 @@ _API_SPECS: dict[str, dict[str, str]] = {
         "clip_grad_norm_": "max_norm@1",
     },
     "keras": {
-        **{name: _KERAS_OPTIM for name in (
-            "Adam", "AdamW", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adamax",
-            "Nadam", "Ftrl", "Lion", "Adafactor",
-        )},
+        **{
+            name: _KERAS_OPTIM
+            for name in (
+                "Adam",
+                "AdamW",
+                "SGD",
+                "RMSprop",
+                "Adagrad",
+                "Adadelta",
+                "Adamax",
+                "Nadam",
+                "Ftrl",
+                "Lion",
+                "Adafactor",
+            )
+        },
         "ExponentialDecay": "initial_learning_rate@0 decay_steps@1 decay_rate@2",
         "CosineDecay": "initial_learning_rate@0 decay_steps@1 alpha@2 warmup_steps",
         "CosineDecayRestarts": "initial_learning_rate@0 first_decay_steps@1",
@@ -214,15 +290,29 @@ _API_SPECS: dict[str, dict[str, str]] = {
         "ReduceLROnPlateau": "factor patience min_delta cooldown min_lr",
     },
     "optax": {
-        **{name: _OPTAX_OPTIM for name in (
-            "adam", "adamw", "sgd", "rmsprop", "adagrad", "adafactor", "lamb", "lars",
-            "lion", "nadam", "radam", "adabelief", "novograd", "yogi", "adamax",
-        )},
+        **{
+            name: _OPTAX_OPTIM
+            for name in (
+                "adam",
+                "adamw",
+                "sgd",
+                "rmsprop",
+                "adagrad",
+                "adafactor",
+                "lamb",
+                "lars",
+                "lion",
+                "nadam",
+                "radam",
+                "adabelief",
+                "novograd",
+                "yogi",
+                "adamax",
+            )
+        },
         "exponential_decay": "init_value@0 transition_steps@1 decay_rate@2",
         "cosine_decay_schedule": "init_value@0 decay_steps@1 alpha@2",
-        "warmup_cosine_decay_schedule": (
-            "init_value@0 peak_value@1 warmup_steps@2 decay_steps@3 end_value@4"
-        ),
+        "warmup_cosine_decay_schedule": ("init_value@0 peak_value@1 warmup_steps@2 decay_steps@3 end_value@4"),
         "linear_schedule": "init_value@0 end_value@1 transition_steps@2",
         "piecewise_constant_schedule": "init_value@0 boundaries_and_scales@1",
         "clip_by_global_norm": "max_norm@0",
@@ -231,13 +321,19 @@ _API_SPECS: dict[str, dict[str, str]] = {
         "*": _SKLEARN,
         # The first parameter of these is positional-or-keyword:
         # ``RandomForestRegressor(100)`` is ``n_estimators=100``.
-        **{name: f"{_SKLEARN} {first}@0" for names, first in _SKLEARN_FIRST_POSITIONAL
-           for name in names.split()},
+        **{name: f"{_SKLEARN} {first}@0" for names, first in _SKLEARN_FIRST_POSITIONAL for name in names.split()},
     },
     "xgboost": {
-        **{name: _GBM for name in (
-            "XGBClassifier", "XGBRegressor", "XGBRanker", "XGBRFClassifier", "XGBRFRegressor",
-        )},
+        **{
+            name: _GBM
+            for name in (
+                "XGBClassifier",
+                "XGBRegressor",
+                "XGBRanker",
+                "XGBRFClassifier",
+                "XGBRFRegressor",
+            )
+        },
         "train": "num_boost_round@2 early_stopping_rounds",
         "cv": "num_boost_round@2 nfold early_stopping_rounds",
     },
@@ -247,9 +343,7 @@ _API_SPECS: dict[str, dict[str, str]] = {
         "cv": "num_boost_round@2 nfold",
         "early_stopping": "stopping_rounds@0",
     },
-    "catboost": {
-        name: _GBM for name in ("CatBoostClassifier", "CatBoostRegressor", "CatBoostRanker", "CatBoost")
-    },
+    "catboost": {name: _GBM for name in ("CatBoostClassifier", "CatBoostRegressor", "CatBoostRanker", "CatBoost")},
     "transformers": {
         "TrainingArguments": _HF_TRAINING_ARGS,
         "Seq2SeqTrainingArguments": _HF_TRAINING_ARGS,
@@ -259,9 +353,7 @@ _API_SPECS: dict[str, dict[str, str]] = {
         "get_linear_schedule_with_warmup": "num_warmup_steps@1 num_training_steps@2",
         "get_cosine_schedule_with_warmup": "num_warmup_steps@1 num_training_steps@2 num_cycles@3",
         "get_constant_schedule_with_warmup": "num_warmup_steps@1",
-        "get_polynomial_decay_schedule_with_warmup": (
-            "num_warmup_steps@1 num_training_steps@2 lr_end@3 power@4"
-        ),
+        "get_polynomial_decay_schedule_with_warmup": ("num_warmup_steps@1 num_training_steps@2 lr_end@3 power@4"),
         "get_scheduler": "num_warmup_steps@2 num_training_steps@3",
         "EarlyStoppingCallback": "early_stopping_patience@0 early_stopping_threshold@1",
     },
@@ -279,21 +371,23 @@ _API_SPECS: dict[str, dict[str, str]] = {
 # Import roots -> root group of _API_SPECS.
 API_ROOT_GROUPS: dict[str, str] = {
     "torch": "torch",
-    "tensorflow": "keras", "keras": "keras", "tf_keras": "keras",
+    "tensorflow": "keras",
+    "keras": "keras",
+    "tf_keras": "keras",
     "optax": "optax",
     "sklearn": "sklearn",
     "xgboost": "xgboost",
     "lightgbm": "lightgbm",
     "catboost": "catboost",
     "transformers": "transformers",
-    "lightning": "lightning", "pytorch_lightning": "lightning",
+    "lightning": "lightning",
+    "pytorch_lightning": "lightning",
     "sentence_transformers": "sentence_transformers",
 }
 
 HYPERPARAMETER_APIS: dict[str, dict[str, HyperparameterAPI]] = {
     group: {
-        leaf: parse_api_spec(spec, params_dict=0 if leaf in ("train", "cv") else None)
-        for leaf, spec in leaves.items()
+        leaf: parse_api_spec(spec, params_dict=0 if leaf in ("train", "cv") else None) for leaf, spec in leaves.items()
     }
     for group, leaves in _API_SPECS.items()
 }
@@ -301,9 +395,7 @@ HYPERPARAMETER_APIS: dict[str, dict[str, HyperparameterAPI]] = {
 # Training methods on any receiver (keras ``model.fit``, xgboost/catboost
 # ``fit``, sentence-transformers' ``fit``), in files importing an ML library.
 HYPERPARAMETER_METHODS: dict[str, HyperparameterAPI] = {
-    "fit": parse_api_spec(
-        "epochs batch_size steps_per_epoch early_stopping_rounds warmup_steps num_boost_round"
-    ),
+    "fit": parse_api_spec("epochs batch_size steps_per_epoch early_stopping_rounds warmup_steps num_boost_round"),
     "compile": parse_api_spec("loss_weights"),
 }
 
@@ -312,23 +404,66 @@ HYPERPARAMETER_METHODS: dict[str, HyperparameterAPI] = {
 # importing an ML library: only these unambiguous keywords count. Layer
 # settings (``momentum`` of batch norm, ``dropout``) and ``batch_size`` of data
 # utilities are left out on purpose.
-GENERIC_HYPERPARAMETER_KEYWORDS = frozenset({
-    "lr", "learning_rate", "lr0", "initial_learning_rate", "base_lr", "max_lr", "weight_decay",
-    "epochs", "max_epochs", "num_epochs", "n_epochs", "num_train_epochs",
-    "n_estimators", "num_boost_round",
-})
+GENERIC_HYPERPARAMETER_KEYWORDS = frozenset(
+    {
+        "lr",
+        "learning_rate",
+        "lr0",
+        "initial_learning_rate",
+        "base_lr",
+        "max_lr",
+        "weight_decay",
+        "epochs",
+        "max_epochs",
+        "num_epochs",
+        "n_epochs",
+        "num_train_epochs",
+        "n_estimators",
+        "num_boost_round",
+    }
+)
 # Callees of the generic match that define configuration rather than use it.
-GENERIC_CONFIG_CALLEES = frozenset({
-    "dict", "Namespace", "SimpleNamespace", "set_defaults", "update", "create", "replace",
-    "log_hyperparams", "log_params", "log_param", "save_hyperparameters", "__init__", "format",
-})
-GENERIC_CONFIG_SUFFIXES = ("Config", "Configuration", "Args", "Arguments", "Params", "Parameters",
-                           "Settings", "HParams", "Hyperparameters", "Space")
+GENERIC_CONFIG_CALLEES = frozenset(
+    {
+        "dict",
+        "Namespace",
+        "SimpleNamespace",
+        "set_defaults",
+        "update",
+        "create",
+        "replace",
+        "log_hyperparams",
+        "log_params",
+        "log_param",
+        "save_hyperparameters",
+        "__init__",
+        "format",
+    }
+)
+GENERIC_CONFIG_SUFFIXES = (
+    "Config",
+    "Configuration",
+    "Args",
+    "Arguments",
+    "Params",
+    "Parameters",
+    "Settings",
+    "HParams",
+    "Hyperparameters",
+    "Space",
+)
 
 # Keys of a ``params`` dict literal that are hyperparameters (xgboost/lightgbm).
-PARAMS_DICT_KEYS = frozenset(parse_api_spec(_GBM).keywords | {
-    "max_leaves", "min_sum_hessian_in_leaf", "num_round", "num_rounds", "lr",
-})
+PARAMS_DICT_KEYS = frozenset(
+    parse_api_spec(_GBM).keywords
+    | {
+        "max_leaves",
+        "min_sum_hessian_in_leaf",
+        "num_round",
+        "num_rounds",
+        "lr",
+    }
+)
 
 
 def lookup_hyperparameter_api(qualified: str | None) -> HyperparameterAPI | None:
@@ -424,7 +559,23 @@ CONVERSION_ATTRIBUTES: dict[str, ConversionMethod] = {
 
 # ``x.max(dim=1).values`` / ``torch.topk(...).values`` are torch named
 # tuples, not pandas: receivers that are calls of these are ignored.
-NAMED_TUPLE_METHODS = frozenset({
-    "max", "min", "topk", "sort", "median", "mode", "kthvalue", "cummax", "cummin",
-    "unique", "aminmax", "svd", "eig", "eigh", "qr", "lstsq",
-})
+NAMED_TUPLE_METHODS = frozenset(
+    {
+        "max",
+        "min",
+        "topk",
+        "sort",
+        "median",
+        "mode",
+        "kthvalue",
+        "cummax",
+        "cummin",
+        "unique",
+        "aminmax",
+        "svd",
+        "eig",
+        "eigh",
+        "qr",
+        "lstsq",
+    }
+)

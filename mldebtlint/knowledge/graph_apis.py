@@ -43,7 +43,12 @@ MLFLOW_SAVE_SUFFIXES = (".log_model", ".save_model")
 CLASS_LOAD_METHODS = frozenset({"from_pretrained", "load_from_checkpoint"})
 # ... unless the class is one of these (they load no model).
 NON_MODEL_CLASS_MARKERS = (
-    "Tokenizer", "Config", "Processor", "FeatureExtractor", "ImageProcessor", "GenerationConfig",
+    "Tokenizer",
+    "Config",
+    "Processor",
+    "FeatureExtractor",
+    "ImageProcessor",
+    "GenerationConfig",
 )
 
 # Functions saving an object: qualified name -> (object index, path index).
@@ -72,14 +77,34 @@ SAVE_PATH_KEYWORDS = ("save_directory", "filepath", "fname", "path", "output_dir
 MODEL_LOAD_METHODS = frozenset({"load_model", "load_weights", "load_state_dict"})
 
 # Methods whose result is a model's output.
-PREDICT_METHODS = frozenset({
-    "predict", "predict_proba", "predict_log_proba", "decision_function", "kneighbors",
-    "forward", "generate", "encode", "embed", "run", "transform_scores", "infer", "score_samples",
-})
+PREDICT_METHODS = frozenset(
+    {
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "decision_function",
+        "kneighbors",
+        "forward",
+        "generate",
+        "encode",
+        "embed",
+        "run",
+        "transform_scores",
+        "infer",
+        "score_samples",
+    }
+)
 # The subset that by itself shows the receiver is a model.
-MODEL_EVIDENCE_METHODS = frozenset({
-    "predict", "predict_proba", "predict_log_proba", "decision_function", "kneighbors", "score_samples",
-})
+MODEL_EVIDENCE_METHODS = frozenset(
+    {
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "decision_function",
+        "kneighbors",
+        "score_samples",
+    }
+)
 
 # Methods that train the receiver (or, on a trainer, its model).
 FIT_METHODS = frozenset({"fit", "partial_fit", "train_on_batch", "fit_generator"})
@@ -95,16 +120,19 @@ PARAMETER_METHODS = frozenset({"parameters", "named_parameters"})
 # Context managers under which model outputs carry no gradient: a model
 # called only there (a DQN target network, a distillation teacher) feeds a
 # loss without being trained by its ``backward()``.
-NO_GRAD_CONTEXTS = frozenset({"torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad",
-                              "torch.autograd.grad_mode.no_grad"})
+NO_GRAD_CONTEXTS = frozenset(
+    {"torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad", "torch.autograd.grad_mode.no_grad"}
+)
 
 # Methods that store their arguments into the receiver.
 MUTATING_METHODS = frozenset({"append", "extend", "update", "insert", "add", "put", "setdefault", "__setitem__"})
 
 # Data reads: qualified function -> path argument index and keywords.
 DATA_READ_FUNCTIONS: dict[str, tuple[int, tuple[str, ...]]] = {
-    **{f"pandas.read_{kind}": (0, ("filepath_or_buffer", "path", "path_or_buf", "io"))
-       for kind in ("csv", "parquet", "json", "feather", "pickle", "excel", "table", "orc", "hdf")},
+    **{
+        f"pandas.read_{kind}": (0, ("filepath_or_buffer", "path", "path_or_buf", "io"))
+        for kind in ("csv", "parquet", "json", "feather", "pickle", "excel", "table", "orc", "hdf")
+    },
     **{f"polars.read_{kind}": (0, ("source",)) for kind in ("csv", "parquet", "json", "ndjson", "ipc")},
     **{f"polars.scan_{kind}": (0, ("source",)) for kind in ("csv", "parquet", "ndjson", "ipc")},
     "numpy.load": (0, ("file",)),
@@ -127,32 +155,84 @@ DATA_WRITE_FUNCTIONS: dict[str, tuple[int, int]] = {
     "pyarrow.parquet.write_table": (0, 1),
 }
 # Data-frame methods writing the receiver: method -> path keywords.
-DATA_WRITE_METHODS = frozenset({
-    "to_csv", "to_parquet", "to_json", "to_feather", "to_pickle", "to_excel", "to_hdf", "to_orc",
-    "write_csv", "write_parquet", "write_json", "write_ndjson", "save_to_disk",
-})
+DATA_WRITE_METHODS = frozenset(
+    {
+        "to_csv",
+        "to_parquet",
+        "to_json",
+        "to_feather",
+        "to_pickle",
+        "to_excel",
+        "to_hdf",
+        "to_orc",
+        "write_csv",
+        "write_parquet",
+        "write_json",
+        "write_ndjson",
+        "save_to_disk",
+    }
+)
 # ``df.write.parquet(path)`` (Spark) and ``spark.read.parquet(path)``.
 SPARK_FORMATS = frozenset({"parquet", "csv", "json", "orc", "saveAsTable", "save", "table"})
 
 # Names whose attributes / subscripts are configuration keys (``cfg.ranker_path``).
-CONFIG_ROOT_NAMES = frozenset({
-    "cfg", "config", "conf", "configs", "settings", "params", "hparams", "hp", "opts", "options", "args",
-})
+CONFIG_ROOT_NAMES = frozenset(
+    {
+        "cfg",
+        "config",
+        "conf",
+        "configs",
+        "settings",
+        "params",
+        "hparams",
+        "hp",
+        "opts",
+        "options",
+        "args",
+    }
+)
 # Functions returning their first argument's path unchanged.
-PATH_PASSTHROUGH = frozenset({"str", "os.fspath", "os.path.abspath", "os.path.expanduser", "os.path.normpath",
-                              "os.path.realpath"})
+PATH_PASSTHROUGH = frozenset(
+    {"str", "os.fspath", "os.path.abspath", "os.path.expanduser", "os.path.normpath", "os.path.realpath"}
+)
 PATH_METHOD_PASSTHROUGH = frozenset({"resolve", "expanduser", "absolute", "as_posix"})
-PATH_JOIN_FUNCTIONS = frozenset({"os.path.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
-                                 "posixpath.join", "Path"})
+PATH_JOIN_FUNCTIONS = frozenset(
+    {"os.path.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "posixpath.join", "Path"}
+)
 ENV_FUNCTIONS = frozenset({"os.getenv", "os.environ.get"})
 
 # A model under another name: ``model = model.to(device)``, ``DDP(model)``.
-MODEL_PASSTHROUGH_METHODS = frozenset({
-    "to", "cuda", "cpu", "eval", "half", "float", "double", "bfloat16", "requires_grad_", "share_memory",
-})
+MODEL_PASSTHROUGH_METHODS = frozenset(
+    {
+        "to",
+        "cuda",
+        "cpu",
+        "eval",
+        "half",
+        "float",
+        "double",
+        "bfloat16",
+        "requires_grad_",
+        "share_memory",
+    }
+)
 MODEL_WRAPPERS = frozenset({"DistributedDataParallel", "DataParallel", "compile", "FullyShardedDataParallel"})
 # Constructors of plain data containers (never models), by import root.
-DATA_CONSTRUCTOR_ROOTS = frozenset({
-    "pandas", "numpy", "polars", "pyarrow", "collections", "datetime", "pathlib", "dict", "list", "set",
-    "tuple", "DataFrame", "Series", "Path",
-})
+DATA_CONSTRUCTOR_ROOTS = frozenset(
+    {
+        "pandas",
+        "numpy",
+        "polars",
+        "pyarrow",
+        "collections",
+        "datetime",
+        "pathlib",
+        "dict",
+        "list",
+        "set",
+        "tuple",
+        "DataFrame",
+        "Series",
+        "Path",
+    }
+)

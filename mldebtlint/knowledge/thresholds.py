@@ -18,19 +18,55 @@ THRESHOLD_OPERATORS = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.Gre
 # Method / function spellings of an ordered comparison: ``probs.gt(0.5)``.
 COMPARE_METHODS = frozenset({"gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal"})
 # Steps that keep "this is a score": ``probs.max().item()``, ``np.mean(scores)``.
-PRESERVING_CALLS = frozenset({
-    "item", "max", "min", "mean", "median", "amax", "amin", "squeeze", "flatten", "ravel",
-    "cpu", "detach", "numpy", "float", "double", "clone", "view", "reshape", "tolist",
-    "asarray", "array", "as_tensor", "nanmean", "nanmax", "nanmin",
-})
+PRESERVING_CALLS = frozenset(
+    {
+        "item",
+        "max",
+        "min",
+        "mean",
+        "median",
+        "amax",
+        "amin",
+        "squeeze",
+        "flatten",
+        "ravel",
+        "cpu",
+        "detach",
+        "numpy",
+        "float",
+        "double",
+        "clone",
+        "view",
+        "reshape",
+        "tolist",
+        "asarray",
+        "array",
+        "as_tensor",
+        "nanmean",
+        "nanmax",
+        "nanmin",
+    }
+)
 PRESERVING_ATTRIBUTES = frozenset({"values", "data", "T", "real"})
 # Calls that turn a boolean comparison into labels: a binarisation context.
 BINARIZING_METHODS = frozenset({"astype", "int", "long", "float", "type", "to", "double"})
 # Roots of configuration objects: ``cfg.score_threshold`` is config, not a score.
-CONFIG_ROOTS = frozenset({
-    "config", "cfg", "args", "hparams", "hp", "opt", "opts", "options", "settings",
-    "params", "flags", "hyperparameters",
-})
+CONFIG_ROOTS = frozenset(
+    {
+        "config",
+        "cfg",
+        "args",
+        "hparams",
+        "hp",
+        "opt",
+        "opts",
+        "options",
+        "settings",
+        "params",
+        "flags",
+        "hyperparameters",
+    }
+)
 # Calls whose ``threshold=`` keyword is not a decision cut-off.
 NON_DECISION_CALLS = frozenset({"set_printoptions", "Softplus", "Threshold", "threshold"})
 ROUTE_DECORATORS = frozenset({"get", "post", "put", "route", "api_route", "websocket"})

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mldebtlint.manifests.specs import canonical_key, conda_to_pep440, poetry_to_pep440
+from mldebtlint.core.types import Location
 from mldebtlint.manifests.requirements import (
     ParsedManifest,
     Problem,
@@ -21,7 +21,7 @@ from mldebtlint.manifests.requirements import (
     _parse_requirement,
     parse_requirement_lines,
 )
-from mldebtlint.core.types import Location
+from mldebtlint.manifests.specs import canonical_key, conda_to_pep440, poetry_to_pep440
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,6 +31,7 @@ else:  # pragma: no cover
 
 # -- TOML manifests ---------------------------------------------------------
 
+
 def _load_toml(text: str, manifest: ParsedManifest) -> dict[str, Any] | None:
     try:
         return tomllib.loads(text)
@@ -39,8 +40,15 @@ def _load_toml(text: str, manifest: ParsedManifest) -> dict[str, Any] | None:
         return None
 
 
-def _toml_list(doc: SourceText, values: Any, table: str, group: str, manifest: ParsedManifest,
-               into: list[RequirementEntry] | None = None, cursor: int | None = None) -> int:
+def _toml_list(
+    doc: SourceText,
+    values: Any,
+    table: str,
+    group: str,
+    manifest: ParsedManifest,
+    into: list[RequirementEntry] | None = None,
+    cursor: int | None = None,
+) -> int:
     """Entries of one TOML array; returns the offset after the last one found
     (tomllib keeps file order, so the next array of the table starts there)."""
     cursor = doc.header_offset(table) if cursor is None else cursor
@@ -72,11 +80,13 @@ def parse_pyproject(text: str) -> ParsedManifest:
     manifest.is_library = isinstance(data.get("build-system"), dict)
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     _toml_list(doc, project.get("dependencies"), "project", "project.dependencies", manifest)
-    for table, prefix in (("project.optional-dependencies", "optional-dependencies"),
-                          ("dependency-groups", "dependency-groups")):
+    for table, prefix in (
+        ("project.optional-dependencies", "optional-dependencies"),
+        ("dependency-groups", "dependency-groups"),
+    ):
         arrays = project.get(prefix) if prefix == "optional-dependencies" else data.get(prefix)
         cursor = None
-        for name, values in (arrays.items() if isinstance(arrays, dict) else ()):
+        for name, values in arrays.items() if isinstance(arrays, dict) else ():
             cursor = _toml_list(doc, values, table, f"{prefix}.{name}", manifest, cursor=cursor)
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
@@ -90,7 +100,7 @@ def parse_pyproject(text: str) -> ParsedManifest:
 def _poetry_tables(poetry: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     tables = [(f"tool.poetry.{key}", poetry.get(key)) for key in ("dependencies", "dev-dependencies")]
     groups = poetry.get("group")
-    for name, group in (groups.items() if isinstance(groups, dict) else ()):
+    for name, group in groups.items() if isinstance(groups, dict) else ():
         if isinstance(group, dict):
             tables.append((f"tool.poetry.group.{name}.dependencies", group.get("dependencies")))
     return [(table, values) for table, values in tables if isinstance(values, dict)]
@@ -148,6 +158,7 @@ def parse_pipfile(text: str) -> ParsedManifest:
 
 # -- setup.cfg / setup.py ---------------------------------------------------
 
+
 def parse_setup_cfg(text: str) -> ParsedManifest:
     """``[options] install_requires`` and ``[options.extras_require]``."""
     manifest = ParsedManifest("setup.cfg", is_library=True)
@@ -203,6 +214,7 @@ def parse_setup_py(text: str) -> ParsedManifest:
 
 # -- environment.yml ----------------------------------------------------------
 
+
 def parse_environment_yml(text: str, folder: Path | None = None) -> ParsedManifest:
     """Conda ``dependencies`` (match specs) and their ``pip:`` list."""
     import yaml
@@ -220,8 +232,9 @@ def parse_environment_yml(text: str, folder: Path | None = None) -> ParsedManife
     if not isinstance(dependencies, yaml.SequenceNode):
         return manifest
     for node in dependencies.value:
-        span = Location(node.start_mark.line + 1, node.start_mark.column + 1,
-                        node.end_mark.line + 1, node.end_mark.column + 1)
+        span = Location(
+            node.start_mark.line + 1, node.start_mark.column + 1, node.end_mark.line + 1, node.end_mark.column + 1
+        )
         if isinstance(node, yaml.ScalarNode):
             _conda_entry(str(node.value), span, manifest)
         elif isinstance(node, yaml.MappingNode):

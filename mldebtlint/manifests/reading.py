@@ -11,10 +11,17 @@ from pathlib import Path
 
 from mldebtlint.manifests.requirements import ParsedManifest, parse_requirement_lines
 
-
 MANIFEST_PATTERNS = (
-    "requirements*.txt", "requirements*.in", "constraints*.txt", "pyproject.toml",
-    "setup.cfg", "setup.py", "environment*.yml", "environment*.yaml", "conda.yml", "conda.yaml",
+    "requirements*.txt",
+    "requirements*.in",
+    "constraints*.txt",
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "environment*.yml",
+    "environment*.yaml",
+    "conda.yml",
+    "conda.yaml",
     "Pipfile",
 )
 # Folders whose .txt/.in files are requirement files (``requirements/base.txt``).
@@ -38,7 +45,9 @@ def manifest_kind(name: str) -> str | None:
         return "setup.cfg"
     if lowered == "setup.py":
         return "setup.py"
-    if lowered.endswith((".yml", ".yaml")) and (lowered.startswith(("environment", "conda")) or "environment" in lowered):
+    if lowered.endswith((".yml", ".yaml")) and (
+        lowered.startswith(("environment", "conda")) or "environment" in lowered
+    ):
         return "environment.yml"
     if lowered.endswith((".txt", ".in")):
         return "requirements"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from mldebtlint.manifests.specs import EXACT, canonical_key, requirement_from_url_line, strength_of
 from mldebtlint.core.types import Location
+from mldebtlint.manifests.specs import EXACT, canonical_key, requirement_from_url_line, strength_of
 
 MAX_INCLUDE_DEPTH = 10
 
@@ -125,6 +125,7 @@ class SourceText:
 
 # -- requirement lines (requirements files, environment.yml pip: lists) -------
 
+
 def _logical_lines(text: str) -> list[tuple[int, int, str]]:
     """(offset, end offset, content) per logical line: comments removed,
     backslash continuations joined (pip's rules)."""
@@ -153,9 +154,9 @@ def _option_value(tokens: list[str], long: str, short: str) -> str | None:
     if first in (long, short):
         return tokens[1] if len(tokens) > 1 else None
     if first.startswith(long + "="):
-        return first[len(long) + 1:]
+        return first[len(long) + 1 :]
     if first.startswith(short) and not first.startswith("--"):
-        return first[len(short):] or None
+        return first[len(short) :] or None
     return None
 
 
@@ -176,15 +177,22 @@ def _parse_requirement(text: str, hashed: bool, span: Location, group: str) -> R
         reason = str(exc).splitlines()[0] if str(exc) else "invalid requirement"
         return Problem(span.line, span.column, f"cannot parse requirement {stripped!r}: {reason}")
     return RequirementEntry(
-        requirement.name, canonical_key(requirement.name), stripped, span,
-        specifier=str(requirement.specifier), url=requirement.url or "",
-        marker=str(requirement.marker or ""), extras=tuple(sorted(requirement.extras)),
-        hashed=hashed, group=group,
+        requirement.name,
+        canonical_key(requirement.name),
+        stripped,
+        span,
+        specifier=str(requirement.specifier),
+        url=requirement.url or "",
+        marker=str(requirement.marker or ""),
+        extras=tuple(sorted(requirement.extras)),
+        hashed=hashed,
+        group=group,
     )
 
 
-def parse_requirement_lines(text: str, folder: Path | None, group: str = "requirements",
-                            _seen: frozenset[Path] = frozenset(), _depth: int = 0) -> ParsedManifest:
+def parse_requirement_lines(
+    text: str, folder: Path | None, group: str = "requirements", _seen: frozenset[Path] = frozenset(), _depth: int = 0
+) -> ParsedManifest:
     """A requirements file: -r/-c includes are read relative to ``folder``."""
     doc, manifest = SourceText(text), ParsedManifest("requirements")
     for start, end, content in _logical_lines(text):
@@ -230,8 +238,9 @@ def _with_span(entry: RequirementEntry, span: Location) -> RequirementEntry:
     return replace(entry, span=span)
 
 
-def _include(manifest: ParsedManifest, folder: Path | None, target: str, kind: str, line: int,
-             seen: frozenset[Path], depth: int) -> None:
+def _include(
+    manifest: ParsedManifest, folder: Path | None, target: str, kind: str, line: int, seen: frozenset[Path], depth: int
+) -> None:
     if folder is None or depth >= MAX_INCLUDE_DEPTH or "://" in target:
         return
     path = (folder / target).resolve()
@@ -242,10 +251,12 @@ def _include(manifest: ParsedManifest, folder: Path | None, target: str, kind: s
     except OSError:
         return  # a missing include is pip's error to report; nothing to check here
     included = parse_requirement_lines(text, path.parent, "requirements", seen | {path}, depth + 1)
+
     # Reports go on the including file, so via_line is always the line here.
     def move(entry: RequirementEntry) -> RequirementEntry:
-        return replace(entry, origin=entry.origin or str(path), via_line=line,
-                       include_chain=(str(path), *entry.include_chain))
+        return replace(
+            entry, origin=entry.origin or str(path), via_line=line, include_chain=(str(path), *entry.include_chain)
+        )
 
     moved = [move(e) for e in included.entries]
     if kind == "r":

@@ -90,6 +90,7 @@ def _valid(specifier: str) -> bool:
 
 # -- conda match specs -------------------------------------------------------
 
+
 def _conda_version(version: str, build: str = "") -> str | None:
     """One conda version expression (no name) -> PEP 440 specifiers."""
     version = version.strip()
@@ -100,7 +101,9 @@ def _conda_version(version: str, build: str = "") -> str | None:
     if version.startswith("="):
         # ``pkg=1.2`` is conda's fuzzy 1.2.*; a full version or a build pins.
         bare, _, build = version[1:].partition("=")
-        return _conda_version(bare if build or "*" in bare or _release_parts(bare) >= 3 else bare.rstrip(".") + ".*", build)
+        return _conda_version(
+            bare if build or "*" in bare or _release_parts(bare) >= 3 else bare.rstrip(".") + ".*", build
+        )
     if version[0] in "<>!~":
         return version
     if version.endswith("*"):
@@ -122,9 +125,7 @@ def conda_to_pep440(spec: str) -> tuple[str, str] | None:
         return None
     if "[" in spec:
         name, _, inside = spec.partition("[")
-        options = dict(
-            part.split("=", 1) for part in inside.rstrip("]").split(",") if "=" in part
-        )
+        options = dict(part.split("=", 1) for part in inside.rstrip("]").split(",") if "=" in part)
         version = options.get("version", "").strip("'\" ")
         name, alternatives = name.strip(), [version]
     elif " " in spec:
@@ -143,6 +144,7 @@ def conda_to_pep440(spec: str) -> tuple[str, str] | None:
 
 
 # -- Poetry constraints ------------------------------------------------------
+
 
 def _bump(release: tuple[int, ...], index: int) -> str:
     parts = list(release[: index + 1])
@@ -200,6 +202,7 @@ def poetry_to_pep440(constraint: str) -> str | None:
 
 # -- URL requirements ----------------------------------------------------------
 
+
 def requirement_from_url_line(text: str) -> tuple[str, str] | None:
     """A bare URL/VCS requirement line -> (project name, url), else None."""
     url = text.split()[0] if text.split() else ""
@@ -222,6 +225,7 @@ def requirement_from_url_line(text: str) -> tuple[str, str] | None:
 
 
 # -- static setup.py --------------------------------------------------------
+
 
 def setup_py_requirements(text: str) -> list[tuple[str, Location, str]]:
     """(requirement, span, group) for each literal string in a ``setup()``
@@ -254,9 +258,18 @@ def setup_py_requirements(text: str) -> list[tuple[str, Location, str]]:
             if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
                 span = positions[value]
                 skip = len(value.prefix) + len(value.quote)
-                found.append((value.evaluated_value,
-                              Location(span.start.line, span.start.column + 1 + skip,
-                                       span.end.line, span.end.column + 1 - len(value.quote)), group))
+                found.append(
+                    (
+                        value.evaluated_value,
+                        Location(
+                            span.start.line,
+                            span.start.column + 1 + skip,
+                            span.end.line,
+                            span.end.column + 1 - len(value.quote),
+                        ),
+                        group,
+                    )
+                )
 
     class Finder(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call) -> None:

@@ -23,12 +23,16 @@ def _clean(text: str) -> str:
 
 def _failure_case(suite: ET.Element, finding: Finding) -> None:
     location = finding.location
-    case = ET.SubElement(suite, "testcase", {
-        "name": _clean(f"{finding.code} [{finding.rule}] line {location.line}, col {location.column}"),
-        "classname": _clean(finding.path),
-        "file": _clean(finding.path),
-        "line": str(location.line),
-    })
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        {
+            "name": _clean(f"{finding.code} [{finding.rule}] line {location.line}, col {location.column}"),
+            "classname": _clean(finding.path),
+            "file": _clean(finding.path),
+            "line": str(location.line),
+        },
+    )
     failure = ET.SubElement(case, "failure", {"message": _clean(finding.message), "type": finding.code})
     failure.text = _clean(
         f"{finding.path}:{location.line}:{location.column}: {finding.code} [{finding.rule}] "
@@ -41,21 +45,28 @@ def junit_tree(result: CheckResult) -> ET.Element:
     for finding in result.findings:
         by_file[finding.path].append(finding)
     paths = sorted(set(by_file) | {file.path for file in result.files})
-    root = ET.Element("testsuites", {
-        "name": "mldebtlint",
-        "tests": str(sum(max(len(by_file[path]), 1) for path in paths)),
-        "failures": str(len(result.findings)),
-        "errors": "0",
-    })
+    root = ET.Element(
+        "testsuites",
+        {
+            "name": "mldebtlint",
+            "tests": str(sum(max(len(by_file[path]), 1) for path in paths)),
+            "failures": str(len(result.findings)),
+            "errors": "0",
+        },
+    )
     for path in paths:
         findings = by_file[path]
-        suite = ET.SubElement(root, "testsuite", {
-            "name": _clean(path),
-            "tests": str(max(len(findings), 1)),
-            "failures": str(len(findings)),
-            "errors": "0",
-            "skipped": "0",
-        })
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": _clean(path),
+                "tests": str(max(len(findings), 1)),
+                "failures": str(len(findings)),
+                "errors": "0",
+                "skipped": "0",
+            },
+        )
         if not findings:
             ET.SubElement(suite, "testcase", {"name": "mldebtlint", "classname": _clean(path), "file": _clean(path)})
         for finding in findings:

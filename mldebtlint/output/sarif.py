@@ -39,8 +39,15 @@ def information_uri() -> str:
 
 
 def rule_help_markdown(entry: CatalogEntry) -> str:
-    parts = [f"**{entry.code} {entry.name}** ({entry.category})", "", entry.summary, "", "### Why it is debt",
-             "", entry.rationale]
+    parts = [
+        f"**{entry.code} {entry.name}** ({entry.category})",
+        "",
+        entry.summary,
+        "",
+        "### Why it is debt",
+        "",
+        entry.rationale,
+    ]
     if entry.fix:
         parts += ["", "### How to fix", "", entry.fix]
     if entry.bad:

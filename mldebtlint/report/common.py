@@ -59,7 +59,7 @@ def shorten(text: str, width: int, keep_end: bool = False) -> str:
     if width <= 3:
         return text[:width]
     if keep_end:  # paths: the file name matters more than the top folders
-        return "..." + text[-(width - 3):]
+        return "..." + text[-(width - 3) :]
     return text[: width - 3] + "..."
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from mldebtlint.report import common as fmt
 from mldebtlint.report import svg
-from mldebtlint.report.html_parts import card as _card, table as _table
+from mldebtlint.report.html_parts import card as _card
+from mldebtlint.report.html_parts import table as _table
 from mldebtlint.report.model import hotspots
 
 CSS = """
@@ -59,54 +60,120 @@ def _headline(report: dict[str, Any]) -> str:
         f"Debt ratio = remediation time / development cost ({s['lines']} lines x {s['minutes_per_line']:g} min).</div>"
         f"</div></header>"
     )
-    cards = "".join([
-        _card(f"<span id='debt-ratio'>{fmt.ratio(s['debt_ratio'])}</span>", "debt ratio"),
-        _card(f"<span id='remediation'>{fmt.minutes(s['debt_minutes'])}</span>", "total remediation time"),
-        _card(f"<span id='findings'>{s['findings']}</span>", "findings"),
-        _card(f"<span id='files'>{s['files']}</span>", f"files ({s['files_with_findings']} with findings)"),
-        _card(f"<span id='lines'>{s['lines']}</span>", "lines of code"),
-    ])
+    cards = "".join(
+        [
+            _card(f"<span id='debt-ratio'>{fmt.ratio(s['debt_ratio'])}</span>", "debt ratio"),
+            _card(f"<span id='remediation'>{fmt.minutes(s['debt_minutes'])}</span>", "total remediation time"),
+            _card(f"<span id='findings'>{s['findings']}</span>", "findings"),
+            _card(f"<span id='files'>{s['files']}</span>", f"files ({s['files_with_findings']} with findings)"),
+            _card(f"<span id='lines'>{s['lines']}</span>", "lines of code"),
+        ]
+    )
     return header + f"<div class='cards'>{cards}</div>"
 
 
 def _breakdowns(report: dict[str, Any]) -> str:
     categories = report["categories"]
-    chart = svg.bar_chart([(c["category"], c["debt_minutes"], f"{fmt.minutes(c['debt_minutes'])} ({fmt.share(c['share'])})")
-                           for c in categories], "debt by category")
-    table = _table(["category", "findings", "debt", "ratio", "rating"],
-                   [[escape(c["category"]), str(c["findings"]), fmt.minutes(c["debt_minutes"]), fmt.ratio(c["debt_ratio"]),
-                     _rating(c["rating"])] for c in categories], {1, 2, 3})
+    chart = svg.bar_chart(
+        [
+            (c["category"], c["debt_minutes"], f"{fmt.minutes(c['debt_minutes'])} ({fmt.share(c['share'])})")
+            for c in categories
+        ],
+        "debt by category",
+    )
+    table = _table(
+        ["category", "findings", "debt", "ratio", "rating"],
+        [
+            [
+                escape(c["category"]),
+                str(c["findings"]),
+                fmt.minutes(c["debt_minutes"]),
+                fmt.ratio(c["debt_ratio"]),
+                _rating(c["rating"]),
+            ]
+            for c in categories
+        ],
+        {1, 2, 3},
+    )
     rules = report["rules"][:12]
-    rule_chart = svg.bar_chart([(r["rule"] or r["code"], r["debt_minutes"], fmt.minutes(r["debt_minutes"]))
-                                for r in rules], "debt by rule", label_width=200, keep_end=False)
-    rule_table = _table(["code", "rule", "category", "findings", "debt"],
-                        [[f"<code>{escape(r['code'])}</code>", escape(r["rule"]), escape(r["category"]),
-                          str(r["findings"]), fmt.minutes(r["debt_minutes"])] for r in rules], {3, 4})
-    return (f"<div class='grid'><section id='categories'><h2>Debt by category</h2>{chart}{table}</section>"
-            f"<section id='rules'><h2>Debt by rule</h2>{rule_chart}{rule_table}</section></div><div style='height:16px'></div>")
+    rule_chart = svg.bar_chart(
+        [(r["rule"] or r["code"], r["debt_minutes"], fmt.minutes(r["debt_minutes"])) for r in rules],
+        "debt by rule",
+        label_width=200,
+        keep_end=False,
+    )
+    rule_table = _table(
+        ["code", "rule", "category", "findings", "debt"],
+        [
+            [
+                f"<code>{escape(r['code'])}</code>",
+                escape(r["rule"]),
+                escape(r["category"]),
+                str(r["findings"]),
+                fmt.minutes(r["debt_minutes"]),
+            ]
+            for r in rules
+        ],
+        {3, 4},
+    )
+    return (
+        f"<div class='grid'><section id='categories'><h2>Debt by category</h2>{chart}{table}</section>"
+        f"<section id='rules'><h2>Debt by rule</h2>{rule_chart}{rule_table}</section></div><div style='height:16px'></div>"
+    )
 
 
 def _hotspots(report: dict[str, Any]) -> str:
     files = hotspots(report)
     colors = [svg.RATING_COLORS.get(f["rating"], "#777") for f in files]
-    chart = svg.bar_chart([(f["path"], f["debt_minutes"], f"{fmt.minutes(f['debt_minutes'])}, ratio {fmt.ratio(f['debt_ratio'])}")
-                           for f in files], "hotspot files by debt", width=1000, label_width=320, colors=colors)
-    table = _table(["file", "lines", "findings", "debt", "ratio", "rating"],
-                   [[f"<code class='p'>{escape(f['path'])}</code>", str(f["lines"]), str(f["findings"]), fmt.minutes(f["debt_minutes"]),
-                     fmt.ratio(f["debt_ratio"]), _rating(f["rating"])] for f in files], {1, 2, 3, 4})
-    return (f"<section id='hotspots'><h2>Hotspot files (top {len(files)} of {len(report['files'])})</h2>"
-            f"<div class='sub'>Bar colour = the file's own rating.</div>{chart}{table}</section>")
+    chart = svg.bar_chart(
+        [
+            (f["path"], f["debt_minutes"], f"{fmt.minutes(f['debt_minutes'])}, ratio {fmt.ratio(f['debt_ratio'])}")
+            for f in files
+        ],
+        "hotspot files by debt",
+        width=1000,
+        label_width=320,
+        colors=colors,
+    )
+    table = _table(
+        ["file", "lines", "findings", "debt", "ratio", "rating"],
+        [
+            [
+                f"<code class='p'>{escape(f['path'])}</code>",
+                str(f["lines"]),
+                str(f["findings"]),
+                fmt.minutes(f["debt_minutes"]),
+                fmt.ratio(f["debt_ratio"]),
+                _rating(f["rating"]),
+            ]
+            for f in files
+        ],
+        {1, 2, 3, 4},
+    )
+    return (
+        f"<section id='hotspots'><h2>Hotspot files (top {len(files)} of {len(report['files'])})</h2>"
+        f"<div class='sub'>Bar colour = the file's own rating.</div>{chart}{table}</section>"
+    )
 
 
 def _items(report: dict[str, Any]) -> str:
-    rows = [[str(i["rank"]), fmt.priority(i["priority"]),
-             f"<code>{escape(i['code'])}</code> {escape(i['rule'])}<div class='sub'>impact {i['impact'] or '-'}, "
-             f"risk {i['risk'] or '-'}, effort {fmt.minutes(i['debt_minutes'])}</div>",
-             f"<code class='p'>{escape(fmt.location(i))}</code><div>{escape(i['message'])}</div>",
-             f"<span class='fix'>{escape(i['fix'] or '-')}</span>"] for i in report["items"]]
-    return (f"<section id='items'><h2>Top {len(rows)} debt items by priority</h2>"
-            "<div class='sub'>Priority = impact x risk / effort in hours: cheap fixes of risky debt come first.</div>"
-            + _table(["#", "priority", "rule", "where and what", "how to fix"], rows, {0, 1}, "items") + "</section>")
+    rows = [
+        [
+            str(i["rank"]),
+            fmt.priority(i["priority"]),
+            f"<code>{escape(i['code'])}</code> {escape(i['rule'])}<div class='sub'>impact {i['impact'] or '-'}, "
+            f"risk {i['risk'] or '-'}, effort {fmt.minutes(i['debt_minutes'])}</div>",
+            f"<code class='p'>{escape(fmt.location(i))}</code><div>{escape(i['message'])}</div>",
+            f"<span class='fix'>{escape(i['fix'] or '-')}</span>",
+        ]
+        for i in report["items"]
+    ]
+    return (
+        f"<section id='items'><h2>Top {len(rows)} debt items by priority</h2>"
+        "<div class='sub'>Priority = impact x risk / effort in hours: cheap fixes of risky debt come first.</div>"
+        + _table(["#", "priority", "rule", "where and what", "how to fix"], rows, {0, 1}, "items")
+        + "</section>"
+    )
 
 
 def _graph(report: dict[str, Any]) -> str:
@@ -116,14 +183,24 @@ def _graph(report: dict[str, Any]) -> str:
         loop = fmt.cycle_text(cycle["models"]).split(" -> ")
         hot.update(zip(loop, loop[1:]))
     drawing = svg.model_graph(graph["nodes"], graph["edges"], hot)
-    lines = [f"<li>chain <code>{escape(fmt.chain_text(c['models']))}</code> at <code>{escape(fmt.location(c))}</code></li>"
-             for c in graph["chains"]]
-    lines += [f"<li><span class='tag bad'>cycle</span> <code>{escape(fmt.cycle_text(c['models']))}</code> "
-              f"at <code>{escape(fmt.location(c))}</code></li>" for c in graph["cycles"]]
-    summary = (f"{len(graph['nodes'])} models, {len(graph['edges'])} edges, {len(graph['chains'])} long chains, "
-               f"{len(graph['cycles'])} cycles (feedback loops in red).")
-    body = drawing + (f"<ul>{''.join(lines)}</ul>" if lines else
-                      "<p class='empty'>No model consumes another model's outputs through a long chain or a loop.</p>")
+    lines = [
+        f"<li>chain <code>{escape(fmt.chain_text(c['models']))}</code> at <code>{escape(fmt.location(c))}</code></li>"
+        for c in graph["chains"]
+    ]
+    lines += [
+        f"<li><span class='tag bad'>cycle</span> <code>{escape(fmt.cycle_text(c['models']))}</code> "
+        f"at <code>{escape(fmt.location(c))}</code></li>"
+        for c in graph["cycles"]
+    ]
+    summary = (
+        f"{len(graph['nodes'])} models, {len(graph['edges'])} edges, {len(graph['chains'])} long chains, "
+        f"{len(graph['cycles'])} cycles (feedback loops in red)."
+    )
+    body = drawing + (
+        f"<ul>{''.join(lines)}</ul>"
+        if lines
+        else "<p class='empty'>No model consumes another model's outputs through a long chain or a loop.</p>"
+    )
     return f"<section id='model-graph'><h2>Model dependency graph</h2><div class='sub'>{summary}</div>{body}</section>"
 
 
@@ -132,11 +209,19 @@ def _dependencies(report: dict[str, Any]) -> str:
     for framework in report["dependencies"]["frameworks"]:
         for place in framework["requirements"]:
             tag = "bad" if place["flagged"] else "ok"
-            rows.append([f"<b>{escape(framework['name'])}</b>", f"<code class='p'>{escape(place['path'])}:{place['line']}</code>",
-                         f"<code>{escape(place['specifier'] or '(none)')}</code>",
-                         f"<span class='tag {tag}'>{escape(place['status'])}</span>"])
-    body = (_table(["framework", "required in", "specifier", "pinning"], rows) if rows
-            else "<p class='empty'>No ML framework requirement found.</p>")
+            rows.append(
+                [
+                    f"<b>{escape(framework['name'])}</b>",
+                    f"<code class='p'>{escape(place['path'])}:{place['line']}</code>",
+                    f"<code>{escape(place['specifier'] or '(none)')}</code>",
+                    f"<span class='tag {tag}'>{escape(place['status'])}</span>",
+                ]
+            )
+    body = (
+        _table(["framework", "required in", "specifier", "pinning"], rows)
+        if rows
+        else "<p class='empty'>No ML framework requirement found.</p>"
+    )
     return f"<section id='dependencies'><h2>Dependency health</h2>{body}</section>"
 
 
@@ -153,11 +238,17 @@ def render(report: dict[str, Any]) -> str:
         parts.append("<section><h2>No debt found</h2></section>")
     parts += [_graph(report), _dependencies(report)]
     thresholds = ", ".join(f"{k} &le; {v * 100:g}%" for k, v in report["thresholds"].items())
-    footer = (f"<footer>Generated by {escape(report['tool']['name'])} {escape(report['tool']['version'])} at "
-              f"{escape(report['generated_at'])}. Ratings: {thresholds}, E above. "
-              f"Report schema {escape(report['schema_version'])}.</footer>")
+    footer = (
+        f"<footer>Generated by {escape(report['tool']['name'])} {escape(report['tool']['version'])} at "
+        f"{escape(report['generated_at'])}. Ratings: {thresholds}, E above. "
+        f"Report schema {escape(report['schema_version'])}.</footer>"
+    )
     title = f"mldebtlint report: {report['target']} (rating {s['rating']})"
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
-            + "".join(parts) + footer + "</main></body></html>\n")
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+        + "".join(parts)
+        + footer
+        + "</main></body></html>\n"
+    )

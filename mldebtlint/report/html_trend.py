@@ -7,7 +7,8 @@ from typing import Any
 
 from mldebtlint.report import common as fmt
 from mldebtlint.report import svg
-from mldebtlint.report.html_parts import card as _card, table as _table
+from mldebtlint.report.html_parts import card as _card
+from mldebtlint.report.html_parts import table as _table
 
 
 def _direction(value: Any) -> str:
@@ -19,18 +20,29 @@ def _direction(value: Any) -> str:
 def _delta_table(rows: list[dict[str, Any]], key: str, title: str) -> str:
     if not rows:
         return ""
-    cells = [[f"<code class='p'>{escape(str(r[key]))}</code>" if key == "path" else escape(str(r[key])),
-              fmt.minutes(r["debt_before"]), fmt.minutes(r["debt_after"]),
-              f"<span class='{_direction(r['debt_delta'])}'>{fmt.signed_minutes(r['debt_delta'])}</span>",
-              fmt.signed(r["findings_delta"])] for r in rows[:15]]
-    return f"<h3>By {escape(title)}</h3>" + _table([title, "before", "after", "change", "findings"], cells, {1, 2, 3, 4})
+    cells = [
+        [
+            f"<code class='p'>{escape(str(r[key]))}</code>" if key == "path" else escape(str(r[key])),
+            fmt.minutes(r["debt_before"]),
+            fmt.minutes(r["debt_after"]),
+            f"<span class='{_direction(r['debt_delta'])}'>{fmt.signed_minutes(r['debt_delta'])}</span>",
+            fmt.signed(r["findings_delta"]),
+        ]
+        for r in rows[:15]
+    ]
+    return f"<h3>By {escape(title)}</h3>" + _table(
+        [title, "before", "after", "change", "findings"], cells, {1, 2, 3, 4}
+    )
 
 
 def _finding_list(title: str, findings: list[dict[str, Any]], total: int) -> str:
     if not findings:
         return ""
-    items = "".join(f"<li><code>{escape(f['code'])}</code> <code class='p'>{escape(fmt.location(f))}</code> "
-                    f"{escape(f['message'])}</li>" for f in findings)
+    items = "".join(
+        f"<li><code>{escape(f['code'])}</code> <code class='p'>{escape(fmt.location(f))}</code> "
+        f"{escape(f['message'])}</li>"
+        for f in findings
+    )
     more = f"<div class='sub'>and {total - len(findings)} more</div>" if total > len(findings) else ""
     return f"<h3>{escape(title)} ({total})</h3><ul>{items}</ul>{more}"
 
@@ -39,17 +51,26 @@ def trend_section(report: dict[str, Any]) -> str:
     trend = report["trend"]
     before = trend["previous"]
     label = before["label"] or before["generated_at"]
-    cards = "".join([
-        _card(f"{escape(before['rating'])} &rarr; {escape(report['summary']['rating'])}", "rating"),
-        _card(f"<span id='trend-debt' class='{_direction(trend['debt_delta'])}'>"
-              f"{fmt.signed_minutes(trend['debt_delta'])}</span>", "remediation time"),
-        _card(f"<span class='{_direction(trend['debt_ratio_delta'])}'>{fmt.signed_ratio(trend['debt_ratio_delta'])}</span>",
-              "debt ratio"),
-        _card(f"<span id='trend-new'>{trend['new_count']}</span>", "new findings"),
-        _card(f"<span id='trend-fixed'>{trend['fixed_count']}</span>", "fixed findings"),
-    ])
-    chart = svg.delta_chart([(r["category"], r["debt_delta"], fmt.signed_minutes(r["debt_delta"]))
-                             for r in trend["categories"]], "debt change by category")
+    cards = "".join(
+        [
+            _card(f"{escape(before['rating'])} &rarr; {escape(report['summary']['rating'])}", "rating"),
+            _card(
+                f"<span id='trend-debt' class='{_direction(trend['debt_delta'])}'>"
+                f"{fmt.signed_minutes(trend['debt_delta'])}</span>",
+                "remediation time",
+            ),
+            _card(
+                f"<span class='{_direction(trend['debt_ratio_delta'])}'>{fmt.signed_ratio(trend['debt_ratio_delta'])}</span>",
+                "debt ratio",
+            ),
+            _card(f"<span id='trend-new'>{trend['new_count']}</span>", "new findings"),
+            _card(f"<span id='trend-fixed'>{trend['fixed_count']}</span>", "fixed findings"),
+        ]
+    )
+    chart = svg.delta_chart(
+        [(r["category"], r["debt_delta"], fmt.signed_minutes(r["debt_delta"])) for r in trend["categories"]],
+        "debt change by category",
+    )
     return (
         f"<section id='trend'><h2>Trend since <code>{escape(label)}</code></h2>"
         f"<div class='sub'>Previous report generated {escape(before['generated_at'])}; findings matched by fingerprint. "

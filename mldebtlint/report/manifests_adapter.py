@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mldebtlint.knowledge import apis
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.engine.filepass import MANIFEST_FACTS
 from mldebtlint.core.types import CheckResult
+from mldebtlint.engine.filepass import MANIFEST_FACTS
+from mldebtlint.knowledge import apis
 
 UNPINNED_CODE = "MLD301"
 
@@ -47,6 +47,13 @@ def framework_requirements(result: CheckResult, settings: Settings) -> list[dict
             if entry["origin"] or normalize(entry["key"]) not in frameworks:
                 continue
             specifier = entry["specifier"]
-            rows.append({"framework": normalize(entry["key"]), "path": file.path, "line": entry["line"],
-                         "specifier": specifier, "status": status_of(entry["strength"], specifier)})
+            rows.append(
+                {
+                    "framework": normalize(entry["key"]),
+                    "path": file.path,
+                    "line": entry["line"],
+                    "specifier": specifier,
+                    "status": status_of(entry["strength"], specifier),
+                }
+            )
     return rows

@@ -32,43 +32,91 @@ def _headline(report: dict[str, Any]) -> list[str]:
         f"**Rating {s['rating']}** ({fmt.RATING_MEANING[s['rating']]}) · debt ratio **{fmt.ratio(s['debt_ratio'])}** · "
         f"remediation **{fmt.minutes(s['debt_minutes'])}**",
         "",
-        *table(["findings", "files with findings", "files", "lines of code", "development cost"],
-               [[s["findings"], s["files_with_findings"], s["files"], s["lines"], fmt.minutes(s["development_minutes"])]],
-               {0, 1, 2, 3, 4}),
+        *table(
+            ["findings", "files with findings", "files", "lines of code", "development cost"],
+            [[s["findings"], s["files_with_findings"], s["files"], s["lines"], fmt.minutes(s["development_minutes"])]],
+            {0, 1, 2, 3, 4},
+        ),
     ]
 
 
 def _breakdowns(report: dict[str, Any]) -> list[str]:
     lines = ["### Debt by category", ""]
-    lines += table(["category", "findings", "debt", "share", "ratio", "rating"],
-                   [[c["category"], c["findings"], fmt.minutes(c["debt_minutes"]), fmt.share(c["share"]),
-                     fmt.ratio(c["debt_ratio"]), c["rating"]] for c in report["categories"]], {1, 2, 3, 4})
+    lines += table(
+        ["category", "findings", "debt", "share", "ratio", "rating"],
+        [
+            [
+                c["category"],
+                c["findings"],
+                fmt.minutes(c["debt_minutes"]),
+                fmt.share(c["share"]),
+                fmt.ratio(c["debt_ratio"]),
+                c["rating"],
+            ]
+            for c in report["categories"]
+        ],
+        {1, 2, 3, 4},
+    )
     lines += ["### Debt by rule", ""]
-    lines += table(["code", "rule", "category", "findings", "debt", "share"],
-                   [[r["code"], r["rule"], r["category"], r["findings"], fmt.minutes(r["debt_minutes"]),
-                     fmt.share(r["share"])] for r in report["rules"]], {3, 4, 5})
+    lines += table(
+        ["code", "rule", "category", "findings", "debt", "share"],
+        [
+            [r["code"], r["rule"], r["category"], r["findings"], fmt.minutes(r["debt_minutes"]), fmt.share(r["share"])]
+            for r in report["rules"]
+        ],
+        {3, 4, 5},
+    )
     files = hotspots(report)
     lines += [f"### Hotspot files (top {len(files)} of {len(report['files'])})", ""]
-    lines += table(["file", "lines", "findings", "debt", "ratio", "rating"],
-                   [[_code(f["path"]), f["lines"], f["findings"], fmt.minutes(f["debt_minutes"]),
-                     fmt.ratio(f["debt_ratio"]), f["rating"]] for f in files], {1, 2, 3, 4})
+    lines += table(
+        ["file", "lines", "findings", "debt", "ratio", "rating"],
+        [
+            [
+                _code(f["path"]),
+                f["lines"],
+                f["findings"],
+                fmt.minutes(f["debt_minutes"]),
+                fmt.ratio(f["debt_ratio"]),
+                f["rating"],
+            ]
+            for f in files
+        ],
+        {1, 2, 3, 4},
+    )
     return lines
 
 
 def _items(report: dict[str, Any]) -> list[str]:
-    lines = [f"### Top {len(report['items'])} debt items by priority", "",
-             "Priority = impact x risk / effort in hours.", ""]
-    rows = [[item["rank"], fmt.priority(item["priority"]), f"{item['code']} {item['rule']}",
-             _code(fmt.location(item)), item["message"], fmt.minutes(item["debt_minutes"]), item["fix"] or "-"]
-            for item in report["items"]]
+    lines = [
+        f"### Top {len(report['items'])} debt items by priority",
+        "",
+        "Priority = impact x risk / effort in hours.",
+        "",
+    ]
+    rows = [
+        [
+            item["rank"],
+            fmt.priority(item["priority"]),
+            f"{item['code']} {item['rule']}",
+            _code(fmt.location(item)),
+            item["message"],
+            fmt.minutes(item["debt_minutes"]),
+            item["fix"] or "-",
+        ]
+        for item in report["items"]
+    ]
     return lines + table(["#", "priority", "rule", "location", "finding", "debt", "how to fix"], rows, {0, 1, 5})
 
 
 def _graph(report: dict[str, Any]) -> list[str]:
     graph = report["model_graph"]
-    lines = ["### Model dependency graph", "",
-             f"{len(graph['nodes'])} models, {len(graph['edges'])} edges, {len(graph['chains'])} long chains, "
-             f"{len(graph['cycles'])} cycles.", ""]
+    lines = [
+        "### Model dependency graph",
+        "",
+        f"{len(graph['nodes'])} models, {len(graph['edges'])} edges, {len(graph['chains'])} long chains, "
+        f"{len(graph['cycles'])} cycles.",
+        "",
+    ]
     for chain in graph["chains"]:
         lines.append(f"- chain {_code(fmt.chain_text(chain['models']))} at {_code(fmt.location(chain))}")
     for cycle in graph["cycles"]:
@@ -77,17 +125,27 @@ def _graph(report: dict[str, Any]) -> list[str]:
         lines += ["", "```mermaid", "graph LR"]
         ids = {node["id"]: f"m{index}" for index, node in enumerate(graph["nodes"])}
         lines += [f'  {ids[node["id"]]}["{node["id"]}"]' for node in graph["nodes"]]
-        lines += [f"  {ids[e['source']]} --> {ids[e['target']]}" for e in graph["edges"]
-                  if e["source"] in ids and e["target"] in ids]
+        lines += [
+            f"  {ids[e['source']]} --> {ids[e['target']]}"
+            for e in graph["edges"]
+            if e["source"] in ids and e["target"] in ids
+        ]
         lines.append("```")
     return lines + [""]
 
 
 def _dependencies(report: dict[str, Any]) -> list[str]:
     lines = ["### Dependency health (ML frameworks)", ""]
-    rows = [[framework["name"], _code(f"{place['path']}:{place['line']}"), _code(place["specifier"] or "(none)"),
-             place["status"] + (" ⚠" if place["flagged"] else "")]
-            for framework in report["dependencies"]["frameworks"] for place in framework["requirements"]]
+    rows = [
+        [
+            framework["name"],
+            _code(f"{place['path']}:{place['line']}"),
+            _code(place["specifier"] or "(none)"),
+            place["status"] + (" ⚠" if place["flagged"] else ""),
+        ]
+        for framework in report["dependencies"]["frameworks"]
+        for place in framework["requirements"]
+    ]
     if not rows:
         return lines + ["No ML framework requirement found.", ""]
     return lines + table(["framework", "required in", "specifier", "pinning"], rows)
@@ -98,17 +156,34 @@ def _trend(report: dict[str, Any]) -> list[str]:
     if not trend:
         return []
     before = trend["previous"]
-    lines = [f"### Trend since {_code(before['label'] or before['generated_at'])}", "",
-             f"Rating {before['rating']} → {report['summary']['rating']}, debt {fmt.signed_minutes(trend['debt_delta'])}, "
-             f"ratio {fmt.signed_ratio(trend['debt_ratio_delta'])}, findings {fmt.signed(trend['findings_delta'])} "
-             f"({trend['new_count']} new, {trend['fixed_count']} fixed).", ""]
-    for title, key, rows in (("category", "category", trend["categories"]), ("rule", "code", trend["rules"]),
-                             ("file", "path", trend["files"])):
+    lines = [
+        f"### Trend since {_code(before['label'] or before['generated_at'])}",
+        "",
+        f"Rating {before['rating']} → {report['summary']['rating']}, debt {fmt.signed_minutes(trend['debt_delta'])}, "
+        f"ratio {fmt.signed_ratio(trend['debt_ratio_delta'])}, findings {fmt.signed(trend['findings_delta'])} "
+        f"({trend['new_count']} new, {trend['fixed_count']} fixed).",
+        "",
+    ]
+    for title, key, rows in (
+        ("category", "category", trend["categories"]),
+        ("rule", "code", trend["rules"]),
+        ("file", "path", trend["files"]),
+    ):
         if rows:
-            lines += table([title, "debt before", "debt after", "change", "findings change"],
-                           [[r[key], fmt.minutes(r["debt_before"]), fmt.minutes(r["debt_after"]),
-                             fmt.signed_minutes(r["debt_delta"]), fmt.signed(r["findings_delta"])] for r in rows],
-                           {1, 2, 3, 4})
+            lines += table(
+                [title, "debt before", "debt after", "change", "findings change"],
+                [
+                    [
+                        r[key],
+                        fmt.minutes(r["debt_before"]),
+                        fmt.minutes(r["debt_after"]),
+                        fmt.signed_minutes(r["debt_delta"]),
+                        fmt.signed(r["findings_delta"]),
+                    ]
+                    for r in rows
+                ],
+                {1, 2, 3, 4},
+            )
     for title, findings in (("New findings", trend["new"]), ("Fixed findings", trend["fixed"])):
         if findings:
             lines += [f"**{title}**", ""]

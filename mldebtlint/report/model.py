@@ -83,8 +83,12 @@ def _rules(result: CheckResult, settings: Settings, total: int) -> list[dict[str
     for item in scoring.by_rule(result, settings.minutes_per_line):
         row = item.to_dict("code")
         catalog = _catalog_fields(item.key)
-        row.update(rule=name_of[item.key], category=category_of[item.key],
-                   share=_share(item.debt_minutes, total), fix=catalog["fix"])
+        row.update(
+            rule=name_of[item.key],
+            category=category_of[item.key],
+            share=_share(item.debt_minutes, total),
+            fix=catalog["fix"],
+        )
         rows.append(row)
     return rows
 

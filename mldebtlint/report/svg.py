@@ -19,12 +19,17 @@ def _label(text: str, limit: int, keep_end: bool = True) -> str:
     """Shorten with an ellipsis; paths keep their end (the file name)."""
     if len(text) <= limit:
         return text
-    return "\u2026" + text[-(limit - 1):] if keep_end else text[: limit - 1] + "\u2026"
+    return "\u2026" + text[-(limit - 1) :] if keep_end else text[: limit - 1] + "\u2026"
 
 
 def bar_chart(
-    rows: list[tuple[str, float, str]], title: str, width: int = 560, label_width: int = 200,
-    color: str | None = None, colors: list[str] | None = None, keep_end: bool = True,
+    rows: list[tuple[str, float, str]],
+    title: str,
+    width: int = 560,
+    label_width: int = 200,
+    color: str | None = None,
+    colors: list[str] | None = None,
+    keep_end: bool = True,
 ) -> str:
     """Horizontal bars: ``rows`` are (label, value, value text)."""
     row_height, top = 26, 8
@@ -33,9 +38,11 @@ def bar_chart(
     # Room right of the longest bar for its value text (~7 px per character).
     text_room = 12 + 7 * max((len(text) for _, _, text in rows), default=4)
     bar_space = max(40, width - label_width - text_room)
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{escape(title)}' "
-             f"viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' {FONT} font-size='13'>",
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{escape(title)}' "
+        f"viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' {FONT} font-size='13'>",
+        f"<title>{escape(title)}</title>",
+    ]
     if not rows:
         parts.append(f"<text x='4' y='{top + 17}' fill='#666'>nothing to show</text>")
     for index, (label, value, value_text) in enumerate(rows):
@@ -59,10 +66,12 @@ def delta_chart(rows: list[tuple[str, float, str]], title: str, width: int = 560
     biggest = max((abs(value) for _, value, _ in rows), default=0) or 1
     half = (width - label_width - 20) / 2
     axis = label_width + half
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{escape(title)}' "
-             f"viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' {FONT} font-size='13'>",
-             f"<title>{escape(title)}</title>",
-             f"<line x1='{axis}' y1='0' x2='{axis}' y2='{height}' stroke='#999'/>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{escape(title)}' "
+        f"viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' {FONT} font-size='13'>",
+        f"<title>{escape(title)}</title>",
+        f"<line x1='{axis}' y1='0' x2='{axis}' y2='{height}' stroke='#999'/>",
+    ]
     for index, (label, value, value_text) in enumerate(rows):
         y = top + index * row_height
         length = (half - 60) * abs(value) / biggest
@@ -94,8 +103,9 @@ def _layers(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     return layer
 
 
-def model_graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], hot_edges: set[tuple[str, str]],
-                width: int = 900) -> str:
+def model_graph(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], hot_edges: set[tuple[str, str]], width: int = 900
+) -> str:
     """Models (and the data artifacts between them) left to right by depth;
     edges on a cycle in red. Nodes without edges are left out of the drawing,
     and at most MAX_DRAWN_NODES are drawn."""
@@ -121,13 +131,15 @@ def model_graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], hot_ed
     for depth, column in columns.items():
         for row, name in enumerate(column):
             where[name] = (10 + depth * step_x, 20 + row * (box_h + gap_y))
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='model dependency graph' "
-             f"viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' {FONT} font-size='12'>",
-             "<title>model dependency graph</title><defs>"
-             "<marker id='arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' markerHeight='7' orient='auto'>"
-             "<path d='M0,0 L10,5 L0,10 z' fill='#555'/></marker>"
-             "<marker id='arrow-hot' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' markerHeight='7' orient='auto'>"
-             "<path d='M0,0 L10,5 L0,10 z' fill='#c62828'/></marker></defs>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='model dependency graph' "
+        f"viewBox='0 0 {width} {height}' width='100%' style='max-width:{width}px' {FONT} font-size='12'>",
+        "<title>model dependency graph</title><defs>"
+        "<marker id='arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' markerHeight='7' orient='auto'>"
+        "<path d='M0,0 L10,5 L0,10 z' fill='#555'/></marker>"
+        "<marker id='arrow-hot' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' markerHeight='7' orient='auto'>"
+        "<path d='M0,0 L10,5 L0,10 z' fill='#c62828'/></marker></defs>",
+    ]
     for source, target in pairs:
         (x1, y1), (x2, y2) = where[source], where[target]
         hot = (source, target) in hot_edges
@@ -136,14 +148,20 @@ def model_graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], hot_ed
             path = f"M{x1 + box_w:.1f},{y1 + box_h / 2:.1f} L{x2:.1f},{y2 + box_h / 2:.1f}"
         else:  # a back edge (closes a cycle): arc below the boxes
             bottom = max(y1, y2) + box_h + gap_y * 0.8
-            path = (f"M{x1 + box_w / 2:.1f},{y1 + box_h:.1f} C{x1 + box_w / 2:.1f},{bottom:.1f} "
-                    f"{x2 + box_w / 2:.1f},{bottom:.1f} {x2 + box_w / 2:.1f},{y2 + box_h:.1f}")
-        parts.append(f"<path d='{path}' fill='none' stroke='{stroke}' stroke-width='{2 if hot else 1.5}' "
-                     f"marker-end='url(#{marker})'><title>{escape(source)} \u2192 {escape(target)}</title></path>")
+            path = (
+                f"M{x1 + box_w / 2:.1f},{y1 + box_h:.1f} C{x1 + box_w / 2:.1f},{bottom:.1f} "
+                f"{x2 + box_w / 2:.1f},{bottom:.1f} {x2 + box_w / 2:.1f},{y2 + box_h:.1f}"
+            )
+        parts.append(
+            f"<path d='{path}' fill='none' stroke='{stroke}' stroke-width='{2 if hot else 1.5}' "
+            f"marker-end='url(#{marker})'><title>{escape(source)} \u2192 {escape(target)}</title></path>"
+        )
     for name, (x, y) in where.items():
         fill, stroke = ("#f3f3f3", "#999") if kinds[name] == "data" else ("#eef3fb", "#4c78a8")
-        parts.append(f"<g><title>{escape(kinds[name])}: {escape(name)}</title><rect x='{x:.1f}' y='{y:.1f}' "
-                     f"width='{box_w}' height='{box_h}' rx='{14 if kinds[name] == 'data' else 6}' fill='{fill}' stroke='{stroke}'/><text x='{x + box_w / 2:.1f}' y='{y + box_h / 2 + 4:.1f}' "
-                     f"text-anchor='middle' fill='#123'>{escape(_label(name, 22))}</text></g>")
+        parts.append(
+            f"<g><title>{escape(kinds[name])}: {escape(name)}</title><rect x='{x:.1f}' y='{y:.1f}' "
+            f"width='{box_w}' height='{box_h}' rx='{14 if kinds[name] == 'data' else 6}' fill='{fill}' stroke='{stroke}'/><text x='{x + box_w / 2:.1f}' y='{y + box_h / 2 + 4:.1f}' "
+            f"text-anchor='middle' fill='#123'>{escape(_label(name, 22))}</text></g>"
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -52,23 +52,45 @@ def _headline(report: dict[str, Any]) -> list[str]:
 
 
 def _categories(report: dict[str, Any]) -> list[str]:
-    rows = [[c["category"], str(c["findings"]), fmt.minutes(c["debt_minutes"]), fmt.share(c["share"]),
-             fmt.ratio(c["debt_ratio"]), c["rating"]] for c in report["categories"]]
+    rows = [
+        [
+            c["category"],
+            str(c["findings"]),
+            fmt.minutes(c["debt_minutes"]),
+            fmt.share(c["share"]),
+            fmt.ratio(c["debt_ratio"]),
+            c["rating"],
+        ]
+        for c in report["categories"]
+    ]
     return _heading("Debt by category") + table(
-        ["category", "findings", "debt", "share", "ratio", "rating"], rows, {1, 2, 3, 4})
+        ["category", "findings", "debt", "share", "ratio", "rating"], rows, {1, 2, 3, 4}
+    )
 
 
 def _rules(report: dict[str, Any]) -> list[str]:
-    rows = [[r["code"], r["rule"], r["category"], str(r["findings"]), fmt.minutes(r["debt_minutes"]),
-             fmt.share(r["share"])] for r in report["rules"]]
+    rows = [
+        [r["code"], r["rule"], r["category"], str(r["findings"]), fmt.minutes(r["debt_minutes"]), fmt.share(r["share"])]
+        for r in report["rules"]
+    ]
     return _heading("Debt by rule") + table(
-        ["code", "rule", "category", "findings", "debt", "share"], rows, {3, 4, 5}, flex=1)
+        ["code", "rule", "category", "findings", "debt", "share"], rows, {3, 4, 5}, flex=1
+    )
 
 
 def _hotspots(report: dict[str, Any]) -> list[str]:
     files = hotspots(report)
-    rows = [[f["path"], str(f["lines"]), str(f["findings"]), fmt.minutes(f["debt_minutes"]),
-             fmt.ratio(f["debt_ratio"]), f["rating"]] for f in files]
+    rows = [
+        [
+            f["path"],
+            str(f["lines"]),
+            str(f["findings"]),
+            fmt.minutes(f["debt_minutes"]),
+            fmt.ratio(f["debt_ratio"]),
+            f["rating"],
+        ]
+        for f in files
+    ]
     title = f"Hotspot files (top {len(files)} of {len(report['files'])} by debt)"
     return _heading(title) + table(["file", "lines", "findings", "debt", "ratio", "rating"], rows, {1, 2, 3, 4}, flex=0)
 
@@ -77,22 +99,27 @@ def _items(report: dict[str, Any]) -> list[str]:
     items = report["items"]
     lines = _heading(f"Top {len(items)} debt items by priority (impact x risk / effort in hours)")
     for item in items:
-        head = (f"{item['rank']:>3}. [{fmt.priority(item['priority'])}] {item['code']} {item['rule']}  "
-                f"debt {fmt.minutes(item['debt_minutes'])}  impact {item['impact'] or '-'} risk {item['risk'] or '-'}")
+        head = (
+            f"{item['rank']:>3}. [{fmt.priority(item['priority'])}] {item['code']} {item['rule']}  "
+            f"debt {fmt.minutes(item['debt_minutes'])}  impact {item['impact'] or '-'} risk {item['risk'] or '-'}"
+        )
         lines.append(fmt.shorten(head, WIDTH))
         lines.append(fmt.shorten(f"       {fmt.location(item)}", WIDTH, keep_end=True))
         lines += textwrap.wrap(item["message"], WIDTH, initial_indent="       ", subsequent_indent="       ")
         if item["fix"]:
-            lines += textwrap.wrap("fix: " + item["fix"], WIDTH, initial_indent="       ",
-                                   subsequent_indent="            ")
+            lines += textwrap.wrap(
+                "fix: " + item["fix"], WIDTH, initial_indent="       ", subsequent_indent="            "
+            )
     return lines
 
 
 def _graph(report: dict[str, Any]) -> list[str]:
     graph = report["model_graph"]
     lines = _heading("Model dependency graph")
-    lines.append(f"{INDENT}{len(graph['nodes'])} models, {len(graph['edges'])} edges, "
-                 f"{len(graph['chains'])} long chains, {len(graph['cycles'])} cycles")
+    lines.append(
+        f"{INDENT}{len(graph['nodes'])} models, {len(graph['edges'])} edges, "
+        f"{len(graph['chains'])} long chains, {len(graph['cycles'])} cycles"
+    )
     for chain in graph["chains"]:
         lines.append(fmt.shorten(f"{INDENT}chain  {fmt.chain_text(chain['models'])}  ({fmt.location(chain)})", WIDTH))
     for cycle in graph["cycles"]:
@@ -127,20 +154,37 @@ def _trend(report: dict[str, Any]) -> list[str]:
         f"ratio {fmt.signed_ratio(trend['debt_ratio_delta'])}   findings {fmt.signed(trend['findings_delta'])} "
         f"({trend['new_count']} new, {trend['fixed_count']} fixed)"
     )
-    for title, key, rows in (("category", "category", trend["categories"]), ("rule", "code", trend["rules"]),
-                             ("file", "path", trend["files"][:10])):
+    for title, key, rows in (
+        ("category", "category", trend["categories"]),
+        ("rule", "code", trend["rules"]),
+        ("file", "path", trend["files"][:10]),
+    ):
         if rows:
             lines.append("")
-            lines += table([title, "debt before", "debt after", "change", "findings"],
-                           [[r[key], fmt.minutes(r["debt_before"]), fmt.minutes(r["debt_after"]),
-                             fmt.signed_minutes(r["debt_delta"]), fmt.signed(r["findings_delta"])] for r in rows],
-                           {1, 2, 3, 4}, flex=0)
+            lines += table(
+                [title, "debt before", "debt after", "change", "findings"],
+                [
+                    [
+                        r[key],
+                        fmt.minutes(r["debt_before"]),
+                        fmt.minutes(r["debt_after"]),
+                        fmt.signed_minutes(r["debt_delta"]),
+                        fmt.signed(r["findings_delta"]),
+                    ]
+                    for r in rows
+                ],
+                {1, 2, 3, 4},
+                flex=0,
+            )
     if trend["new"] or trend["fixed"]:
         lines.append("")
     for title, findings in (("new", trend["new"]), ("fixed", trend["fixed"])):
         for finding in findings[:10]:
-            lines.append(fmt.shorten(f"{INDENT}{title:<5}  {finding['code']}  {fmt.location(finding)}  "
-                                     f"{finding['message']}", WIDTH))
+            lines.append(
+                fmt.shorten(
+                    f"{INDENT}{title:<5}  {finding['code']}  {fmt.location(finding)}  {finding['message']}", WIDTH
+                )
+            )
     return lines
 
 

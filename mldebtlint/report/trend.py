@@ -48,15 +48,17 @@ def _deltas(now: list[dict], before: list[dict], key: str) -> list[dict[str, Any
         count_after, count_before = _number(after_row.get("findings")), _number(before_row.get("findings"))
         if (debt_after, count_after) == (debt_before, count_before):
             continue
-        rows.append({
-            key: name,
-            "debt_before": debt_before,
-            "debt_after": debt_after,
-            "debt_delta": debt_after - debt_before,
-            "findings_before": count_before,
-            "findings_after": count_after,
-            "findings_delta": count_after - count_before,
-        })
+        rows.append(
+            {
+                key: name,
+                "debt_before": debt_before,
+                "debt_after": debt_after,
+                "debt_delta": debt_after - debt_before,
+                "findings_before": count_before,
+                "findings_after": count_after,
+                "findings_delta": count_after - count_before,
+            }
+        )
     return sorted(rows, key=lambda row: (-abs(row["debt_delta"]), str(row[key])))
 
 
@@ -98,7 +100,8 @@ def compare(report: dict[str, Any], previous: dict[str, Any], label: str = "") -
         "lines_delta": now_summary["lines"] - _number(old_summary.get("lines")),
         "debt_ratio_delta": (
             round(ratio_after - ratio_before, 6)
-            if isinstance(ratio_after, (int, float)) and isinstance(ratio_before, (int, float)) else None
+            if isinstance(ratio_after, (int, float)) and isinstance(ratio_before, (int, float))
+            else None
         ),
         "categories": _deltas(report["categories"], previous.get("categories", []), "category"),
         "rules": _deltas(report["rules"], previous.get("rules", []), "code"),

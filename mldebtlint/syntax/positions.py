@@ -45,8 +45,9 @@ class _FastState(PositionProvidingCodegenState):
         if key not in spans:  # a syntactic position was recorded already
             spans[key] = (line, column, self.line, self.column)
 
-    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
-                                  end_node: cst.CSTNode | None = None) -> _Syntactic:
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> _Syntactic:
         return _Syntactic(self, node, start_node, end_node)
 
 
