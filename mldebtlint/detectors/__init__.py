@@ -2,6 +2,9 @@
 
 ``registry()`` imports every module of this package once and maps each rule
 class to its catalog code; adding a rule needs no change here.
+
+May import ``rule``, core, syntax, knowledge, manifests and graph (facts);
+never engine, adoption, fixes, output, report or commands.
 """
 
 from __future__ import annotations

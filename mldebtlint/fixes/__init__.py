@@ -9,6 +9,8 @@ file atomically or renders a unified diff.
 
 Safe fixes run with ``--fix``; unsafe ones (they change how code reads, e.g.
 hoisting a literal into a named constant) also need ``--unsafe-fixes``.
+
+May import core ... engine and adoption; never output, report or commands.
 """
 
 from __future__ import annotations

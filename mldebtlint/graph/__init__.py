@@ -28,6 +28,9 @@ facts. The repo phase only reads those facts:
     Marks offending chains and cycles on nodes/edges (``chain``/``cycle`` attrs).
 
 Names are loaded lazily so the per-file phase never imports networkx.
+
+May import core, syntax, knowledge and ``rule`` (the collector API);
+never detectors, engine or anything above.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Output formats for ``check``: one module per format, each with
-``render(result: CheckResult) -> str``. Modules are imported lazily."""
+``render(result: CheckResult) -> str``. Modules are imported lazily.
+
+May import core ... adoption; never detectors, fixes, report or commands.
+"""
 
 from __future__ import annotations
 

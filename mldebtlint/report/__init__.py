@@ -2,6 +2,8 @@
 
 ``model.build_report`` turns a ``CheckResult`` into one JSON-ready dict; each
 format module renders that dict with ``render(report) -> str``.
+
+May import every layer below it (core ... output); never commands.
 """
 
 from __future__ import annotations
