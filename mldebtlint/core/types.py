@@ -23,6 +23,27 @@ class Location:
     end_column: int
 
 
+@dataclass(frozen=True, order=True)
+class Related:
+    """Another place a finding rests on (SPEC section 4: ``related``).
+
+    ``cell`` is the 1-based notebook cell when ``path`` is a notebook (then
+    ``line`` is relative to that cell), else None.
+    """
+
+    path: str
+    line: int
+    note: str
+    cell: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "line": self.line}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        out["note"] = self.note
+        return out
+
+
 @dataclass(frozen=True)
 class Finding:
     """One diagnostic: a rule matched at a location."""
@@ -43,6 +64,12 @@ class Finding:
     # Extra machine-readable data a rule wants to expose (e.g. the chain of a
     # model-dependency finding). Must be JSON-serialisable.
     data: tuple[tuple[str, Any], ...] = ()
+    # Every other site the finding depends on (model-graph chains, leakage).
+    related: tuple[Related, ...] = ()
+    # Notebook findings: the 1-based cell; ``location`` is then cell-relative.
+    cell: int | None = None
+    # "safe" (``--fix``), "unsafe" (``--fix --unsafe-fixes``) or "" (no fix).
+    fix: str = ""
 
     @property
     def line(self) -> int:
@@ -64,6 +91,7 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "path": self.path,
+            **({"cell": self.cell} if self.cell is not None else {}),
             "line": self.location.line,
             "column": self.location.column,
             "end_line": self.location.end_line,
@@ -74,6 +102,8 @@ class Finding:
         }
         if self.data:
             out["data"] = dict(self.data)
+        if self.related:
+            out["related"] = [item.to_dict() for item in self.related]
         return out
 
 
@@ -132,6 +162,11 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
         priority=data.get("priority", 0.0),
         fingerprint=data.get("fingerprint", ""),
         data=tuple(sorted((data.get("data") or {}).items())),
+        related=tuple(
+            Related(item["path"], item["line"], item.get("note", ""), item.get("cell"))
+            for item in data.get("related") or ()
+        ),
+        cell=data.get("cell"),
     )
 
 
@@ -142,6 +177,7 @@ __all__ = [
     "Location",
     "PARSE_ERROR_CODE",
     "PARSE_ERROR_NAME",
+    "Related",
     "asdict",
     "finding_from_dict",
 ]
