@@ -35,6 +35,7 @@ REQUIRED_KEYS = ("name", "repo", "commit", "kind", "why")
 
 # --------------------------------------------------------------------------- apps.toml
 
+
 def load_apps(path: Path) -> list[dict]:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
@@ -63,6 +64,7 @@ def select(apps: list[dict], names: list[str] | None) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- unpack
+
 
 def _is_git_dir(path: Path) -> bool:
     return (path / "HEAD").is_file() and (path / "objects").is_dir()
@@ -107,8 +109,9 @@ def extract_present_blobs(git_dir: Path, commit: str, target: Path) -> list[str]
         mode, kind, sha = meta.split()
         if kind == b"blob":
             entries.append((mode.decode(), sha.decode(), path.decode("utf-8", "surrogateescape")))
-    batch = subprocess.Popen(["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    batch = subprocess.Popen(
+        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     skipped = []
     try:
         for mode, sha, path in entries:
@@ -147,8 +150,9 @@ def unpack_one(app: dict, git_dir: Path, dest: Path) -> str:
     staging = Path(tempfile.mkdtemp(prefix=f".{app['name']}-", dir=dest))
     staging.chmod(0o755)
     try:
-        archive = subprocess.Popen(["git", f"--git-dir={git_dir}", "archive", app["commit"]],
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        archive = subprocess.Popen(
+            ["git", f"--git-dir={git_dir}", "archive", app["commit"]], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
         tar = subprocess.run(["tar", "-x", "-C", str(staging)], stdin=archive.stdout, capture_output=True)
         archive.stdout.close()
         if archive.wait() != 0 or tar.returncode != 0:
@@ -192,6 +196,7 @@ def cmd_unpack(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- run
 
+
 def _mldebtlint() -> list[str]:
     exe = shutil.which("mldebtlint")
     sibling = Path(sys.executable).with_name("mldebtlint")
@@ -205,7 +210,7 @@ def _mldebtlint() -> list[str]:
 def _relative(path: str, root: Path) -> str:
     candidate = Path(path)
     if not candidate.is_absolute():
-        candidate = (Path.cwd() / candidate)
+        candidate = Path.cwd() / candidate
     try:
         return candidate.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -260,6 +265,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- score
 
+
 def load_labels(folder: Path) -> tuple[dict, list[dict]]:
     """``{(app, path, line, code): label}`` of judged findings, and the list of misses."""
     judged: dict[tuple, dict] = {}
@@ -272,7 +278,7 @@ def load_labels(folder: Path) -> tuple[dict, list[dict]]:
             app = entry.get("app", default_app)
             verdict = str(entry.get("verdict", "")).lower()
             if verdict not in ("true", "false"):
-                raise SystemExit(f"score: {file}: finding {entry} needs verdict \"true\" or \"false\"")
+                raise SystemExit(f'score: {file}: finding {entry} needs verdict "true" or "false"')
             key = (app, entry["path"], int(entry["line"]), entry["code"])
             judged[key] = {**entry, "app": app, "verdict": verdict, "file": file.name}
         for entry in data.get("miss", []):
@@ -308,8 +314,9 @@ def score(findings: list[dict], judged: dict, misses: list[dict]) -> dict[str, d
         recall = None
         if row["misses"]:
             recall = row["true"] / (row["true"] + row["misses"])
-        counts = {key: row[key] for key in ("findings", "labelled", "true", "false", "unlabelled",
-                                            "misses", "below", "stale")}
+        counts = {
+            key: row[key] for key in ("findings", "labelled", "true", "false", "unlabelled", "misses", "below", "stale")
+        }
         table[code] = {**counts, "precision": precision, "recall": recall}
     return table
 
@@ -322,19 +329,34 @@ def cmd_score(args: argparse.Namespace) -> int:
     findings = json.loads(args.findings.read_text())
     judged, misses = load_labels(args.labels)
     table = score(findings, judged, misses)
-    header = ("rule", "findings", "labelled", "true", "false", "unlabelled", "precision", "misses", "recall",
-              "below", "stale")
+    header = (
+        "rule",
+        "findings",
+        "labelled",
+        "true",
+        "false",
+        "unlabelled",
+        "precision",
+        "misses",
+        "recall",
+        "below",
+        "stale",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for code in sorted(table):
         row = table[code]
-        print(f"| {code} | {row['findings']} | {row['labelled']} | {row['true']} | {row['false']} | "
-              f"{row['unlabelled']} | {_pct(row['precision'])} | {row['misses']} | {_pct(row['recall'])} | "
-              f"{row['below']} | {row['stale']} |")
-    print("\nprecision = true / labelled; recall = true / (true + misses), only where misses are recorded "
-          "(a lower bound on misses: only the fully-read apps were searched for them).\n"
-          "below = misses marked below_threshold (real, but within the rule's default options).\n"
-          "stale = labels whose finding is no longer reported (fixed, moved or line-shifted).")
+        print(
+            f"| {code} | {row['findings']} | {row['labelled']} | {row['true']} | {row['false']} | "
+            f"{row['unlabelled']} | {_pct(row['precision'])} | {row['misses']} | {_pct(row['recall'])} | "
+            f"{row['below']} | {row['stale']} |"
+        )
+    print(
+        "\nprecision = true / labelled; recall = true / (true + misses), only where misses are recorded "
+        "(a lower bound on misses: only the fully-read apps were searched for them).\n"
+        "below = misses marked below_threshold (real, but within the rule's default options).\n"
+        "stale = labels whose finding is no longer reported (fixed, moved or line-shifted)."
+    )
     if args.json:
         args.json.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     return 0
@@ -345,8 +367,10 @@ def sample_findings(findings: list[dict], code: str, n: int, seed: int) -> list[
     from the findings sorted by (app, path, line)."""
     import random
 
-    pool = sorted((f for f in findings if f["code"] == code),
-                  key=lambda f: (f["app"], f["path"], int(f["line"]), int(f.get("column", 0))))
+    pool = sorted(
+        (f for f in findings if f["code"] == code),
+        key=lambda f: (f["app"], f["path"], int(f["line"]), int(f.get("column", 0))),
+    )
     if len(pool) <= n:
         return pool
     picked = random.Random(seed).sample(pool, n)
@@ -368,6 +392,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- main
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="apps.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--apps", type=Path, default=DEFAULT_APPS, help="apps.toml (default: next to this script)")
@@ -375,8 +400,12 @@ def main(argv: list[str] | None = None) -> int:
 
     unpack = sub.add_parser("unpack", help="extract each pinned commit into DEST/NAME")
     unpack.add_argument("--dest", type=Path, required=True)
-    unpack.add_argument("--mirror-root", type=Path, default=DEFAULT_MIRROR_ROOT,
-                        help=f"where the bare mirrors are (default {DEFAULT_MIRROR_ROOT})")
+    unpack.add_argument(
+        "--mirror-root",
+        type=Path,
+        default=DEFAULT_MIRROR_ROOT,
+        help=f"where the bare mirrors are (default {DEFAULT_MIRROR_ROOT})",
+    )
     unpack.add_argument("--only", nargs="*", help="only these app names")
     unpack.set_defaults(func=cmd_unpack)
 
