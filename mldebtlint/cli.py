@@ -23,6 +23,7 @@ COMMANDS = {
     "graph": ("mldebtlint.commands.graph", "graph", "Export the model dependency graph."),
     "baseline": ("mldebtlint.commands.baseline", "baseline", "Write a baseline of today's findings."),
     "cache": ("mldebtlint.commands.cache", "cache", "Manage the results cache."),
+    "server": ("mldebtlint.commands.server", "server", "Run the Language Server (stdio) for editors."),
 }
 
 

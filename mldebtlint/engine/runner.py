@@ -157,7 +157,8 @@ def run(options: RunOptions) -> CheckResult:
             discover(options.paths, root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
         )
     tasks = _tasks(files)
-    cache = open_cache(settings, rules) if options.cache and options.stdin is None else None
+    # With stdin the given text is analysed directly; the cache still serves the rest of the repo.
+    cache = open_cache(settings, rules) if options.cache else None
     if options.stdin is not None:
         results = [_analyze_stdin(tasks[0], options.stdin[1], settings, rules)]
     else:
