@@ -449,10 +449,6 @@ def test_clean_code_is_not_reported(lint, source):
     assert lint(source, select=SELECT) == []
 
 
-def test_counts_are_large_enough():
-    assert len(POSITIVES) >= 15 and len(NEGATIVES) >= 15
-
-
 def test_message_gives_counts_and_libraries(lint):
     findings = lint(POSITIVES[0][0], select=SELECT)
     message = findings[0].message

@@ -651,10 +651,6 @@ def test_does_not_flag_clean_code(lint, source):
     assert findings == [], [f"{f.line}: {f.message}" for f in findings]
 
 
-def test_there_are_enough_targeted_cases():
-    assert len(POSITIVES) >= 15 and len(NEGATIVES) >= 15
-
-
 def test_message_names_literal_and_what_it_gates(lint):
     findings = lint(POSITIVES[0][1], select=SELECT)
     assert len(findings) == 1
