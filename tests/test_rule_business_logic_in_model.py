@@ -507,11 +507,3 @@ class QuoteModel(BaseModel):
     assert lint(source, select=SELECT, filename="model.py") == []
     options = {"business-logic-in-model": {"model-bases": ["mycompany.ml.BaseModel"]}}
     assert len(lint(source, select=SELECT, filename="model.py", rule_options=options)) == 1
-
-
-def test_split_identifier_tokens():
-    from mldebtlint.detectors.business_logic_in_model import split_identifier
-
-    assert split_identifier("unitPrice_EUR2") == ["unit", "price", "eur"]
-    assert split_identifier("HTTPServerPrice") == ["http", "server", "price"]
-    assert split_identifier("country_ids") == ["country", "ids"]

@@ -28,7 +28,10 @@ from collections.abc import Iterable
 import libcst as cst
 
 from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
+from mldebtlint.knowledge.vocabulary import VALUE_PRESERVING_CALLS, Vocabulary
 from mldebtlint.rule import Rule
+from mldebtlint.syntax.identifiers import words
+from mldebtlint.syntax.literals import scalar
 from mldebtlint.syntax.names import dotted_name
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
@@ -40,26 +43,6 @@ AUG_ARITHMETIC = (
     cst.FloorDivideAssign,
     cst.ModuloAssign,
     cst.PowerAssign,
-)
-# Methods that return "the same value" (a business field stays one).
-PASSTHROUGH_METHODS = frozenset(
-    {
-        "float",
-        "double",
-        "int",
-        "long",
-        "item",
-        "squeeze",
-        "unsqueeze",
-        "to",
-        "view",
-        "reshape",
-        "clone",
-        "detach",
-        "cpu",
-        "abs",
-        "round",
-    }
 )
 # Calls that cap or floor a value (a literal bound on a price is a business rule).
 BOUND_CALLS = frozenset({"clip", "clamp", "clamp_min", "clamp_max", "minimum", "maximum", "min", "max"})
@@ -105,75 +88,28 @@ GENERIC_VALUES = frozenset(
 )
 
 
-def split_identifier(name: str) -> list[str]:
-    """``unitPrice_EUR2`` -> ['unit', 'price', 'eur']."""
-    tokens: list[str] = []
-    for chunk in name.replace("-", "_").replace(" ", "_").split("_"):
-        current = ""
-        for index, char in enumerate(chunk):
-            boundary = (
-                char.isupper()
-                and current
-                and (not current[-1].isupper() or (index + 1 < len(chunk) and chunk[index + 1].islower()))
-            )
-            if boundary or (char.isdigit() != (current[-1:].isdigit()) and current):
-                tokens.append(current)
-                current = ""
-            current += char
-        if current:
-            tokens.append(current)
-    return [token.lower() for token in tokens if token and not token.isdigit()]
-
-
-class Vocabulary:
-    """The configurable business vocabulary, matched on identifier tokens."""
+class BusinessWords:
+    """The configurable business vocabulary, matched on identifier words."""
 
     def __init__(
         self, strong: Iterable[str], weak: Iterable[str], literals: Iterable[str], ignore: Iterable[str]
     ) -> None:
-        self.strong = [(term, split_identifier(term)) for term in strong]
-        self.weak = [(term, split_identifier(term)) for term in weak]
+        self.strong = Vocabulary.of(strong)
+        self.weak = Vocabulary.of(weak)
         self.literals = {value.lower() for value in literals}
-        self.ignore = {value.lower() for value in ignore}
-
-    @staticmethod
-    def _contains(tokens: list[str], term: list[str]) -> bool:
-        width = len(term)
-        for start in range(len(tokens) - width + 1):
-            if all(_same_word(tokens[start + i], term[i]) for i in range(width)):
-                return True
-        return False
+        self.ignore = Vocabulary.of(value.lower() for value in ignore)
 
     def classify(self, components: list[str]) -> tuple[str, str] | None:
         """("strong"|"weak", term) for a name's components, None if not business."""
-        token_lists = [split_identifier(component) for component in components]
-        if any(token in self.ignore for tokens in token_lists for token in tokens):
+        word_lists = [words(component) for component in components]
+        if any(self.ignore.find(found) for found in word_lists):
             return None
         for kind, terms in (("strong", self.strong), ("weak", self.weak)):
-            for tokens in reversed(token_lists):
-                for term, term_tokens in terms:
-                    if term_tokens and self._contains(tokens, term_tokens):
-                        return kind, term
+            for found in reversed(word_lists):
+                term = terms.find(found)
+                if term is not None:
+                    return kind, term
         return None
-
-
-def _same_word(token: str, word: str) -> bool:
-    return token in (word, word + "s", word + "es") or (word.endswith("y") and token == word[:-1] + "ies")
-
-
-def _literal(node: cst.BaseExpression) -> str | int | float | None:
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        value = _literal(node.expression)
-        return -value if isinstance(value, (int, float)) else None
-    if isinstance(node, (cst.Integer, cst.Float)):
-        try:
-            return node.evaluated_value  # type: ignore[return-value]
-        except ValueError:
-            return None
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _is_self_attribute(node: cst.BaseExpression) -> bool:
@@ -186,7 +122,7 @@ class BusinessLogicInModel(Rule):
 
     def __init__(self, context, options) -> None:
         super().__init__(context, options)
-        self.vocab = Vocabulary(
+        self.vocab = BusinessWords(
             options.get("domain-terms", ()),
             options.get("categorical-terms", ()),
             options.get("business-literals", ()),
@@ -245,7 +181,7 @@ class BusinessLogicInModel(Rule):
         if (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in PASSTHROUGH_METHODS
+            and node.func.attr.value in VALUE_PRESERVING_CALLS
         ):
             return self.components(node.func.value)
         if isinstance(node, cst.Name):
@@ -255,7 +191,7 @@ class BusinessLogicInModel(Rule):
             return [part for part in name.split(".") if part not in RECEIVERS] if name else None
         if isinstance(node, cst.Subscript) and len(node.slice) == 1:
             index = node.slice[0].slice
-            key = _literal(index.value) if isinstance(index, cst.Index) else None
+            key = scalar(index.value) if isinstance(index, cst.Index) else None
             if isinstance(key, str):
                 return [key]
             return self.components(node.value)
@@ -278,7 +214,7 @@ class BusinessLogicInModel(Rule):
             keys = [e.value for e in node.elements]
         else:
             return None
-        if len(keys) >= 2 and all(isinstance(_literal(k), (str, int)) for k in keys):
+        if len(keys) >= 2 and all(isinstance(scalar(k), (str, int)) for k in keys):
             return node
         return None
 
@@ -345,7 +281,7 @@ class BusinessLogicInModel(Rule):
             found = self.business(side)
             if found and found[0] == "strong":
                 return f"comparison on '{found[1]}'"
-            literal = _literal(other)
+            literal = scalar(other)
             if found and self._categorical_literal(side, literal):
                 return f"'{found[1]}' compared with literal {literal!r}"
             if isinstance(literal, str) and literal.lower() in self.vocab.literals and self.components(side):
@@ -359,11 +295,11 @@ class BusinessLogicInModel(Rule):
             return any(char.isalnum() for char in literal) and literal.lower() not in GENERIC_VALUES
         if not isinstance(literal, int) or isinstance(literal, bool) or literal in (0, 1, -1):
             return False
-        tokens = split_identifier((self.components(side) or [""])[-1])
+        tokens = words((self.components(side) or [""])[-1])
         return bool({"id", "code"} & set(tokens))
 
     def _judge_membership(self, left: cst.BaseExpression, right: cst.BaseExpression) -> str | None:
-        if isinstance(_literal(left), str):
+        if isinstance(scalar(left), str):
             return None  # ``"price" in batch``: a key check, not a rule
         found = self.business(left)
         collection = self._constant_collection(right)
@@ -374,7 +310,7 @@ class BusinessLogicInModel(Rule):
         if container and container[0] == "strong" and self.components(left):
             return f"membership in '{container[1]}'"
         if collection is not None and self.components(left):
-            values = [_literal(getattr(e, "value", None) or e.key) for e in collection.elements]
+            values = [scalar(getattr(e, "value", None) or e.key) for e in collection.elements]
             business = [v for v in values if isinstance(v, str) and v.lower() in self.vocab.literals]
             if business:
                 return f"membership in business values {business[0]!r}"
@@ -383,8 +319,8 @@ class BusinessLogicInModel(Rule):
     def _date_literal(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Call):
             name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
-            return name in DATE_CALLS and bool(node.args) and all(_literal(arg.value) is not None for arg in node.args)
-        value = _literal(node)
+            return name in DATE_CALLS and bool(node.args) and all(scalar(arg.value) is not None for arg in node.args)
+        value = scalar(node)
         if isinstance(value, str) and len(value) >= 8 and value[:4].isdigit():
             try:
                 datetime.date.fromisoformat(value[:10])
@@ -407,7 +343,7 @@ class BusinessLogicInModel(Rule):
             found = self.business(side)
             if not found or found[0] != "strong":
                 continue
-            literal = _literal(other)
+            literal = scalar(other)
             if isinstance(literal, (int, float)) and not isinstance(literal, bool):
                 return f"arithmetic on '{found[1]}' with literal {literal!r}"
             if self.business(other):
@@ -442,7 +378,7 @@ class BusinessLogicInModel(Rule):
     def _has_magic_number(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, ARITHMETIC):
             return any(self._has_magic_number(side) for side in (node.left, node.right))
-        value = _literal(node)
+        value = scalar(node)
         return isinstance(value, (int, float)) and value not in (0, 1, -1)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
@@ -475,6 +411,6 @@ class BusinessLogicInModel(Rule):
         if isinstance(node.func, cst.Attribute):
             operands.append(node.func.value)
         business = next((found for found in map(self.business, operands) if found and found[0] == "strong"), None)
-        bounds = [_literal(arg.value) for arg in node.args]
+        bounds = [scalar(arg.value) for arg in node.args]
         if business and any(isinstance(b, (int, float)) and not isinstance(b, bool) and b != 0 for b in bounds):
             self._report(node, f"hard-coded bound on '{business[1]}'")

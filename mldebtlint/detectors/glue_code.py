@@ -27,6 +27,7 @@ from mldebtlint.knowledge.apis import (
     ConversionMethod,
 )
 from mldebtlint.rule import FileContext, Rule
+from mldebtlint.syntax.literals import is_constant
 
 # ``.numpy()`` converts *from* whichever of these the file imports.
 _NUMPY_METHOD_SOURCES = ("torch", "tensorflow")
@@ -54,17 +55,6 @@ class _Frame:
 
     def is_boundary_adapter(self) -> bool:
         return self.only_params and len(self.kinds) == 1
-
-
-def _is_plain_literal(node: cst.BaseExpression) -> bool:
-    """``0.0``, ``"x"``, ``[1, 2]``: building a value, not converting one."""
-    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
-        return True
-    if isinstance(node, cst.UnaryOperation):
-        return _is_plain_literal(node.expression)
-    if isinstance(node, (cst.List, cst.Tuple)):
-        return all(isinstance(element, cst.Element) and _is_plain_literal(element.value) for element in node.elements)
-    return False
 
 
 def _is_docstring(node: cst.SimpleStatementLine) -> bool:
@@ -230,7 +220,7 @@ class GlueCode(Rule):
         libraries = self.functions.get(qualified) if qualified else None
         if libraries is not None:
             positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
-            if not positional or _is_plain_literal(positional[0].value):
+            if not positional or is_constant(positional[0].value):
                 return
             self._record(node, libraries, positional[0].value, qualified)
             return

@@ -18,7 +18,6 @@ import libcst as cst
 from mldebtlint.knowledge.apis import (
     DISABLING_VALUES,
     GENERIC_CONFIG_CALLEES,
-    GENERIC_CONFIG_SUFFIXES,
     GENERIC_HYPERPARAMETER_KEYWORDS,
     HYPERPARAMETER_METHODS,
     ML_IMPORT_ROOTS,
@@ -32,7 +31,10 @@ from mldebtlint.knowledge.apis import (
     lookup_hyperparameter_api,
     parse_api_spec,
 )
+from mldebtlint.knowledge.vocabulary import CONFIG_OBJECT_WORDS
 from mldebtlint.rule import FileContext, Rule
+from mldebtlint.syntax.identifiers import words
+from mldebtlint.syntax.literals import is_number_literal, number
 
 # Used for an ``extra-estimators`` entry that names no keywords.
 GENERIC_SPEC = (
@@ -45,50 +47,9 @@ GENERIC_SPEC = (
 GENERIC_API = HyperparameterAPI(GENERIC_HYPERPARAMETER_KEYWORDS)
 
 
-def is_numeric_literal(node: cst.BaseExpression) -> bool:
-    """A number, a signed number, arithmetic on numbers, or a tuple/list of them."""
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return True
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
-        return is_numeric_literal(node.expression)
-    if isinstance(node, cst.BinaryOperation):
-        return is_numeric_literal(node.left) and is_numeric_literal(node.right)
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return bool(node.elements) and all(
-            isinstance(element, cst.Element) and is_numeric_literal(element.value) for element in node.elements
-        )
-    return False
-
-
 def numeric_value(node: cst.BaseExpression) -> float | None:
     """The value of a literal number or simple arithmetic on numbers, else None."""
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return node.evaluated_value
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
-        inner = numeric_value(node.expression)
-        if inner is None:
-            return None
-        return -inner if isinstance(node.operator, cst.Minus) else inner
-    if isinstance(node, cst.BinaryOperation):
-        left, right = numeric_value(node.left), numeric_value(node.right)
-        if left is None or right is None:
-            return None
-        operator = type(node.operator)
-        try:
-            if operator is cst.Power:
-                return left**right if abs(right) <= 64 and abs(left) <= 1e6 else None
-            return _ARITHMETIC[operator](left, right) if operator in _ARITHMETIC else None
-        except (ZeroDivisionError, OverflowError):
-            return None
-    return None
-
-
-_ARITHMETIC = {
-    cst.Add: lambda a, b: a + b,
-    cst.Subtract: lambda a, b: a - b,
-    cst.Multiply: lambda a, b: a * b,
-    cst.Divide: lambda a, b: a / b,
-}
+    return number(node, arithmetic=True)
 
 
 def is_sentinel(name: str, node: cst.BaseExpression) -> bool:
@@ -97,7 +58,7 @@ def is_sentinel(name: str, node: cst.BaseExpression) -> bool:
         values = tuple(numeric_value(element.value) for element in node.elements if isinstance(element, cst.Element))
         return values in NEUTRAL_TUPLES[name]
     value = numeric_value(node)
-    if value is None or isinstance(value, complex):
+    if value is None:
         return False  # a tuple such as ``betas=(0.9, 0.98)`` is a real value
     if value in SENTINEL_NUMBERS or abs(value) >= UNBOUNDED_AT_LEAST:
         return True
@@ -107,9 +68,15 @@ def is_sentinel(name: str, node: cst.BaseExpression) -> bool:
 def disables_call(name: str, node: cst.BaseExpression) -> bool:
     """An effectively infinite value or a no-op setting: the object is a dummy."""
     value = numeric_value(node)
-    if value is None or isinstance(value, complex):
+    if value is None:
         return False
     return abs(value) >= UNBOUNDED_AT_LEAST or value in DISABLING_VALUES.get(name, ())
+
+
+def _defines_config(callee: str) -> bool:
+    """``TrainingConfig(...)``, ``ModelParams(...)``, ``SearchSpace(...)``: a config class."""
+    found = words(callee)
+    return callee[:1].isupper() and bool(found) and found[-1] in CONFIG_OBJECT_WORDS
 
 
 def parse_extra_estimators(entries: Iterable[str]) -> dict[str, HyperparameterAPI]:
@@ -154,7 +121,7 @@ class HardcodedHyperparameter(Rule):
             return None
         func = call.func
         leaf = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-        if not isinstance(leaf, str) or leaf in GENERIC_CONFIG_CALLEES or leaf.endswith(GENERIC_CONFIG_SUFFIXES):
+        if not isinstance(leaf, str) or leaf in GENERIC_CONFIG_CALLEES or _defines_config(leaf):
             return None
         if qualified is not None and qualified.split(".", 1)[0] in (
             "argparse",
@@ -198,7 +165,7 @@ class HardcodedHyperparameter(Rule):
                     continue
                 if name not in api.keywords:
                     continue
-            if name is None or name in self.ignored or not is_numeric_literal(arg.value):
+            if name is None or name in self.ignored or not is_number_literal(arg.value):
                 continue
             text = self.context.module.code_for_node(arg.value).strip()
             if disables_call(name, arg.value):
@@ -219,7 +186,7 @@ class HardcodedHyperparameter(Rule):
             if not isinstance(key, str) or key not in PARAMS_DICT_KEYS or key in self.ignored:
                 continue
             text = self.context.module.code_for_node(element.value).strip()
-            if is_numeric_literal(element.value) and not is_sentinel(key, element.value):
+            if is_number_literal(element.value) and not is_sentinel(key, element.value):
                 found.append(f"{key}={text}")
         return found
 

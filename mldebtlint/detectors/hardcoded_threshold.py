@@ -27,25 +27,29 @@ import libcst as cst
 from mldebtlint.knowledge.thresholds import (
     BINARIZING_METHODS,
     COMPARE_METHODS,
-    CONFIG_ROOTS,
     COUNTING_CALLS,
     MAX_DEPTH,
     NON_DECISION_CALLS,
-    PRESERVING_ATTRIBUTES,
-    PRESERVING_CALLS,
     ROUTE_DECORATORS,
     THRESHOLD_OPERATORS,
     UNKNOWN,
     VALIDATION_ERRORS,
-    format_number,
-    last_name,
-    literal_value,
-    string_value,
-    vocabulary,
-    words_of,
+    threshold_options,
+)
+from mldebtlint.knowledge.vocabulary import (
+    VALUE_PRESERVING_ATTRIBUTES,
+    VALUE_PRESERVING_CALLS,
+    is_config_name,
+    names_config,
 )
 from mldebtlint.rule import Rule
-from mldebtlint.syntax.names import attribute_chain
+from mldebtlint.syntax.literals import format_number, number, string
+from mldebtlint.syntax.names import attribute_chain, last_name
+
+
+def literal_value(node: cst.BaseExpression) -> float | None:
+    found = number(node)
+    return None if found is None else float(found)
 
 
 class Frame:
@@ -68,7 +72,7 @@ class HardcodedThreshold(Rule):
 
     def __init__(self, context, options) -> None:
         super().__init__(context, options)
-        self.vocab = vocabulary(options)
+        self.vocab = threshold_options(options)
         # ``serve.py``, ``inference/app.py``: the whole module is serving code.
         module_parts = PurePosixPath(context.path).with_suffix("").parts[-2:]
         self.frames: list[Frame] = [Frame(any(self.vocab.is_serving_name(part) for part in module_parts))]
@@ -139,9 +143,9 @@ class HardcodedThreshold(Rule):
         if not isinstance(target, cst.Attribute) or not self.vocab.is_threshold_keyword(target.attr.value):
             return
         chain = attribute_chain(target)
-        if len(chain) < 2 or chain[0] in ("self", "cls") or any(part.lower() in CONFIG_ROOTS for part in chain[:-1]):
+        if len(chain) < 2 or chain[0] in ("self", "cls") or any(is_config_name(part) for part in chain[:-1]):
             return
-        if set(words_of(chain[-2])) & {"config", "settings", "cfg", "options", "params", "args"}:
+        if names_config(chain[-2]):
             return
         value_found = literal_value(value)
         if value_found is not None and self.cutoff(value) is not None:
@@ -219,7 +223,7 @@ class HardcodedThreshold(Rule):
 
     # -- what is a score? ------------------------------------------------------
     def _config_chain(self, node: cst.BaseExpression) -> bool:
-        return any(part.lower() in CONFIG_ROOTS for part in attribute_chain(node)[:-1])
+        return any(is_config_name(part) for part in attribute_chain(node)[:-1])
 
     def describe_score(self, node: cst.BaseExpression, cast: bool = False, depth: int = 0) -> str | None:
         """None if ``node`` is not recognisably a score, else its origin
@@ -229,7 +233,7 @@ class HardcodedThreshold(Rule):
         if isinstance(node, cst.Name):
             return self._describe_name(node.value, cast, depth)
         if isinstance(node, cst.Attribute):
-            if node.attr.value in PRESERVING_ATTRIBUTES:
+            if node.attr.value in VALUE_PRESERVING_ATTRIBUTES:
                 return self.describe_score(node.value, cast, depth + 1)
             if self.vocab.is_score_identifier(node.attr.value) and not self._config_chain(node):
                 return ""
@@ -258,10 +262,10 @@ class HardcodedThreshold(Rule):
 
     def _describe_subscript(self, node: cst.Subscript, cast: bool, depth: int) -> str | None:
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            key = string_value(node.slice[0].slice.value)
+            key = string(node.slice[0].slice.value)
             if key is not None:
                 if self.vocab.is_score_identifier(key) and not self._config_chain(node.value):
-                    if not (isinstance(node.value, cst.Name) and node.value.value.lower() in CONFIG_ROOTS):
+                    if not (isinstance(node.value, cst.Name) and is_config_name(node.value.value)):
                         return ""
                 return None
         return self.describe_score(node.value, cast, depth + 1)
@@ -273,13 +277,13 @@ class HardcodedThreshold(Rule):
         if name in self.vocab.score_functions:
             return f"{name} output"
         if name in ("get", "pop") and node.args and isinstance(node.func, cst.Attribute):
-            key = string_value(node.args[0].value)
+            key = string(node.args[0].value)
             receiver = node.func.value
             if key is not None and self.vocab.is_score_identifier(key) and not self._config_chain(node.func):
-                if not (isinstance(receiver, cst.Name) and receiver.value.lower() in CONFIG_ROOTS):
+                if not (isinstance(receiver, cst.Name) and is_config_name(receiver.value)):
                     return ""
             return None
-        if name in PRESERVING_CALLS:
+        if name in VALUE_PRESERVING_CALLS:
             source = self._preserved_operand(node)
             return None if source is None else self.describe_score(source, cast, depth + 1)
         if self.vocab.is_score_identifier(name) and not self._config_chain(node.func):
@@ -392,7 +396,7 @@ class HardcodedThreshold(Rule):
     def _check_keywords(self, node: cst.Call, name: str | None) -> None:
         if name is None or name in NON_DECISION_CALLS:
             return
-        if set(words_of(name)) & {"config", "settings", "cfg", "options", "params", "args"}:
+        if names_config(name):
             return
         for arg in node.args:
             if arg.keyword is None or not self.vocab.is_threshold_keyword(arg.keyword.value):

@@ -23,26 +23,20 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import Finding
 from mldebtlint.fixes import FixResult
+from mldebtlint.knowledge.vocabulary import VALUE_PRESERVING_ATTRIBUTES, VALUE_PRESERVING_CALLS
+from mldebtlint.syntax.identifiers import constant_name
+from mldebtlint.syntax.literals import number, string
+
+_PRESERVING = VALUE_PRESERVING_CALLS | VALUE_PRESERVING_ATTRIBUTES
 
 _LITERALS_IN_MESSAGE = re.compile(r"^literals? (?P<values>[-\d.e+_xXoObBjJ]+(?: and [-\d.e+_xXoObBjJ]+)*)")
 _LOCAL_IN_MESSAGE = re.compile(r"\(local '(?P<name>\w+)'\)")
 _ALLOWED = (0.0, 1.0, -1.0)
-_PRESERVING = frozenset({"item", "max", "min", "mean", "squeeze", "cpu", "detach", "numpy", "float", "values"})
 
 
 def literal_value(node: cst.CSTNode) -> float | None:
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return float(node.evaluated_value)
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        inner = literal_value(node.expression)
-        return None if inner is None else -inner
-    return None
-
-
-def constant_name(words: str) -> str:
-    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", words)
-    name = re.sub(r"\W+", "_", name).strip("_").upper()
-    return name if name and not name[0].isdigit() else f"VALUE_{name}".rstrip("_")
+    found = number(node)
+    return None if found is None else float(found)
 
 
 def _subject(node: cst.BaseExpression) -> str:
@@ -57,8 +51,7 @@ def _subject(node: cst.BaseExpression) -> str:
         elif isinstance(node, cst.Subscript):
             index = node.slice[0].slice if len(node.slice) == 1 else None
             if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-                value = index.value.evaluated_value
-                return value if isinstance(value, str) else "score"
+                return string(index.value) or "score"
             node = node.value
         elif isinstance(node, cst.Call):
             node = node.func

@@ -440,19 +440,6 @@ GENERIC_CONFIG_CALLEES = frozenset(
         "format",
     }
 )
-GENERIC_CONFIG_SUFFIXES = (
-    "Config",
-    "Configuration",
-    "Args",
-    "Arguments",
-    "Params",
-    "Parameters",
-    "Settings",
-    "HParams",
-    "Hyperparameters",
-    "Space",
-)
-
 # Keys of a ``params`` dict literal that are hyperparameters (xgboost/lightgbm).
 PARAMS_DICT_KEYS = frozenset(
     parse_api_spec(_GBM).keywords

@@ -36,6 +36,15 @@ def attribute_chain(node: cst.BaseExpression) -> list[str]:
     return list(reversed(parts))
 
 
+def last_name(node: cst.BaseExpression) -> str | None:
+    """``f`` of ``f`` or ``a.b.f`` (the callee's own name), else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
 def _module_name(node: cst.BaseExpression | None) -> str:
     if node is None:
         return ""
