@@ -12,7 +12,7 @@ from speed_project import check, comparable, write_project
 import mldebtlint.engine.concurrency
 from mldebtlint.cli import main
 from mldebtlint.core.types import FileResult
-from mldebtlint.engine.cache import CACHE_DIR_NAME, CACHEDIR_TAG, Probe, ResultCache, clear
+from mldebtlint.engine.cache import CACHE_DIR_NAME, CACHEDIR_TAG, Probe, ResultCache, clear, content_digest
 
 
 @pytest.fixture
@@ -150,7 +150,8 @@ def test_a_manifest_entry_depends_on_the_files_beside_it(tmp_path):
     age(manifest)
     cache = ResultCache(tmp_path / "cache", "key")
     probe = cache.probe("requirements.txt", str(manifest), True, True)
-    cache.store("requirements.txt", str(manifest), probe, "digest", True, True, FileResult(path="requirements.txt"))
+    digest = content_digest(manifest.read_bytes())
+    cache.store("requirements.txt", str(manifest), probe, digest, True, True, FileResult(path="requirements.txt"))
     assert cache.probe("requirements.txt", str(manifest), True, True).hit is not None
     (tmp_path / "poetry.lock").write_text("")
     assert cache.probe("requirements.txt", str(manifest), True, True).hit is None
@@ -162,7 +163,7 @@ def test_a_facts_only_entry_does_not_answer_a_full_request(tmp_path):
     age(source)
     cache = ResultCache(tmp_path / "cache", "key")
     probe = cache.probe("m.py", str(source), False, False)
-    cache.store("m.py", str(source), probe, "digest", False, False, FileResult(path="m.py"))
+    cache.store("m.py", str(source), probe, content_digest(source.read_bytes()), False, False, FileResult(path="m.py"))
     assert cache.probe("m.py", str(source), False, False).hit is not None
     assert cache.probe("m.py", str(source), True, False).hit is None
 

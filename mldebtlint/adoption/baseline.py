@@ -83,23 +83,31 @@ def load_baseline(path: Path) -> list[BaselineEntry]:
         raise ConfigError(f"{path}: not a valid baseline file: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise ConfigError(f"{path}: not a valid baseline file: expected an object with a 'findings' list")
-    if data.get("version", BASELINE_VERSION) > BASELINE_VERSION:
-        raise ConfigError(f"{path}: baseline version {data['version']} is newer than this mldebtlint supports")
+    version = data.get("version", BASELINE_VERSION)
+    if type(version) is not int or version != BASELINE_VERSION:
+        raise ConfigError(
+            f"{path}: baseline version {version!r:.40} is not supported (this mldebtlint reads version {BASELINE_VERSION})"
+        )
     entries = []
     for item in data["findings"]:
-        try:
-            entries.append(
-                BaselineEntry(
-                    str(item["path"]),
-                    int(item.get("line", 0)),
-                    str(item["code"]),
-                    str(item["fingerprint"]),
-                    str(item.get("message", "")),
-                )
-            )
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise ConfigError(f"{path}: not a valid baseline file: bad entry {item!r:.80}") from None
+        entry = _entry(item)
+        if entry is None:
+            raise ConfigError(f"{path}: not a valid baseline file: bad entry {item!r:.80}")
+        entries.append(entry)
     return entries
+
+
+def _entry(item: object) -> BaselineEntry | None:
+    """An entry: path, code and fingerprint non-empty strings; line an int; message a string."""
+    if not isinstance(item, dict):
+        return None
+    fields = [item.get(name) for name in ("path", "code", "fingerprint")]
+    if not all(isinstance(value, str) and value for value in fields):
+        return None
+    line, message = item.get("line", 0), item.get("message", "")
+    if type(line) is not int or not isinstance(message, str):
+        return None
+    return BaselineEntry(fields[0], line, fields[1], fields[2], message)
 
 
 def write_baseline(path: Path, entries: Iterable[BaselineEntry]) -> None:

@@ -3,9 +3,11 @@
 One index file per run key (mldebtlint version + a signature of the installed
 package and catalog + the enabled rules + the settings' ``key()`` + the
 project root) maps each file's root-relative path to its last ``FileResult``
-plus what identifies the content it was computed from: size and mtime (the
-cheap first check) and a SHA-256 of the bytes (the fallback when the stat
-differs, e.g. after a ``git checkout``). A manifest's entry also records the
+plus what identifies the content it was computed from: size, mtime and ctime
+(the cheap first check; ``os.utime`` can put an mtime back but not a ctime)
+and a SHA-256 of the bytes (the fallback when the stat differs, e.g. after a
+``git checkout``). A stat taken within ``RACY_SECONDS`` of the file's last
+change is not trusted: such an entry is always checked by hash. A manifest's entry also records the
 file names beside it, since a lock file there changes its results.
 
 Writes are atomic (a temporary file, then ``os.replace``): a killed run leaves
@@ -97,6 +99,7 @@ class Entry:
     full: bool  # False: a facts-only result (a context file of a repo rule)
     siblings: str  # siblings_signature for manifests, else ""
     result: FileResult
+    ctime_ns: int = -1  # -1 when the stat is not trusted
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Probe:
     size: int = -1
     mtime_ns: int = -1
     digest: str | None = None
+    ctime_ns: int = -1
 
 
 def with_display(result: FileResult, display: str) -> FileResult:
@@ -134,26 +138,27 @@ class ResultCache:
             stat = os.stat(path)
         except OSError:
             return Probe(None)
-        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+        size, mtime_ns, ctime_ns = stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
         entry = self.entries.get(relative)
         if entry is None or (full and not entry.full) or entry.size != size:
-            return Probe(None, size, mtime_ns)
+            return Probe(None, size, mtime_ns, ctime_ns=ctime_ns)
         if manifest and entry.siblings != siblings_signature(path):
-            return Probe(None, size, mtime_ns)
-        if entry.mtime_ns == mtime_ns:
+            return Probe(None, size, mtime_ns, ctime_ns=ctime_ns)
+        if entry.mtime_ns == mtime_ns and entry.ctime_ns == ctime_ns:
             self.digests[relative] = entry.digest
-            return Probe(entry.result, size, mtime_ns, entry.digest)
+            return Probe(entry.result, size, mtime_ns, entry.digest, ctime_ns)
         try:
             with open(path, "rb") as handle:
                 digest = content_digest(handle.read())
         except OSError:
-            return Probe(None, size, mtime_ns)
+            return Probe(None, size, mtime_ns, ctime_ns=ctime_ns)
         if digest != entry.digest:
-            return Probe(None, size, mtime_ns, digest)
-        # Same bytes, new mtime (a checkout or a touch): refresh the stat.
-        self._put(relative, replace(entry, mtime_ns=_trusted(mtime_ns)))
+            return Probe(None, size, mtime_ns, digest, ctime_ns)
+        # Same bytes, new stat (a checkout, a touch, a chmod): refresh the stat.
+        trusted = _trusted(mtime_ns, ctime_ns)
+        self._put(relative, replace(entry, mtime_ns=trusted, ctime_ns=ctime_ns if trusted >= 0 else -1))
         self.digests[relative] = digest
-        return Probe(entry.result, size, mtime_ns, digest)
+        return Probe(entry.result, size, mtime_ns, digest, ctime_ns)
 
     def store(
         self, relative: str, path: str, probe: Probe, digest: str, full: bool, manifest: bool, result: FileResult
@@ -166,7 +171,9 @@ class ResultCache:
         if not full and old is not None and old.full and old.digest == digest:
             return  # keep the richer entry
         siblings = siblings_signature(path) if manifest else ""
-        self._put(relative, Entry(probe.size, _trusted(probe.mtime_ns), digest, full, siblings, result))
+        trusted = _trusted(probe.mtime_ns, probe.ctime_ns)
+        ctime_ns = probe.ctime_ns if trusted >= 0 else -1
+        self._put(relative, Entry(probe.size, trusted, digest, full, siblings, result, ctime_ns))
 
     # -- the repo phase: which rules it has, and its findings for a given set of files
 
@@ -216,8 +223,9 @@ class ResultCache:
         self.updated = {}
 
 
-def _trusted(mtime_ns: int) -> int:
-    return -1 if time.time() - mtime_ns / 1e9 < RACY_SECONDS else mtime_ns
+def _trusted(mtime_ns: int, ctime_ns: int) -> int:
+    """``mtime_ns``, or -1 when the file changed too recently for its stat to be trusted."""
+    return -1 if time.time() - max(mtime_ns, ctime_ns) / 1e9 < RACY_SECONDS else mtime_ns
 
 
 def _stat_key(path: Path) -> tuple[int, int, int] | None:
@@ -270,7 +278,8 @@ def clear(folder: Path) -> int:
         return 0
     removed = 0
     for path in folder.iterdir():
-        if path.name.startswith((INDEX_PREFIX, ".tmp-")) and path.is_file():
+        ours = (path.name.startswith(INDEX_PREFIX) and path.name.endswith(".pickle")) or path.name.startswith(".tmp-")
+        if ours and path.is_file():
             _unlink(str(path))
             removed += 1
     if is_cache_folder(folder):

@@ -4,7 +4,8 @@ Baselines and GitLab Code Quality match findings across runs by fingerprint,
 so it must not depend on line numbers or on formatting, and it must change
 when the flagged code itself changes (another literal, another rule).
 
-Recipe (``make_fingerprint``): the first 16 hex digits of the sha256 of
+Recipe (``make_fingerprint``): the first 16 hex digits of the sha256 of the
+UTF-8 bytes of these five parts joined by U+001F (the occurrence in decimal):
 
 1. the rule code;
 2. the file path relative to the project root (POSIX separators);
@@ -19,8 +20,10 @@ Recipe (``make_fingerprint``): the first 16 hex digits of the sha256 of
 5. the occurrence index of that same (code, scope, normal form) in the file,
    so two identical findings in one function stay distinct.
 
-For MLD000 (a file that cannot be read or parsed) the "code" is the error
-message with its numbers masked, since parser messages name a line.
+For MLD000 (a file that cannot be read or parsed) the flagged code is the
+error message with every run of digits replaced by ``#``, since parser
+messages name a line; it then takes the normal form like any snippet
+(tests/test_contract_fingerprints.py pins a few values computed by hand).
 
 What keeps it: lines inserted or deleted above, the file reformatted (black,
 ruff format: line breaks, indentation, quotes, magic trailing commas,

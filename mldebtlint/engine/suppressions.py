@@ -50,7 +50,8 @@ def _codes(raw: str | None) -> frozenset[str]:
 
 def parse_suppressions(source: str) -> Suppressions:
     """Scan comments cheaply (only lines that mention a marker)."""
-    if "noqa" not in source and "mldebtlint" not in source.lower() and "NOQA" not in source:
+    lowered = source.lower()
+    if "noqa" not in lowered and "mldebtlint" not in lowered:
         return Suppressions({})
     by_line: dict[int, frozenset[str]] = {}
     skip_file = False

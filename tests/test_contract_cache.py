@@ -1,0 +1,369 @@
+"""Contract of the results cache: it never answers with results of other bytes.
+
+Each test changes a file in a way a real user does (an editor rewriting a
+file within one clock tick, a tool restoring the mtime, a ``git checkout``,
+an upgrade of mldebtlint itself) and checks that the next run sees the new
+content, or that an unchanged file is really not analysed again.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from speed_project import check, comparable, write_project
+
+import mldebtlint
+import mldebtlint.engine.cache as cache_module
+import mldebtlint.engine.concurrency
+from mldebtlint.core.types import FileResult
+from mldebtlint.engine.cache import (
+    CACHE_DIR_NAME,
+    RACY_SECONDS,
+    ResultCache,
+    clear,
+    code_signature,
+    prepare_folder,
+    run_key,
+)
+
+THRESHOLD = "def decide(proba):\n    return proba > 0.7\n"
+SAME_SIZE = "def decide(proba):\n    return proba > 0.8\n"
+LONGER = "def decide(proba):\n    return proba > 0.75\n"
+
+
+@pytest.fixture
+def analysed(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    original = mldebtlint.engine.concurrency.analyze_many
+
+    def spy(tasks, *args, **kwargs):
+        seen.extend(task.relative for task in tasks)
+        return original(tasks, *args, **kwargs)
+
+    monkeypatch.setattr(mldebtlint.engine.concurrency, "analyze_many", spy)
+    return seen
+
+
+@pytest.fixture
+def an_hour_later(monkeypatch) -> None:
+    """The cache runs an hour after the files last changed (mtime and ctime): their stat is trusted.
+
+    ``os.utime`` can age an mtime but not a ctime, and a stat is trusted only
+    once both are older than RACY_SECONDS.
+    """
+    real = time.time
+    monkeypatch.setattr(cache_module, "time", SimpleNamespace(time=lambda: real() + 3600))
+
+
+def set_mtime_ns(path: Path, mtime_ns: int) -> None:
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def aged(path: Path, seconds: float = 3600) -> int:
+    """Set the file's mtime well in the past; returns it (ns)."""
+    stamp = path.stat().st_mtime_ns - int(seconds * 1e9)
+    set_mtime_ns(path, stamp)
+    return stamp
+
+
+def literals(result) -> list[str]:
+    return sorted(finding.message for finding in result.findings if finding.code == "MLD101")
+
+
+def one_file_project(tmp_path: Path, text: str = THRESHOLD) -> tuple[Path, Path]:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "mldebtlint.toml").write_text('select = ["MLD101"]\n')
+    target = root / "serve.py"
+    target.write_text(text)
+    return root, target
+
+
+def store_result(cache: ResultCache, relative: str, path: Path, lines: int = 1) -> None:
+    probe = cache.probe(relative, str(path), True, False)
+    assert probe.hit is None
+    digest = cache_module.content_digest(path.read_bytes())
+    cache.store(relative, str(path), probe, digest, True, False, FileResult(path=relative, lines=lines))
+
+
+# -- the stat check -------------------------------------------------------------------
+
+
+def test_an_unchanged_old_file_is_answered_from_its_stat_without_reading_it(tmp_path, monkeypatch, an_hour_later):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target, lines=7)
+    cache.save()
+    monkeypatch.setattr(cache_module, "content_digest", lambda raw: pytest.fail("hashed a file with a trusted stat"))
+    again = ResultCache(tmp_path / "c", "k")
+    assert again.probe("m.py", str(target), True, False).hit == FileResult(path="m.py", lines=7)
+
+
+def test_a_different_size_with_the_mtime_put_back_is_a_miss(tmp_path, an_hour_later):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    stamp = aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target)
+    target.write_text(LONGER)
+    set_mtime_ns(target, stamp)
+    assert cache.probe("m.py", str(target), True, False).hit is None
+
+
+def test_a_same_size_rewrite_with_the_mtime_put_back_is_a_miss(tmp_path, an_hour_later):
+    """``os.utime`` restores an mtime but the ctime still moves: the stat differs."""
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    stamp = aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target)
+    target.write_text(SAME_SIZE)
+    set_mtime_ns(target, stamp)
+    assert target.stat().st_size == len(THRESHOLD)
+    probe = cache.probe("m.py", str(target), True, False)
+    assert probe.hit is None
+    assert probe.digest == cache_module.content_digest(SAME_SIZE.encode())
+
+
+def test_a_same_size_rewrite_within_one_mtime_tick_is_a_miss(tmp_path):
+    """A file stored right after it was written keeps no trusted stat (racily clean)."""
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    stamp = target.stat().st_mtime_ns
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target)
+    assert cache.entries["m.py"].mtime_ns == -1
+    target.write_text(SAME_SIZE)
+    set_mtime_ns(target, stamp)  # same tick: the clock did not move
+    assert cache.probe("m.py", str(target), True, False).hit is None
+
+
+def test_a_racy_entry_becomes_trusted_once_the_file_is_old(tmp_path, monkeypatch):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target)
+    assert cache.entries["m.py"].mtime_ns == -1
+    now = time.time()
+    monkeypatch.setattr(cache_module, "time", SimpleNamespace(time=lambda: now + RACY_SECONDS + 1))
+    assert cache.probe("m.py", str(target), True, False).hit is not None  # by hash
+    entry = cache.entries["m.py"]
+    assert entry.mtime_ns == target.stat().st_mtime_ns
+    assert entry.ctime_ns == target.stat().st_ctime_ns
+
+
+def test_a_touched_file_with_the_same_bytes_is_a_hit_by_hash(tmp_path, an_hour_later):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target, lines=3)
+    aged(target, seconds=60)  # another mtime, same bytes
+    probe = cache.probe("m.py", str(target), True, False)
+    assert probe.hit == FileResult(path="m.py", lines=3)
+    assert cache.entries["m.py"].mtime_ns == target.stat().st_mtime_ns
+
+
+def test_a_deleted_file_is_a_miss(tmp_path):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target)
+    target.unlink()
+    probe = cache.probe("m.py", str(target), True, False)
+    assert probe.hit is None and probe.size == -1
+
+
+# -- end to end: the findings follow the bytes ------------------------------------------
+
+
+def test_end_to_end_same_size_edit_in_the_same_tick_shows_the_new_literal(tmp_path):
+    root, target = one_file_project(tmp_path)
+    stamp = target.stat().st_mtime_ns
+    assert "0.7" in " ".join(literals(check(root, cache=True)))
+    target.write_text(SAME_SIZE)
+    set_mtime_ns(target, stamp)
+    warm = check(root, cache=True)
+    assert literals(warm) == literals(check(root)) and "0.8" in " ".join(literals(warm))
+
+
+def test_end_to_end_edit_of_an_old_file_with_its_mtime_restored(tmp_path):
+    root, target = one_file_project(tmp_path)
+    stamp = aged(target)
+    check(root, cache=True)
+    target.write_text(SAME_SIZE)
+    set_mtime_ns(target, stamp)
+    assert "0.8" in " ".join(literals(check(root, cache=True)))
+
+
+# -- what the index is keyed by ----------------------------------------------------------
+
+
+def copy_of_the_package(tmp_path: Path, monkeypatch) -> Path:
+    """A private copy of mldebtlint's sources that code_signature() looks at."""
+    package = Path(mldebtlint.__file__).resolve().parent
+    copy = tmp_path / "pkg" / "mldebtlint"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "__file__", str(copy / "engine" / "cache.py"))
+    return copy
+
+
+def test_editing_any_module_of_the_package_changes_the_code_signature(tmp_path, monkeypatch):
+    copy = copy_of_the_package(tmp_path, monkeypatch)
+    before = code_signature()
+    assert before == code_signature()
+    detector = copy / "detectors" / "hardcoded_threshold.py"
+    stamp = detector.stat().st_mtime_ns
+    detector.write_text(detector.read_text() + "\n# edited\n")
+    edited = code_signature()
+    assert edited != before
+    set_mtime_ns(detector, stamp)  # an edit that keeps the mtime still changes the size
+    assert code_signature() not in (before,)
+    (copy / "detectors" / "new_rule.py").write_text("")
+    assert code_signature() not in (before, edited)
+
+
+def test_editing_the_package_invalidates_every_cached_result(tmp_path, monkeypatch, analysed):
+    root, target = one_file_project(tmp_path)
+    aged(target)
+    copy = copy_of_the_package(tmp_path, monkeypatch)
+    check(root, cache=True)
+    analysed.clear()
+    check(root, cache=True)
+    assert analysed == []
+    rule = copy / "rule.py"
+    rule.write_text(rule.read_text() + "\n")
+    check(root, cache=True)
+    assert analysed == ["serve.py"]
+
+
+def test_the_run_key_depends_on_settings_rules_and_root(tmp_path):
+    base = run_key("settings", frozenset({"MLD101"}), str(tmp_path))
+    assert base == run_key("settings", frozenset({"MLD101"}), str(tmp_path))
+    assert base != run_key("other", frozenset({"MLD101"}), str(tmp_path))
+    assert base != run_key("settings", frozenset({"MLD101", "MLD102"}), str(tmp_path))
+    assert base != run_key("settings", frozenset({"MLD101"}), str(tmp_path / "sub"))
+
+
+# -- what is stored -----------------------------------------------------------------------
+
+
+def test_a_result_with_a_crashed_rule_is_never_stored(tmp_path):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    probe = cache.probe("m.py", str(target), True, False)
+    crashed = FileResult(path="m.py", errors=("MLD101 crashed: boom",))
+    cache.store("m.py", str(target), probe, "digest", True, False, crashed)
+    cache.save()
+    assert "m.py" not in cache.entries
+    assert ResultCache(tmp_path / "c", "k").probe("m.py", str(target), True, False).hit is None
+
+
+def test_a_crashing_rule_is_run_again_on_the_next_run(tmp_path, monkeypatch, analysed):
+    from mldebtlint.detectors.hardcoded_threshold import HardcodedThreshold
+
+    root, target = one_file_project(tmp_path)
+    aged(target)
+
+    def boom(self, node):
+        raise RuntimeError("boom")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(HardcodedThreshold, "visit_Comparison", boom, raising=False)
+        crashed = check(root, cache=True)
+    assert any(result.errors for result in crashed.files)
+    analysed.clear()
+    healed = check(root, cache=True)
+    assert analysed == ["serve.py"]
+    assert literals(healed) == literals(check(root)) != []
+
+
+def test_an_unreadable_file_is_not_stored(tmp_path):
+    cache = ResultCache(tmp_path / "c", "k")
+    probe = cache.probe("gone.py", str(tmp_path / "gone.py"), True, False)
+    cache.store("gone.py", str(tmp_path / "gone.py"), probe, "digest", True, False, FileResult(path="gone.py"))
+    assert "gone.py" not in cache.entries
+
+
+def test_a_full_entry_is_not_replaced_by_a_facts_only_one_of_the_same_bytes(tmp_path):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target, lines=5)
+    digest = cache.entries["m.py"].digest
+    probe = cache.probe("m.py", str(target), False, False)
+    cache.store("m.py", str(target), probe, digest, False, False, FileResult(path="m.py", lines=1))
+    assert cache.entries["m.py"].full and cache.entries["m.py"].result.lines == 5
+
+
+def test_nothing_is_written_when_nothing_changed(tmp_path, an_hour_later):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    aged(target)
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target)
+    cache.save()
+    index = cache.index_path
+    before = index.stat().st_mtime_ns
+    set_mtime_ns(index, before - 10**9)
+    again = ResultCache(tmp_path / "c", "k")
+    assert again.probe("m.py", str(target), True, False).hit is not None
+    again.save()
+    assert index.stat().st_mtime_ns == before - 10**9
+
+
+# -- cache clear ---------------------------------------------------------------------------
+
+
+def test_clear_removes_our_files_and_the_folder_it_created(tmp_path):
+    root, _ = one_file_project(tmp_path)
+    check(root, cache=True)
+    folder = root / CACHE_DIR_NAME
+    assert clear(folder) == 1
+    assert not folder.exists()
+
+
+def test_clear_in_a_tagged_folder_keeps_foreign_files(tmp_path):
+    folder = tmp_path / "cache"
+    prepare_folder(folder)
+    (folder / "results-abc.pickle").write_bytes(b"x")
+    (folder / ".tmp-123").write_bytes(b"x")
+    (folder / "notes.txt").write_text("mine")
+    (folder / "results-2024.csv").write_text("mine too")
+    (folder / "sub").mkdir()
+    assert clear(folder) == 2
+    assert sorted(path.name for path in folder.iterdir()) == ["notes.txt", "results-2024.csv", "sub"]
+
+
+def test_clear_in_an_untagged_folder_keeps_it_and_its_markers(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "CACHEDIR.TAG").write_text("someone else's tag\n")
+    (folder / ".gitignore").write_text("*.log\n")
+    (folder / "results-k.pickle").write_bytes(b"x")
+    assert clear(folder) == 1
+    assert (folder / "CACHEDIR.TAG").read_text() == "someone else's tag\n"
+    assert (folder / ".gitignore").read_text() == "*.log\n"
+
+
+def test_clear_of_a_missing_folder_removes_nothing(tmp_path):
+    assert clear(tmp_path / "absent") == 0
+
+
+def test_a_warm_project_run_equals_a_cold_one(tmp_path):
+    project = write_project(tmp_path / "project", copies=2)
+    cold = comparable(check(project))
+    assert cold
+    assert comparable(check(project, cache=True)) == cold
+    assert comparable(check(project, cache=True)) == cold
