@@ -1,0 +1,164 @@
+"""MLD101 twins: each negative differs from a reported positive only in what
+one guard decides (the receiver, the error raised, the callee, the binding).
+
+Every pair runs twice: with the default options and with the thresholds at
+their loosest (no allowed literals, no tolerance), so that each negative is
+silenced by its guard and not by a threshold that happens to sit below it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+LOOSEST = {"hardcoded-threshold": {"allowed-literals": [], "max-tolerance": 0.0}}
+OPTIONS = [None, LOOSEST]
+OPTION_IDS = ["defaults", "loosest"]
+
+# (id, positive source, the text replaced, its replacement for the negative twin)
+TWINS = [
+    (
+        "attribute-on-a-model-vs-self",
+        "def load(detector):\n    detector.conf = 0.35\n    return detector\n",
+        "detector.conf",
+        "self.conf",
+    ),
+    (
+        "attribute-on-a-model-vs-a-config-root",
+        "def load(detector):\n    detector.conf = 0.35\n    return detector\n",
+        "detector.conf",
+        "config.conf",
+    ),
+    (
+        "attribute-on-a-model-vs-a-config-named-object",
+        "def load(detector):\n    detector.conf = 0.35\n    return detector\n",
+        "detector.conf",
+        "detector_settings.conf",
+    ),
+    (
+        "score-attribute-vs-config-attribute",
+        "def gate(result):\n    if result.proba > 0.7:\n        return 'approve'\n    return 'review'\n",
+        "result.proba",
+        "cfg.proba",
+    ),
+    (
+        "score-key-vs-config-key",
+        "def gate(metrics):\n    if metrics['f1'] > 0.8:\n        return 'deploy'\n    return 'hold'\n",
+        "metrics['f1']",
+        "config['f1']",
+    ),
+    (
+        "score-get-vs-config-get",
+        "def gate(metrics):\n    if metrics.get('f1') > 0.8:\n        return 'deploy'\n    return 'hold'\n",
+        "metrics.get",
+        "hparams.get",
+    ),
+    (
+        "gate-error-vs-validation-error",
+        "def check(val_loss):\n    if val_loss > 0.3:\n        raise ModelRejected('too weak to deploy')\n    return True\n",
+        "ModelRejected",
+        "ValueError",
+    ),
+    (
+        "gate-error-vs-type-error",
+        "def check(val_loss):\n    if val_loss > 0.3:\n        raise ModelRejected('too weak to deploy')\n    return True\n",
+        "ModelRejected",
+        "TypeError",
+    ),
+    (
+        "branch-vs-assert",
+        "def check(val_loss):\n    if val_loss < 0.3: return True\n    return False\n",
+        "if val_loss < 0.3: return True",
+        "assert val_loss < 0.3",
+    ),
+    (
+        "serving-keyword-vs-printoptions",
+        "import numpy as np\n\n\ndef predict(model, x):\n    np.set_printoptions(precision=3)\n    model.detect(x, threshold=0.35)\n    return x\n",
+        "model.detect(x, threshold=0.35)",
+        "np.set_printoptions(threshold=0.35)",
+    ),
+    (
+        "serving-keyword-vs-softplus",
+        "import torch\n\n\ndef predict(model, x):\n    head = model.decide(x, threshold=20.5)\n    return head\n",
+        "model.decide(x, threshold=20.5)",
+        "torch.nn.Softplus(beta=2, threshold=20.5)",
+    ),
+    (
+        "serving-keyword-vs-config-call",
+        "def predict(head, x):\n    return head.apply(x, threshold=0.35)\n",
+        "head.apply(",
+        "load_settings(",
+    ),
+    (
+        "serving-keyword-vs-training-code",
+        "def predict(head, x):\n    return head.apply(x, threshold=0.35)\n",
+        "def predict(",
+        "def fit_model(",
+    ),
+    (
+        "local-literal-vs-local-reassigned",
+        "def gate(proba, cfg):\n    cut = 0.7\n    if proba > cut:\n        return 1\n    return 0\n",
+        "    if proba > cut:",
+        "    cut = cfg.cut\n    if proba > cut:",
+    ),
+    (
+        "local-literal-vs-parameter-default",
+        "def gate(proba):\n    limit = 0.7\n    if proba > limit:\n        return 1\n    return 0\n",
+        "(proba):\n    limit = 0.7\n",
+        "(proba, limit=0.7):\n",
+    ),
+    (
+        "literal-vs-constant",
+        "CUT = 0.7\n\n\ndef gate(proba):\n    if proba > 0.7:\n        return 1\n    return 0\n",
+        "proba > 0.7",
+        "proba > CUT",
+    ),
+    (
+        "filter-vs-clamp",
+        "def clean(logits):\n    logits[logits < -88.7] = 0.5\n    return logits\n",
+        "= 0.5",
+        "= -88.7",
+    ),
+    (
+        "score-vs-count-of-scores",
+        "def gate(probs):\n    kept = [p >= 0.25 for p in probs]\n    return kept\n",
+        "kept = [p >= 0.25 for p in probs]",
+        "kept = sum(p >= 0.25 for p in probs)",
+    ),
+    (
+        "score-name-vs-upper-case-name",
+        "def gate(proba, PROBA):\n    if proba > 0.7:\n        return 1\n    return 0\n",
+        "if proba",
+        "if PROBA",
+    ),
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=OPTION_IDS)
+@pytest.mark.parametrize(("name", "positive", "old", "new"), TWINS, ids=[twin[0] for twin in TWINS])
+def test_twin(lint, name, positive, old, new, options):
+    assert old in positive
+    negative = positive.replace(old, new)
+    filename = "model_utils.py"  # neither serving nor test code: the function's name decides
+    found = lint(positive, select=("MLD101",), filename=filename, rule_options=options)
+    assert [f.code for f in found] == ["MLD101"], f"{name}: the positive twin must be reported"
+    assert lint(negative, select=("MLD101",), filename=filename, rule_options=options) == [], name
+
+
+@pytest.mark.parametrize(
+    ("source", "found_with_defaults"),
+    [
+        ("def gate(proba):\n    if proba > 1:\n        return 1\n    return 0\n", False),
+        ("def gate(loss):\n    if loss < 1e-6:\n        return 1\n    return 0\n", False),
+        ("def gate(loss):\n    if loss < 1e-4:\n        return 1\n    return 0\n", True),
+    ],
+)
+def test_allowed_literals_and_tolerance_are_options(lint, source, found_with_defaults):
+    """The negatives above are silenced by a threshold; at the loosest they are reported."""
+    assert bool(lint(source, select=("MLD101",))) is found_with_defaults
+    assert [f.code for f in lint(source, select=("MLD101",), rule_options=LOOSEST)] == ["MLD101"]
+
+
+def test_test_files_are_not_checked_but_their_twin_is(lint):
+    source = "def gate(proba):\n    if proba > 0.7:\n        return 1\n    return 0\n"
+    assert lint(source, select=("MLD101",), filename="tests/test_gate.py", rule_options=LOOSEST) == []
+    assert len(lint(source, select=("MLD101",), filename="gate.py", rule_options=LOOSEST)) == 1

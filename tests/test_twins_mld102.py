@@ -1,0 +1,77 @@
+"""MLD102 twins: a literal hyperparameter, and the same call where one guard
+decides the literal is not one (a seed, a sentinel, a neutral value, a
+dummy object, a config class, no ML import, an ignored keyword). The
+threshold ``min-literals`` is at its loosest (1) throughout."""
+
+from __future__ import annotations
+
+import pytest
+
+LOOSEST = {"hardcoded-hyperparameter": {"min-literals": 1}}
+SK = "from sklearn.ensemble import RandomForestClassifier as RFC\n\n\n"
+LGB = "import lightgbm as lgb\n\n\n"
+TORCH = "import torch\nfrom torch.utils.data import DataLoader\n\n\n"
+
+TWINS = [
+    ("depth-vs-seed", SK + "clf = RFC(max_depth=42)\n", "max_depth", "random_state"),
+    ("depth-vs-n-jobs", SK + "clf = RFC(max_depth=4)\n", "max_depth", "n_jobs"),
+    ("depth-vs-unbounded-sentinel", LGB + "m = lgb.LGBMClassifier(max_depth=8)\n", "=8", "=-1"),
+    ("depth-vs-zero-sentinel", LGB + "m = lgb.LGBMClassifier(max_depth=8)\n", "=8", "=0"),
+    ("batch-size-vs-neutral-one", TORCH + "def f(ds):\n    return DataLoader(ds, batch_size=64)\n", "=64", "=1"),
+    (
+        "scheduler-vs-disabled-dummy",
+        TORCH + "def f(opt):\n    return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=5)\n",
+        "patience=5",
+        "patience=1000000",
+    ),
+    (
+        "model-class-vs-config-class",
+        "import torch\n\n\ndef build():\n    return TwoTower(lr=3e-4)\n",
+        "TwoTower(",
+        "TwoTowerConfig(",
+    ),
+    (
+        "ml-module-vs-plain-module",
+        "import torch\n\n\ndef build():\n    return TwoTower(lr=3e-4)\n",
+        "import torch\n",
+        "import os\n",
+    ),
+    (
+        "model-class-vs-argparse",
+        "import torch\n\n\ndef build(parser):\n    return TwoTower(lr=3e-4)\n",
+        "TwoTower(lr=3e-4)",
+        "parser.set_defaults(lr=3e-4)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "positive", "old", "new"), TWINS, ids=[twin[0] for twin in TWINS])
+def test_twin(lint, name, positive, old, new):
+    assert old in positive
+    found = lint(positive, select=("MLD102",), rule_options=LOOSEST)
+    assert [f.code for f in found] == ["MLD102"], f"{name}: the positive twin must be reported"
+    assert lint(positive.replace(old, new), select=("MLD102",), rule_options=LOOSEST) == [], name
+
+
+def test_an_ignored_keyword_option_silences_only_that_keyword(lint):
+    source = SK + "clf = RFC(max_depth=12, n_estimators=300)\n"
+    ignored = {"hardcoded-hyperparameter": {"ignored-keywords": ["max_depth"]}}
+    (finding,) = lint(source, select=("MLD102",), rule_options=ignored)
+    assert "n_estimators=300" in finding.message and "max_depth" not in finding.message
+    only_depth = SK + "clf = RFC(max_depth=12)\n"
+    assert lint(only_depth, select=("MLD102",), rule_options=ignored) == []
+    assert len(lint(only_depth, select=("MLD102",))) == 1
+
+
+def test_min_literals_counts_the_literals_of_one_call(lint):
+    source = SK + "clf = RFC(max_depth=12, n_estimators=300)\n"
+    assert len(lint(source, select=("MLD102",), rule_options={"hardcoded-hyperparameter": {"min-literals": 2}})) == 1
+    assert lint(source, select=("MLD102",), rule_options={"hardcoded-hyperparameter": {"min-literals": 3}}) == []
+
+
+def test_the_message_lists_every_literal_and_skips_sentinels(lint):
+    (finding,) = lint(
+        LGB + "m = lgb.LGBMClassifier(num_leaves=127, max_depth=-1, learning_rate=0.03)\n", select=("MLD102",)
+    )
+    assert "num_leaves=127" in finding.message and "learning_rate=0.03" in finding.message
+    assert "max_depth" not in finding.message

@@ -1,0 +1,121 @@
+"""MLD201 twins, run with every threshold at its loosest (one conversion, one
+library, one statement, any share), so that what silences a negative is the
+guard it is about and not a count below ``min-conversions``; the realistic
+positives are also reported with the defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+LOOSEST = {"glue-code": {"min-conversions": 1, "min-share": 0.0, "min-libraries": 0, "min-statements": 1}}
+IMPORTS = "import json\nimport numpy as np\nimport pandas as pd\nimport torch\n\n\n"
+
+TWINS = [
+    (
+        "frame-values-vs-self-values",
+        "def to_array(self, store):\n    frame = store.load()\n    return frame.values\n",
+        "frame.values",
+        "self.values",
+    ),
+    (
+        "frame-values-vs-named-tuple-values",
+        "def top(store):\n    scores = store.load()\n    best = scores.head(5).values\n    return best\n",
+        "scores.head(5).values",
+        "scores.max(dim=1).values",
+    ),
+    (
+        "frame-values-vs-torch-call-values",
+        "def top(store):\n    scores = store.load()\n    best = pd.Series(scores).values\n    return best\n",
+        "pd.Series(scores).values",
+        "torch.sort(scores).values",
+    ),
+    (
+        "tensor-from-data-vs-from-a-literal",
+        "def batch(store):\n    rows = store.load()\n    return torch.tensor(rows)\n",
+        "torch.tensor(rows)",
+        "torch.tensor([0.0, 1.0])",
+    ),
+    (
+        "to-numpy-chain-vs-device-move",
+        "def back(model, x):\n    y = model(x).cpu().numpy()\n    return y\n",
+        "model(x).cpu().numpy()",
+        "model(x).cpu()",
+    ),
+    (
+        "conversion-vs-a-module-attribute",
+        "def flat(store):\n    values = store.load()\n    return values.tolist()\n",
+        "values.tolist()",
+        "np.tolist",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "positive", "old", "new"), TWINS, ids=[twin[0] for twin in TWINS])
+def test_twin_at_the_loosest_thresholds(lint, name, positive, old, new):
+    assert old in positive
+    source = IMPORTS + positive
+    found = lint(source, select=("MLD201",), rule_options=LOOSEST)
+    assert [f.code for f in found] == ["MLD201"], f"{name}: the positive twin must be reported"
+    assert lint(source.replace(old, new), select=("MLD201",), rule_options=LOOSEST) == [], name
+
+
+def test_methods_count_only_where_their_library_is_imported(lint):
+    source = "def back(x):\n    y = x.detach().cpu().numpy()\n    return y\n"
+    assert len(lint("import torch\n\n\n" + source, select=("MLD201",), rule_options=LOOSEST)) == 1
+    assert lint("import os\n\n\n" + source, select=("MLD201",), rule_options=LOOSEST) == []
+
+
+BOUNDARY = """\
+class Normalizer:
+    def __init__(self, mean, std):
+        self.mean = torch.from_numpy(mean)
+        self.std = torch.from_numpy(std)
+"""
+
+
+def test_a_constructor_converting_its_own_arguments_once_is_the_boundary(lint):
+    assert lint(IMPORTS + BOUNDARY, select=("MLD201",), rule_options=LOOSEST) == []
+    twin = BOUNDARY.replace("torch.from_numpy(std)", "torch.from_numpy(np.load('std.npy'))")
+    assert len(lint(IMPORTS + twin, select=("MLD201",), rule_options=LOOSEST)) == 1
+    twin = BOUNDARY.replace("torch.from_numpy(std)", "torch.tensor(std.tolist())")
+    assert len(lint(IMPORTS + twin, select=("MLD201",), rule_options=LOOSEST)) == 1
+
+
+HANDLER = """\
+def handle(payload, model):
+    records = json.loads(payload)
+    frame = pd.DataFrame(records)
+    features = torch.tensor(frame.values, dtype=torch.float32)
+    scores = model(features).detach().numpy()
+    return json.dumps(scores.tolist())
+"""
+
+
+def test_a_conversion_handler_is_reported_with_defaults_and_thresholds_decide(lint):
+    assert [f.line for f in lint(IMPORTS + HANDLER, select=("MLD201",))] == [7]
+    strict = {"glue-code": {"min-conversions": 9}}
+    assert lint(IMPORTS + HANDLER, select=("MLD201",), rule_options=strict) == []
+    strict = {"glue-code": {"min-statements": 9}}
+    assert lint(IMPORTS + HANDLER, select=("MLD201",), rule_options=strict) == []
+    strict = {"glue-code": {"min-libraries": 5}}
+    assert lint(IMPORTS + HANDLER, select=("MLD201",), rule_options=strict) == []
+    strict = {"glue-code": {"min-share": 1.0}}
+    padded = HANDLER.replace("    return", "    model.eval()\n    return")
+    assert lint(IMPORTS + padded, select=("MLD201",), rule_options=strict) == []
+    assert len(lint(IMPORTS + padded, select=("MLD201",))) == 1
+
+
+def test_a_repeated_conversion_in_alternative_branches_counts_once(lint):
+    source = IMPORTS + (
+        "def prepare(store, gpu):\n"
+        "    x = store.load()\n"
+        "    if gpu:\n"
+        "        t = torch.from_numpy(x)\n"
+        "    else:\n"
+        "        t = torch.from_numpy(x)\n"
+        "    return t\n"
+    )
+    once = {"glue-code": {**LOOSEST["glue-code"], "min-conversions": 1}}
+    twice = {"glue-code": {**LOOSEST["glue-code"], "min-conversions": 2}}
+    assert len(lint(source, select=("MLD201",), rule_options=once)) == 1
+    assert lint(source, select=("MLD201",), rule_options=twice) == []

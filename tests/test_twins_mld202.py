@@ -1,0 +1,102 @@
+"""MLD202 twins: model code with a business rule, and the same code where one
+guard decides it is not one (an estimator's own parameter, a sentinel id, an
+option value, a key check, an ML-internal name, code that is not model code).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+HEAD = "import numpy as np\nfrom torch import nn\n\n\nclass Pricer(nn.Module):\n    def forward(self, x, row):\n"
+
+
+def model(*body: str) -> str:
+    return HEAD + "".join(f"        {line}\n" for line in body)
+
+
+TWINS = [
+    (
+        "row-field-vs-estimator-parameter",
+        model("if row.segment == 'north':", "    x = x * 2", "return x"),
+        "row.segment",
+        "self.segment",
+    ),
+    (
+        "category-id-vs-sentinel-minus-one",
+        model("if row.category_id == 42:", "    x = x * 2", "return x"),
+        "== 42",
+        "== -1",
+    ),
+    ("category-id-vs-sentinel-zero", model("if row.category_id == 42:", "    x = x * 2", "return x"), "== 42", "== 0"),
+    ("category-id-vs-sentinel-one", model("if row.category_id == 42:", "    x = x * 2", "return x"), "== 42", "== 1"),
+    (
+        "category-value-vs-option-value",
+        model("if row.segment == 'north':", "    x = x * 2", "return x"),
+        "'north'",
+        "'all'",
+    ),
+    ("business-literal-vs-none", model("if row.tier == 'gold':", "    x = x * 2", "return x"), "== 'gold'", "== None"),
+    (
+        "business-literal-vs-identity",
+        model("if row.tier == 'gold':", "    x = x * 2", "return x"),
+        "== 'gold'",
+        "is 'gold'",
+    ),
+    (
+        "field-membership-vs-key-check",
+        model("if price in row:", "    x = x * 2", "return x"),
+        "if price in row",
+        "if 'price' in row",
+    ),
+    ("price-vs-price-embedding", model("y = row.price * 1.19", "return x + y"), "row.price", "row.price_embedding"),
+    ("price-vs-price-mean", model("y = row.price * 1.19", "return x + y"), "row.price", "row.price_mean"),
+    ("literal-factor-vs-learned-factor", model("y = row.price * 1.19", "return x + y"), "1.19", "self.scale"),
+    ("price-floor-vs-zero-floor", model("y = np.clip(row.price, 9.99, None)", "return x + y"), "9.99", "0"),
+    ("tier-rule-vs-assert", model("flag = row.tier == 'gold'", "return x"), "flag = row.tier", "assert row.tier"),
+    (
+        "lookup-table-vs-one-entry",
+        model("rate = {'DE': 0.19, 'FR': 0.2}[row.country]", "return x * rate"),
+        ", 'FR': 0.2}",
+        "}",
+    ),
+    (
+        "forward-of-a-model-vs-a-helper",
+        model("if row.tier == 'gold':", "    x = x * 2", "return x"),
+        "(nn.Module):\n    def forward",
+        "(Helper):\n    def adjust",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "positive", "old", "new"), TWINS, ids=[twin[0] for twin in TWINS])
+def test_twin(lint, name, positive, old, new):
+    assert old in positive
+    negative = positive.replace(old, new)
+    found = lint(positive, select=("MLD202",), filename="pricing.py")
+    assert [f.code for f in found] == ["MLD202"], f"{name}: the positive twin must be reported"
+    assert lint(negative, select=("MLD202",), filename="pricing.py") == [], name
+
+
+FUNCTION = """\
+def {name}(model, row):
+    score = model.predict(row)
+    if row["tier"] == "gold":
+        score = score * 0.9
+    return score
+"""
+
+
+@pytest.mark.parametrize("name", ["predict", "predict_churn", "score_customer", "serve", "infer"])
+def test_an_inference_entry_point_is_model_code(lint, name):
+    assert [f.line for f in lint(FUNCTION.format(name=name), select=("MLD202",), filename="service.py")] == [3]
+
+
+@pytest.mark.parametrize("name", ["build_report", "export_rows", "load_customers"])
+def test_the_same_body_outside_model_code_is_not_reported(lint, name):
+    assert lint(FUNCTION.format(name=name), select=("MLD202",), filename="service.py") == []
+
+
+def test_one_finding_per_statement_and_test_files_are_not_checked(lint):
+    source = model("if row.tier == 'gold' and row.country == 'DE':", "    x = x * 2", "return x")
+    assert len(lint(source, select=("MLD202",), filename="pricing.py")) == 1
+    assert lint(source, select=("MLD202",), filename="tests/test_pricing.py") == []
