@@ -11,17 +11,22 @@ import datetime as dt
 import json
 
 import jsonschema
+import libcst as cst
 import pytest
 from conftest import REPO
+from libcst.metadata import MetadataWrapper
 
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
 from mldebtlint.core.errors import ConfigError
 from mldebtlint.core.types import CheckResult, FileResult, Finding, Location
+from mldebtlint.engine.batched import BatchedVisitor
 from mldebtlint.engine.runner import RunOptions, run
+from mldebtlint.graph.facts import ModelGraphFacts
 from mldebtlint.report.graph_section import models_of
 from mldebtlint.report.model import SCHEMA_VERSION, build_report, one_line
 from mldebtlint.report.trend import load_previous
+from mldebtlint.rule import FileContext
 
 SCHEMA_PATH = REPO / "schemas" / "report.schema.json"
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
@@ -72,7 +77,7 @@ def sample_findings() -> list[Finding]:
             16.0,
             "f-pin",
             "torch is not pinned to an exact version",
-            framework="torch",
+            package="torch",
             specifier=">=2.0",
         ),
         make(
@@ -97,8 +102,62 @@ def sample_findings() -> list[Finding]:
             1.25,
             "f-cycle",
             "feedback loop: ranker -> clicks -> ranker",
+            cycle=["ranker", "clicks", "ranker"],
         ),
     ]
+
+
+# Model-graph facts of two small files: a churn -> upsell -> offer_ranker chain
+# and a ranker trained on the clicks its own scores produced.
+GRAPH_SOURCES = {
+    "src/offers.py": """
+import joblib
+from sklearn.linear_model import LogisticRegression
+
+
+def train(frame):
+    churn = joblib.load("churn_model.joblib")
+    frame["churn"] = churn.predict(frame)
+    upsell = LogisticRegression().fit(frame, frame["label"])
+    joblib.dump(upsell, "upsell_model.joblib")
+
+
+def rank(frame):
+    upsell = joblib.load("upsell_model.joblib")
+    frame["upsell"] = upsell.predict(frame)
+    ranker = LogisticRegression().fit(frame, frame["label"])
+    joblib.dump(ranker, "offer_ranker.joblib")
+""",
+    "src/retrain.py": """
+import joblib
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+
+def serve(frame):
+    ranker = joblib.load("ranker.joblib")
+    frame["score"] = ranker.predict(frame)
+    frame.to_parquet("clicks.parquet")
+
+
+def retrain():
+    frame = pd.read_parquet("clicks.parquet")
+    ranker = LogisticRegression().fit(frame, frame["label"])
+    joblib.dump(ranker, "ranker.joblib")
+""",
+}
+
+
+def graph_facts(path: str) -> dict | None:
+    source = GRAPH_SOURCES.get(path)
+    if source is None:
+        return None
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    collector = ModelGraphFacts(FileContext(path, module, Settings(), wrapper))
+    wrapper.resolve_many(set(collector.METADATA_DEPENDENCIES))
+    module.visit(BatchedVisitor(collector.context, [collector]))
+    return {ModelGraphFacts.__name__: collector.facts()}
 
 
 def sample_result(findings: list[Finding] | None = None) -> CheckResult:
@@ -107,8 +166,8 @@ def sample_result(findings: list[Finding] | None = None) -> CheckResult:
         FileResult("src/serve.py", lines=120),
         FileResult("src/features.py", lines=90),
         FileResult("requirements.txt", is_python=False),
-        FileResult("src/offers.py", lines=150),
-        FileResult("src/retrain.py", lines=60),
+        FileResult("src/offers.py", lines=150, facts=graph_facts("src/offers.py")),
+        FileResult("src/retrain.py", lines=60, facts=graph_facts("src/retrain.py")),
         FileResult("src/clean.py", lines=40),
     )
     return CheckResult(tuple(sample_findings() if findings is None else findings), files, suppressed=2)
@@ -206,33 +265,40 @@ def test_unknown_rule_in_findings_does_not_break_the_report():
 # -- sections --------------------------------------------------------------------
 
 
-def test_model_graph_from_chain_and_cycle_findings():
+def test_model_graph_chains_and_cycles_from_finding_data_nodes_and_edges_from_graph_facts():
     graph = sample_report()["model_graph"]
     assert [c["models"] for c in graph["chains"]] == [["churn_model", "upsell_model", "offer_ranker"]]
     assert [c["models"] for c in graph["cycles"]] == [["ranker", "clicks", "ranker"]]
     assert graph["chains"][0]["path"] == "src/offers.py" and graph["chains"][0]["line"] == 20
-    if graph["source"] == "findings":
-        edges = {(e["source"], e["target"]) for e in graph["edges"]}
-        assert edges == {
-            ("churn_model", "upsell_model"),
-            ("upsell_model", "offer_ranker"),
-            ("ranker", "clicks"),
-            ("clicks", "ranker"),
-        }
-        assert {n["id"] for n in graph["nodes"]} == {"churn_model", "upsell_model", "offer_ranker", "ranker", "clicks"}
+    edges = {(e["source"], e["target"]) for e in graph["edges"]}
+    assert edges == {
+        ("churn_model", "upsell_model"),
+        ("upsell_model", "offer_ranker"),
+        ("ranker", "clicks.parquet"),
+        ("clicks.parquet", "ranker"),
+    }
+    assert {n["id"] for n in graph["nodes"]} == {
+        "churn_model",
+        "upsell_model",
+        "offer_ranker",
+        "ranker",
+        "clicks.parquet",
+    }
 
 
-def test_models_of_prefers_data_then_message():
-    assert models_of(make("MLD402", "c", "model", "a.py", 1, 1, 1.0, "x", "loop a -> b -> a", cycle=["x", "y"])) == [
-        "x",
-        "y",
-    ]
-    assert models_of(make("MLD402", "c", "model", "a.py", 1, 1, 1.0, "x", "loop `a` -> b.parquet -> a")) == [
-        "a",
-        "b.parquet",
-        "a",
-    ]
-    assert models_of(make("MLD401", "c", "model", "a.py", 1, 1, 1.0, "x", "no arrows here")) == []
+def test_model_graph_is_empty_without_graph_facts():
+    result = sample_result()
+    bare = CheckResult(result.findings, tuple(FileResult(f.path, lines=f.lines) for f in result.files))
+    graph = build_report(bare, Settings(), now=NOW)["model_graph"]
+    assert graph["nodes"] == [] and graph["edges"] == []
+    assert len(graph["chains"]) == 1 and len(graph["cycles"]) == 1
+
+
+def test_models_of_reads_data_not_the_message():
+    finding = make("MLD402", "c", "model", "a.py", 1, 1, 1.0, "x", "loop a -> b -> a", cycle=["x", "y"])
+    assert models_of(finding) == ["x", "y"]
+    chain = make("MLD401", "c", "model", "a.py", 1, 1, 1.0, "x", "a -> b -> c", chain=["a", "b", "c"])
+    assert models_of(chain) == ["a", "b", "c"]
 
 
 def test_dependency_health_lists_flagged_framework():
@@ -249,7 +315,6 @@ def test_dependency_health_lists_flagged_framework():
 
 
 def test_dependency_health_includes_pinned_requirements_from_manifests(tmp_path, monkeypatch):
-    pytest.importorskip("mldebtlint.manifests.requirements")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "requirements.txt").write_text("torch==2.1.0\nrequests\n", encoding="utf-8")
     # The engine parses the manifest once and keeps its requirements as facts,

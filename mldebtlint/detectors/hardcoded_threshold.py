@@ -60,7 +60,7 @@ class Frame:
         self.bindings: dict[str, list[cst.BaseExpression]] = {}
         # Comparisons whose cut-off is a local name: confirmed when the frame
         # closes, once every assignment to that name is known.
-        self.pending: list[tuple[str, cst.CSTNode, str]] = []
+        self.pending: list[tuple[str, cst.CSTNode, str, dict]] = []
 
     def bind(self, name: str, value: cst.BaseExpression) -> None:
         self.bindings.setdefault(name, []).append(value)
@@ -113,10 +113,10 @@ class HardcodedThreshold(Rule):
 
     def _close_frame(self) -> None:
         frame = self.frames.pop()
-        for name, node, message in frame.pending:
+        for name, node, message, data in frame.pending:
             values = frame.bindings.get(name, [])
             if len(values) == 1 and literal_value(values[0]) is not None:
-                self.report(node, message)
+                self.report(node, message, **data)
 
     def _is_route_decorator(self, decorator: cst.BaseExpression) -> bool:
         func = decorator.func if isinstance(decorator, cst.Call) else decorator
@@ -153,6 +153,8 @@ class HardcodedThreshold(Rule):
                 target,
                 f"literal {format_number(value_found)} assigned to '{'.'.join(chain)}';"
                 " move it to config or a named constant",
+                literals=[value_found],
+                subject=".".join(chain),
             )
 
     def _note_clamp(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
@@ -385,12 +387,16 @@ class HardcodedThreshold(Rule):
                     f"literal {format_number(value)} (local '{local}') used as threshold on '{target}'{suffix};"
                     " move it to config or a named constant"
                 )
-                self._binding_frame(local).pending.append((local, node, message))
+                data = {"literals": [value], "subject": target, "local": local}
+                self._binding_frame(local).pending.append((local, node, message, data))
                 return
         literals = " and ".join(format_number(value) for value, _ in cutoffs)
         noun = "literals" if len(cutoffs) > 1 else "literal"
         self.report(
-            node, f"{noun} {literals} used as threshold on '{target}'{suffix}; move it to config or a named constant"
+            node,
+            f"{noun} {literals} used as threshold on '{target}'{suffix}; move it to config or a named constant",
+            literals=[value for value, _ in cutoffs],
+            subject=target,
         )
 
     def _check_keywords(self, node: cst.Call, name: str | None) -> None:
@@ -408,10 +414,11 @@ class HardcodedThreshold(Rule):
                 f"literal {format_number(found[0])} passed as '{arg.keyword.value}' to {name}() in predict/serve"
                 " code; move it to config or a named constant"
             )
+            data = {"literals": [found[0]], "subject": arg.keyword.value, "call": name}
             if found[1]:
-                self._binding_frame(found[1]).pending.append((found[1], arg, message))
+                self._binding_frame(found[1]).pending.append((found[1], arg, message, dict(data, local=found[1])))
             else:
-                self.report(arg, message)
+                self.report(arg, message, **data)
 
     def _snippet(self, node: cst.CSTNode) -> str:
         text = " ".join(self.context.module.code_for_node(node).split())

@@ -14,7 +14,6 @@ transformer, so everything else in the file is kept byte for byte.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import libcst as cst
@@ -28,10 +27,6 @@ from mldebtlint.syntax.identifiers import constant_name
 from mldebtlint.syntax.literals import number, string
 
 _PRESERVING = VALUE_PRESERVING_CALLS | VALUE_PRESERVING_ATTRIBUTES
-
-_LITERALS_IN_MESSAGE = re.compile(r"^literals? (?P<values>[-\d.e+_xXoObBjJ]+(?: and [-\d.e+_xXoObBjJ]+)*)")
-_LOCAL_IN_MESSAGE = re.compile(r"\(local '(?P<name>\w+)'\)")
-_ALLOWED = (0.0, 1.0, -1.0)
 
 
 def literal_value(node: cst.CSTNode) -> float | None:
@@ -117,24 +112,16 @@ def _at(positions, node_types, finding: Finding) -> list[cst.CSTNode]:
     ]
 
 
-def _wanted_values(message: str) -> set[float] | None:
-    match = _LITERALS_IN_MESSAGE.match(message)
-    if match is None:
-        return None
-    try:
-        return {float(value) for value in match.group("values").split(" and ")}
-    except ValueError:
-        return None
-
-
 def _plan_threshold(plan: _Plan, node: cst.CSTNode, finding: Finding, wrapper: MetadataWrapper) -> bool:
-    local = _LOCAL_IN_MESSAGE.search(finding.message)
-    if local is not None:
-        return _plan_local(plan, local.group("name"), finding, wrapper)
-    wanted = _wanted_values(finding.message)
+    """Hoist the literals the finding names (its ``data``: ``literals``, ``local``)."""
+    data = dict(finding.data)
+    local = data.get("local")
+    if isinstance(local, str) and local:
+        return _plan_local(plan, local, finding, wrapper)
+    wanted = {float(value) for value in data.get("literals") or ()}
 
     def fits(value: float | None) -> bool:
-        return value is not None and (value in wanted if wanted is not None else value not in _ALLOWED)
+        return value is not None and value in wanted
 
     if isinstance(node, cst.Arg) and node.keyword is not None and fits(literal_value(node.value)):
         plan.hoist(node.value, node.keyword.value)

@@ -1,45 +1,22 @@
-"""Bridge to the repo-wide model graph package (``mldebtlint.graph``).
-
-Raises ImportError when that package (or its ``build_model_graph``) is not
-installed, so the report falls back to the graph implied by the
-MLD401/MLD402 findings.
+"""The model graph of a run, for the report: built from the per-file facts
+of the collector the model-graph rules (MLD401/MLD402) read.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from mldebtlint.core.config import Settings
 from mldebtlint.core.types import CheckResult
+from mldebtlint.graph import build_model_graph
+from mldebtlint.graph.facts import ModelGraphFacts
 
-try:
-    from mldebtlint.graph import build_model_graph
-except ImportError:
-    from mldebtlint.graph.build import build_model_graph
-
-GRAPH_RULES = ("MLD401", "MLD402")
+COLLECTOR = ModelGraphFacts.__name__
 
 
-def collector_name() -> str | None:
-    """The FactCollector whose facts the model-graph rules read."""
-    from mldebtlint.detectors import registry
-
-    for code in GRAPH_RULES:
-        collector = getattr(registry().get(code), "collector", None)
-        if collector is not None:
-            return collector.__name__
-    return None
-
-
-def graph_data(result: CheckResult, settings: Settings) -> dict[str, Any] | None:
-    """``{"nodes": [{"id", "kind"}], "edges": [{"source", "target"}]}``, or None
-    when no file carries model-graph facts (the graph rules did not run)."""
-    name = collector_name()
-    if name is None:
-        return None
-    facts = {file.path: file.facts[name] for file in result.files if file.facts and name in file.facts}
+def graph_data(result: CheckResult) -> dict[str, list[dict[str, str]]]:
+    """``{"nodes": [{"id", "kind"}], "edges": [{"source", "target"}]}``; both
+    empty when no file carries model-graph facts (the graph rules did not run)."""
+    facts = {file.path: file.facts[COLLECTOR] for file in result.files if file.facts and COLLECTOR in file.facts}
     if not facts:
-        return None
+        return {"nodes": [], "edges": []}
     graph = build_model_graph(facts)
     label = {node: str(attrs.get("label") or node) for node, attrs in graph.nodes(data=True)}
     nodes = [{"id": label[node], "kind": str(attrs.get("kind", "model"))} for node, attrs in graph.nodes(data=True)]

@@ -16,6 +16,8 @@ from mldebtlint.core import scoring
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import CheckResult, Finding
+from mldebtlint.report.dependencies import dependency_health
+from mldebtlint.report.graph_section import model_graph_section
 
 SCHEMA_VERSION = "1.0"
 DEFAULT_TOP_ITEMS = 10
@@ -125,9 +127,6 @@ def build_report(
     now: _dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The whole report. ``previous`` is an earlier JSON report (``--compare``)."""
-    from mldebtlint.report.dependencies import dependency_health
-    from mldebtlint.report.graph_section import model_graph_section
-
     mpl = settings.minutes_per_line
     total = result.total_debt_minutes
     ranked = scoring.by_priority(result.findings)
@@ -145,7 +144,7 @@ def build_report(
         "directories": [s.to_dict("path") for s in scoring.by_directory(result, mpl)],
         "hotspot_limit": max(0, hotspots),
         "items": [_item(rank, f, settings) for rank, f in enumerate(ranked[: max(0, top)], start=1)],
-        "model_graph": model_graph_section(result, settings),
+        "model_graph": model_graph_section(result),
         "dependencies": dependency_health(result, settings),
         "findings": [_finding_dict(finding) for finding in sorted(result.findings, key=Finding.sort_key)],
         "trend": None,
