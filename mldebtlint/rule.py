@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
 
-from mldebtlint.core.catalog import CatalogEntry, load_catalog
 from mldebtlint.syntax.names import ImportResolver
 
 if TYPE_CHECKING:
@@ -111,10 +110,6 @@ class Rule:
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
         self.context = context
         self.options = options
-
-    @property
-    def entry(self) -> CatalogEntry:
-        return load_catalog()[self.code]
 
     @property
     def names(self) -> ImportResolver:

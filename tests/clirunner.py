@@ -63,7 +63,7 @@ class _Main(click.Command):
         main(list(args or ()))
 
 
-def invoke(args: list[str], input: str | None = None) -> Result:
+def invoke(args: list[str], input: str | bytes | None = None) -> Result:
     return CliRunner().invoke(_Main(), [str(arg) for arg in args], input=input, catch_exceptions=False)
 
 

@@ -171,6 +171,39 @@ def test_stdin_filename_finds_a_threshold(project):
     assert result.exit_code == 1 and "MLD101" in codes(result)
 
 
+def test_stdin_is_analysed_in_place_beside_its_real_siblings(tmp_path, monkeypatch):
+    """A requirements.txt read from stdin sees the lock file and the includes
+    beside its real path, exactly as the file on disk does."""
+    write(
+        tmp_path,
+        {
+            "mldebtlint.toml": 'select = ["MLD301"]\n',
+            "locked/requirements.lock": "torch==2.1.0\n",
+            "locked/base.txt": "xgboost>=2\n",
+            "open/base.txt": "xgboost>=2\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    text = "torch>=2.0\n-r base.txt\n"
+    locked = invoke(["check", "--stdin-filename", "locked/requirements.txt", "--format", "json"], input=text)
+    assert (locked.exit_code, locked.stdout.strip()) == (0, "[]")
+    # The twin without a lock file: the range and the included range are reported.
+    unlocked = invoke(["check", "--stdin-filename", "open/requirements.txt", "--format", "json"], input=text)
+    assert unlocked.exit_code == 1
+    found = [(f["path"], f["line"], f["data"]["package"]) for f in json.loads(unlocked.stdout)]
+    assert found == [("open/requirements.txt", 1, "torch"), ("open/requirements.txt", 2, "xgboost")]
+    write(tmp_path, {"open/requirements.txt": text})
+    on_disk = invoke(["check", "open/requirements.txt", "--format", "json"])
+    assert json.loads(on_disk.stdout) == json.loads(unlocked.stdout)
+
+
+def test_stdin_keeps_the_declared_encoding(project):
+    source = "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\ndef f(:\n".encode("latin-1")
+    result = invoke(["check", "--stdin-filename", "pkg/latin.py", "--format", "json"], input=source)
+    findings = json.loads(result.stdout)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [("pkg/latin.py", 3, "MLD000")]
+
+
 # -- rules and explain -----------------------------------------------------------------
 
 

@@ -50,8 +50,7 @@ def test_requirements_includes_and_constraints(tmp_path):
         ("xgboost", 1, "nested.txt"),
         ("lightgbm", 0, ""),
     ]
-    assert [e.key for e in manifest.constraints] == ["torch"]
-    assert manifest.pinned_keys() == {"torch"}
+    assert [(e.key, e.strength) for e in manifest.constraints] == [("torch", "exact")]
 
 
 def test_missing_include_is_ignored(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -75,7 +74,7 @@ def check(
     if stdin_filename:
         _refuse_with_stdin(adoption)
         path_list = [Path(stdin_filename)]
-        stdin = (stdin_filename, sys.stdin.read())
+        stdin = (stdin_filename, click.get_binary_stream("stdin").read())
     else:
         path_list = check_paths(paths)
         stdin = None

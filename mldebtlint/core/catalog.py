@@ -143,7 +143,3 @@ def lookup(code_or_name: str) -> CatalogEntry | None:
         if entry.code.lower() == key.lower() or entry.name == key.lower():
             return entry
     return None
-
-
-def by_name() -> dict[str, CatalogEntry]:
-    return {entry.name: entry for entry in load_catalog().values()}

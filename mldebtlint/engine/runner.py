@@ -17,7 +17,7 @@ from mldebtlint.core.config import Settings
 from mldebtlint.core.selection import enabled_codes, expand_selector
 from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
 from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
-from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_file, build_finding, make_fingerprint
+from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_bytes, build_finding, make_fingerprint
 
 if TYPE_CHECKING:
     import networkx
@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 class RunOptions:
     paths: list[Path]
     settings: Settings
-    # Source given on stdin for --stdin-filename: (display name, text).
-    stdin: tuple[str, str] | None = None
+    # Source given on stdin for --stdin-filename (or an editor's buffer): (file
+    # name, bytes, or text taken as UTF-8). It is analysed in place, as that
+    # file: its folder, sibling lock files and includes, its root.
+    stdin: tuple[str, bytes | str] | None = None
     # Repo rules need every file's facts, not only the reported files'.
     whole_repo_facts: bool = True
     progress: Callable[[int, int], None] | None = None
@@ -160,7 +162,9 @@ def run(options: RunOptions) -> CheckResult:
     # With stdin the given text is analysed directly; the cache still serves the rest of the repo.
     cache = open_cache(settings, rules) if options.cache else None
     if options.stdin is not None:
-        results = [_analyze_stdin(tasks[0], options.stdin[1], settings, rules)]
+        given = options.stdin[1]
+        raw = given.encode("utf-8") if isinstance(given, str) else given
+        results = [analyze_bytes(tasks[0], raw, settings, rules)]
     else:
         results = analyze_all(tasks, settings, rules, options.progress, cache)
     reported = {task.relative for task in tasks}
@@ -269,17 +273,6 @@ def _stdin_file(name: str, root: Path) -> SourceFile:
     manifest = is_manifest(path.name)
     python = path.suffix in (".py", ".pyi") or not manifest
     return SourceFile(path, display_path(path), relative_to_root(path, root), python, manifest)
-
-
-def _analyze_stdin(task: FileTask, text: str, settings: Settings, rules: RuleSet) -> FileResult:
-    """Lint source given on stdin by writing it to a private temp file."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="mldebtlint-stdin-") as folder:
-        temp = Path(folder) / Path(task.path).name
-        temp.write_text(text, encoding="utf-8")
-        stdin_task = FileTask(str(temp), task.display, task.relative, task.python, task.manifest)
-        return analyze_file(stdin_task, settings, rules)
 
 
 def graph_for_paths(paths: Iterable[Path], settings: Settings | None = None) -> networkx.DiGraph:

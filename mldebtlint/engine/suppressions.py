@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mldebtlint.core.types import Finding
@@ -68,14 +67,3 @@ def parse_suppressions(source: str) -> Suppressions:
         if codes:
             by_line[number] = codes
     return Suppressions(by_line, skip_file)
-
-
-def filter_findings(findings: Iterable[Finding], suppressions: Suppressions) -> tuple[list[Finding], int]:
-    """Findings that survive, and how many were suppressed."""
-    kept, dropped = [], 0
-    for finding in findings:
-        if suppressions.silences(finding):
-            dropped += 1
-        else:
-            kept.append(finding)
-    return kept, dropped

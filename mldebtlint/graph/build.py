@@ -10,14 +10,13 @@ primary one. Only facts are read here, never files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 
-from mldebtlint.graph.paths import ConstantResolver, absolute_name, closest, identities_match, label_for
-from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
+from mldebtlint.graph.paths import ConstantResolver, closest, identities_match, label_for
 
 _MAX_CALL_DEPTH = 6
 # Checkpoint-like names make poor labels when the model has a better one.
@@ -40,43 +39,11 @@ class _Repo:
         self._functions_by_last: dict[str, list[str]] = {}
         for name in self.functions:
             self._functions_by_last.setdefault(name.rpartition(".")[2], []).append(name)
-        self.model_classes = self._model_classes()
         self.instances = {
             f"{path}::{instance['id']}": (path, instance)
             for path, facts in self.files.items()
             for instance in facts.get("instances", [])
         }
-
-    def _model_classes(self) -> set[str]:
-        bases: dict[str, list[str]] = {}
-        for facts in self.files.values():
-            module = facts["module"]
-            for name, raw in facts.get("classes", {}).items():
-                bases[f"{module}.{name}"] = [self._qualify(base, module) for base in raw]
-        models = {name for name, found in bases.items() if any(_is_model_base(base) for base in found)}
-        # find_class(base, models) looks only at models with the same last name component.
-        by_last: dict[str, set[str]] = {}
-        for model in models:
-            by_last.setdefault(model.rpartition(".")[2], set()).add(model)
-        changed = True
-        while changed:
-            changed = False
-            for name, found in bases.items():
-                if name not in models and any(
-                    self.find_class(base, by_last.get(base.rpartition(".")[2], ())) for base in found
-                ):
-                    models.add(name)
-                    by_last.setdefault(name.rpartition(".")[2], set()).add(name)
-                    changed = True
-        return models
-
-    def _qualify(self, name: str, module: str) -> str:
-        if name.startswith("."):
-            return absolute_name(name, module)
-        return name if "." in name else f"{module}.{name}"
-
-    def find_class(self, name: str, pool: Iterable[str]) -> bool:
-        return any(candidate == name or candidate.endswith("." + name) for candidate in pool)
 
     def function(self, qualname: str, near: str = "") -> tuple[str, dict] | None:
         if qualname in self.functions:
@@ -93,13 +60,6 @@ class _Repo:
 
     def identity(self, parts: Any, path: str) -> str | None:
         return self.resolver.identity(parts, self.module_of(path))
-
-
-def _is_model_base(base: str) -> bool:
-    if base in MODEL_BASE_CLASSES:
-        return True
-    tail = ".".join(base.split(".")[-2:])
-    return tail in MODEL_BASE_SUFFIXES or base.rsplit(".", 1)[-1] in MODEL_BASE_SUFFIXES
 
 
 class _Builder:

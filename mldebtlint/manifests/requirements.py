@@ -21,7 +21,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 
 from mldebtlint.core.types import Location
-from mldebtlint.manifests.specs import EXACT, canonical_key, requirement_from_url_line, strength_of
+from mldebtlint.manifests.specs import canonical_key, requirement_from_url_line, strength_of
 
 MAX_INCLUDE_DEPTH = 10
 
@@ -70,9 +70,6 @@ class ParsedManifest:
     # pyproject with [build-system]): ranges are normal there.
     is_library: bool = False
     hashed: bool = False
-
-    def pinned_keys(self) -> set[str]:
-        return {e.key for e in self.entries + self.constraints if e.strength == EXACT}
 
 
 class SourceText:
