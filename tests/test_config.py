@@ -9,6 +9,8 @@ import pytest
 from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, invoke, write
 
 from mldebtlint.core.catalog import load_catalog
+from mldebtlint.core.config import Settings, load_settings
+from mldebtlint.core.errors import ConfigError
 
 
 @pytest.fixture
@@ -115,9 +117,9 @@ def test_per_file_ignores_match_base_names_and_rule_names(project):
 
 def test_per_file_ignores_other_rule_keeps_finding(project):
     write(project, {"mldebtlint.toml": '[per-file-ignores]\n"src/*.py" = ["MLD1"]\n'})
-    if not any(code.startswith("MLD1") for code in load_catalog()):
-        pytest.skip("no MLD1xx rule in the catalog yet")
     assert len(findings("src")) == 2
+    write(project, {"mldebtlint.toml": '[per-file-ignores]\n"src/*.py" = ["MLD0"]\n'})
+    assert findings("src") == []
 
 
 def test_score_override_changes_debt(project):
@@ -170,9 +172,7 @@ def test_invalid_toml_is_exit_2(project, name):
 
 
 def test_wrong_option_type_is_exit_2(project):
-    entry = next((e for e in load_catalog().values() if e.options), None)
-    if entry is None:
-        pytest.skip("no catalog rule declares options yet")
+    entry = next(e for e in load_catalog().values() if e.options)
     option = next(iter(entry.options.values()))
     wrong = '"text"' if option.type != "str" else "12"
     write(project, {"mldebtlint.toml": f"[rules.{entry.name}]\n{option.name} = {wrong}\n"})
@@ -181,9 +181,53 @@ def test_wrong_option_type_is_exit_2(project):
 
 
 def test_valid_rule_options_are_accepted(project):
-    entry = next((e for e in load_catalog().values() if e.options), None)
-    if entry is None:
-        pytest.skip("no catalog rule declares options yet")
+    entry = next(e for e in load_catalog().values() if e.options)
     option = next(iter(entry.options.values()))
     write(project, {"mldebtlint.toml": f"[rules.{entry.code}]\n{option.name} = {json.dumps(option.default)}\n"})
     assert len(findings("src")) == 2
+
+
+# -- option values: enumerations, types, defaults from the catalog only ---------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("policy", '"upperbound"'), ("policy", '"ignore"'), ("library-policy", '"lax"')],
+)
+def test_unknown_option_value_is_exit_2_naming_the_key(project, key, value):
+    write(project, {"mldebtlint.toml": f"[rules.unpinned-framework]\n{key} = {value}\n"})
+    line = config_error("src")
+    assert f"rules.unpinned-framework.{key}" in line and "mldebtlint.toml" in line
+    assert '"exact"' in line and '"upper-bound"' in line
+
+
+@pytest.mark.parametrize(("key", "value"), [("policy", "upper-bound"), ("library-policy", "ignore")])
+def test_known_option_value_is_accepted(project, key, value):
+    write(project, {"mldebtlint.toml": f'[rules.unpinned-framework]\n{key} = "{value}"\n'})
+    assert len(findings("src")) == 2
+
+
+def test_options_are_typed_with_catalog_defaults_and_parsed_once(tmp_path):
+    source = tmp_path / "mldebtlint.toml"
+    source.write_text("[rules.hardcoded-threshold]\nmax-tolerance = 0\nallowed-literals = [0, 2]\n", encoding="utf-8")
+    settings = load_settings(tmp_path)
+    options = settings.options_for("MLD101")
+    entry = load_catalog()["MLD101"]
+    assert set(options) == set(entry.options)
+    # An int given for a float option is a float; lists are tuples; defaults come from the catalog.
+    assert options["max-tolerance"] == 0.0 and isinstance(options["max-tolerance"], float)
+    assert options["allowed-literals"] == (0.0, 2.0)
+    assert options["score-words"] == tuple(entry.options["score-words"].default)
+    assert settings.options_for("MLD101") is options
+    with pytest.raises(TypeError):
+        options["max-tolerance"] = 1.0  # type: ignore[index]
+    assert Settings().options_for("MLD101")["max-tolerance"] == entry.options["max-tolerance"].default
+
+
+def test_options_given_in_code_are_checked_too():
+    settings = Settings(rule_options=(("MLD301", (("policy", "upperbound"),)),))
+    with pytest.raises(ConfigError, match="rules.unpinned-framework.policy"):
+        settings.options_for("MLD301")
+    settings = Settings(rule_options=(("MLD301", (("polcy", "exact"),)),))
+    with pytest.raises(ConfigError, match="rules.unpinned-framework.polcy"):
+        settings.options_for("MLD301")

@@ -55,7 +55,8 @@ def explain_text(entry: CatalogEntry) -> str:
     if entry.options:
         lines += ["", "Options ([tool.mldebtlint.rules." + entry.name + "]):"]
         for option in entry.options.values():
-            lines.append(f"  {option.name} ({option.type}, default {json.dumps(option.default)})")
+            kind = " | ".join(json.dumps(choice) for choice in option.choices) if option.choices else option.type
+            lines.append(f"  {option.name} ({kind}, default {json.dumps(option.default)})")
             if option.description:
                 lines.append(textwrap.indent(textwrap.fill(option.description, 76), "      "))
     for title, examples in (("Flagged", entry.bad), ("Not flagged", entry.good)):

@@ -42,7 +42,7 @@ def graph(path, output_format, output, max_chain_length, config_file, jobs, verb
     for error in sorted({e for file in result.files for e in file.errors}):
         click.echo(f"mldebtlint: warning: {error}", err=True)
     if max_chain_length is None:
-        max_chain_length = int(settings.options_for("MLD401").get("max-chain-length", 1))
+        max_chain_length = settings.options_for("MLD401")["max-chain-length"]
     text = render(annotate(graph_for_result(result), max_chain_length), output_format)
     if output is not None:
         output.write_text(text, encoding="utf-8")

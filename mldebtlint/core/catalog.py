@@ -8,6 +8,7 @@ installed wheel it is shipped as ``mldebtlint/_catalog``.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,20 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 SEVERITIES = ("error", "warning", "note")
 OPTION_TYPES = ("bool", "int", "float", "str", "list[str]", "list[float]", "list[int]")
+# The debt categories, each with the hundreds digit of its rule codes: a rule
+# of category "data" is MLD5xx. This is the only list of categories.
+CATEGORIES: dict[str, int] = {
+    "tooling": 0,
+    "configuration": 1,
+    "integration": 2,
+    "dependency": 3,
+    "model": 4,
+    "data": 5,
+    "reproducibility": 6,
+    "testing": 7,
+}
+CODE_PATTERN = re.compile(r"^MLD(\d)\d\d$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,53 @@ class RuleOption:
     type: str
     default: Any
     description: str
+    # For "str" options: the accepted values (empty: any string).
+    choices: tuple[str, ...] = ()
+
+    def accepts(self, value: Any) -> bool:
+        """Whether ``value`` (as read from TOML) has this option's type and, if
+        the option is an enumeration, is one of its choices."""
+        return check_type(self.type, value) and (not self.choices or value in self.choices)
+
+    def parse(self, value: Any) -> Any:
+        """``value`` in its typed, immutable form: lists become tuples, ints of
+        float options become floats."""
+        if self.type == "float":
+            return float(value)
+        if self.type == "list[float]":
+            return tuple(float(item) for item in value)
+        if self.type.startswith("list["):
+            return tuple(value)
+        return value
+
+    def expected(self) -> str:
+        """What a valid value is, for error messages."""
+        if self.choices:
+            return "one of " + ", ".join(f'"{choice}"' for choice in self.choices)
+        return f"of type {self.type}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_TYPE_CHECKS = {
+    "bool": lambda v: isinstance(v, bool),
+    "int": _is_int,
+    "float": _is_number,
+    "str": lambda v: isinstance(v, str),
+    "list[str]": lambda v: isinstance(v, (list, tuple)) and all(isinstance(i, str) for i in v),
+    "list[float]": lambda v: isinstance(v, (list, tuple)) and all(_is_number(i) for i in v),
+    "list[int]": lambda v: isinstance(v, (list, tuple)) and all(_is_int(i) for i in v),
+}
+
+
+def check_type(option_type: str, value: Any) -> bool:
+    return _TYPE_CHECKS[option_type](value)
 
 
 @dataclass(frozen=True)
@@ -54,9 +116,6 @@ class CatalogEntry:
     good: tuple[Example, ...] = ()
     builtin: bool = False
     source: str = ""
-
-    def option_defaults(self) -> dict[str, Any]:
-        return {name: option.default for name, option in self.options.items()}
 
 
 class CatalogError(Exception):
@@ -87,7 +146,13 @@ def _option(name: str, raw: Any, source: str) -> RuleOption:
         raise CatalogError(f"{source}: option {name!r} needs 'type' and 'default'")
     if raw["type"] not in OPTION_TYPES:
         raise CatalogError(f"{source}: option {name!r} has unknown type {raw['type']!r}")
-    return RuleOption(name, raw["type"], raw["default"], raw.get("description", ""))
+    choices = raw.get("choices", [])
+    if choices and (raw["type"] != "str" or not check_type("list[str]", choices)):
+        raise CatalogError(f"{source}: option {name!r}: 'choices' is a list of strings, for a str option")
+    option = RuleOption(name, raw["type"], raw["default"], raw.get("description", ""), tuple(choices))
+    if not option.accepts(option.default):
+        raise CatalogError(f"{source}: the default of option {name!r} is not {option.expected()}")
+    return option
 
 
 def parse_entry(data: dict[str, Any], source: str) -> CatalogEntry:
@@ -115,6 +180,15 @@ def parse_entry(data: dict[str, Any], source: str) -> CatalogEntry:
         raise CatalogError(f"{source}: missing key {exc.args[0]!r}") from None
     if entry.severity not in SEVERITIES:
         raise CatalogError(f"{source}: severity must be one of {SEVERITIES}")
+    if not NAME_PATTERN.match(entry.name):
+        raise CatalogError(f"{source}: name {entry.name!r} must be kebab-case")
+    if entry.category not in CATEGORIES:
+        raise CatalogError(f"{source}: category {entry.category!r} must be one of {', '.join(CATEGORIES)}")
+    code = CODE_PATTERN.match(entry.code)
+    if code is None or int(code.group(1)) != CATEGORIES[entry.category]:
+        raise CatalogError(
+            f"{source}: code {entry.code!r} must be MLD{CATEGORIES[entry.category]}xx (category {entry.category})"
+        )
     return entry
 
 

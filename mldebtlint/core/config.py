@@ -8,15 +8,17 @@ CLI turns it into exit 2.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from mldebtlint.core.catalog import CatalogEntry, RuleOption, load_catalog
+from mldebtlint.core.catalog import CatalogEntry, load_catalog
 from mldebtlint.core.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -60,13 +62,11 @@ class Settings:
     minutes_per_line: float = DEFAULT_MINUTES_PER_LINE
     extra: tuple[tuple[str, Any], ...] = field(default=())
 
-    def options_for(self, code: str) -> dict[str, Any]:
-        entry = load_catalog()[code]
-        options = entry.option_defaults()
-        for rule_code, overrides in self.rule_options:
-            if rule_code == code:
-                options.update(dict(overrides))
-        return options
+    def options_for(self, code: str) -> Mapping[str, Any]:
+        """Every option of rule ``code``, typed (lists as tuples, floats as
+        floats): the catalog's defaults with this config's values over them.
+        Parsed once per distinct settings, then shared read-only by every file."""
+        return _typed_options(code, self.rule_options)
 
     def score_for(self, code: str) -> tuple[int, int, int]:
         entry = load_catalog()[code]
@@ -145,20 +145,21 @@ def _rule_for(name: str, key: str, source: Path) -> CatalogEntry:
     raise ConfigError(f"{source}: unknown rule '{name}' in '{key}'")
 
 
-def check_option_type(option: RuleOption, value: Any) -> bool:
-    def is_number(item: Any) -> bool:
-        return isinstance(item, (int, float)) and not isinstance(item, bool)
-
-    checks = {
-        "bool": lambda v: isinstance(v, bool),
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "float": is_number,
-        "str": lambda v: isinstance(v, str),
-        "list[str]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
-        "list[float]": lambda v: isinstance(v, list) and all(is_number(i) for i in v),
-        "list[int]": lambda v: isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v),
-    }
-    return checks[option.type](value)
+@functools.lru_cache(maxsize=64)
+def _typed_options(code: str, rule_options: tuple) -> Mapping[str, Any]:
+    entry = load_catalog()[code]
+    values = {name: option.parse(option.default) for name, option in entry.options.items()}
+    for rule_code, overrides in rule_options:
+        if rule_code != code:
+            continue
+        for name, value in overrides:
+            option = entry.options.get(name)
+            if option is None:
+                raise ConfigError(f"unknown option 'rules.{entry.name}.{name}'")
+            if not option.accepts(value):
+                raise ConfigError(f"'rules.{entry.name}.{name}' must be {option.expected()}")
+            values[name] = option.parse(value)
+    return MappingProxyType(values)
 
 
 def _rule_options(table: Any, source: Path) -> tuple:
@@ -173,8 +174,8 @@ def _rule_options(table: Any, source: Path) -> tuple:
             option = entry.options.get(key)
             if option is None:
                 raise ConfigError(f"{source}: unknown option 'rules.{name}.{key}'")
-            if not check_option_type(option, value):
-                raise ConfigError(f"{source}: 'rules.{name}.{key}' must be of type {option.type}")
+            if not option.accepts(value):
+                raise ConfigError(f"{source}: 'rules.{name}.{key}' must be {option.expected()}")
         frozen.append((entry.code, _freeze(options)))
     return tuple(sorted(frozen))
 

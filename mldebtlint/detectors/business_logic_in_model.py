@@ -123,13 +123,13 @@ class BusinessLogicInModel(Rule):
     def __init__(self, context, options) -> None:
         super().__init__(context, options)
         self.vocab = BusinessWords(
-            options.get("domain-terms", ()),
-            options.get("categorical-terms", ()),
-            options.get("business-literals", ()),
-            options.get("ignore-terms", ()),
+            options["domain-terms"],
+            options["categorical-terms"],
+            options["business-literals"],
+            options["ignore-terms"],
         )
-        self.entry_points = tuple(options.get("model-functions", ()))
-        self.extra_bases = tuple(options.get("model-bases", ()))
+        self.entry_points = tuple(options["model-functions"])
+        self.extra_bases = tuple(options["model-bases"])
         self.local_models: set[str] = set()
         # (kind, name, is model code) for each enclosing class/function.
         self.scopes: list[tuple[str, str, bool]] = []

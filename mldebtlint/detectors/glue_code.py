@@ -82,13 +82,13 @@ class GlueCode(Rule):
 
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
         super().__init__(context, options)
-        self.min_conversions = int(options.get("min-conversions", 4))
-        self.min_share = float(options.get("min-share", 0.5))
-        self.min_libraries = int(options.get("min-libraries", 2))
+        self.min_conversions = options["min-conversions"]
+        self.min_share = options["min-share"]
+        self.min_libraries = options["min-libraries"]
         # A one- or two-statement adapter *is* the fix (convert once, at a boundary).
-        self.min_statements = int(options.get("min-statements", 3))
+        self.min_statements = options["min-statements"]
         self.functions = dict(CONVERSION_FUNCTIONS)
-        self.functions.update(parse_extra_conversions(options.get("extra-conversions", ())))
+        self.functions.update(parse_extra_conversions(options["extra-conversions"]))
         self.frames: list[_Frame] = []
         # Expressions that are the input of an enclosing conversion.
         self.chained: set[int] = set()

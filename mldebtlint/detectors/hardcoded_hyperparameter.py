@@ -96,9 +96,9 @@ class HardcodedHyperparameter(Rule):
 
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
         super().__init__(context, options)
-        self.min_literals = max(1, int(options.get("min-literals", 1)))
-        self.ignored = frozenset(options.get("ignored-keywords", ())) | NEVER_HYPERPARAMETERS
-        self.extra = parse_extra_estimators(options.get("extra-estimators", ()))
+        self.min_literals = max(1, options["min-literals"])
+        self.ignored = frozenset(options["ignored-keywords"]) | NEVER_HYPERPARAMETERS
+        self.extra = parse_extra_estimators(options["extra-estimators"])
 
     # -- matching --------------------------------------------------------------
     def _api_for(self, call: cst.Call) -> HyperparameterAPI | None:

@@ -30,7 +30,7 @@ class ModelDependencyChain(RepoRule):
     def check(self, facts_by_path: Mapping[str, Any]) -> Iterator[tuple[str, Report]]:
         from mldebtlint.graph import build_model_graph, find_chains
 
-        max_len = int(self.options.get("max-chain-length", 1))
+        max_len = self.options["max-chain-length"]
         for chain in find_chains(build_model_graph(facts_by_path), max_len):
             consumer = chain.labels[-1]
             message = (

@@ -45,7 +45,7 @@ class UnpinnedFramework(ManifestRule):
         accepted = self._accepted_strengths(manifest)
         if accepted is None or self._lock_file(manifest, folder):
             return
-        frameworks = {canonicalize_name(name) for name in self.options.get("frameworks", ())}
+        frameworks = {canonicalize_name(name) for name in self.options["frameworks"]}
         satisfied = {e.key for e in manifest.entries + manifest.constraints if e.strength in accepted}
         for entry in manifest.entries:
             if entry.key not in frameworks or entry.key in satisfied:
@@ -59,12 +59,12 @@ class UnpinnedFramework(ManifestRule):
     # -- policy -------------------------------------------------------------
     def _accepted_strengths(self, manifest: ParsedManifest) -> tuple[str, ...] | None:
         """Strengths that satisfy the policy; None turns the rule off here."""
-        policy = str(self.options.get("policy", "exact"))
+        policy = self.options["policy"]
         if manifest.is_library:
-            policy = str(self.options.get("library-policy", "") or policy)
+            policy = self.options["library-policy"] or policy
         if policy == "ignore":
             return None
-        return POLICIES.get(policy, POLICIES["exact"])
+        return POLICIES[policy]
 
     def _folder(self) -> Path | None:
         return Path(self.context.folder) if self.context.folder else None
@@ -74,7 +74,7 @@ class UnpinnedFramework(ManifestRule):
         if manifest.hashed:
             return self.context.name
         siblings = sorted(self.context.sibling_names - {self.context.name})
-        patterns = tuple(self.options.get("lock-files", ()))
+        patterns = self.options["lock-files"]
         for name in siblings:
             if any(fnmatch.fnmatch(name, pattern) for pattern in patterns):
                 return name

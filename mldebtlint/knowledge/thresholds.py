@@ -63,18 +63,18 @@ def _frozen(options: Mapping[str, Any], key: str) -> frozenset[str]:
 
 
 def _lower(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(str(item).lower() for item in options.get(key, ()))
+    return tuple(str(item).lower() for item in options[key])
 
 
 @functools.lru_cache(maxsize=16)
 def _options_for(frozen_options: tuple) -> ThresholdOptions:
     options = dict(frozen_options)
     return ThresholdOptions(
-        allowed=frozenset(float(value) for value in options.get("allowed-literals", ())),
-        max_tolerance=float(options.get("max-tolerance", 0.0)),
+        allowed=frozenset(options["allowed-literals"]),
+        max_tolerance=options["max-tolerance"],
         score_words=Vocabulary.of(_lower(options, "score-words")),
         ignore_words=Vocabulary.of(_lower(options, "ignore-words")),
-        score_functions=frozenset(options.get("score-functions", ())),
+        score_functions=frozenset(options["score-functions"]),
         cast_names=_frozen(options, "cast-context-names"),
         keywords=Vocabulary.of(_lower(options, "threshold-keywords"), exact=True),
         keyword_names=_frozen(options, "threshold-keyword-names"),

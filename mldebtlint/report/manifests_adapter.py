@@ -5,30 +5,25 @@ each manifest once, in the per-file phase, and the cache keeps the facts).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from mldebtlint.core.catalog import load_catalog
+from packaging.utils import canonicalize_name
+
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import CheckResult
 from mldebtlint.engine.filepass import MANIFEST_FACTS
-from mldebtlint.knowledge import apis
 
 UNPINNED_CODE = "MLD301"
 
 
 def normalize(name: str) -> str:
     """PEP 503 project-name normalisation."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return str(canonicalize_name(name))
 
 
 def framework_keys(settings: Settings) -> frozenset[str]:
-    """The ML frameworks MLD301 watches (its list option), else the known import roots."""
-    if UNPINNED_CODE in load_catalog():
-        for name, value in settings.options_for(UNPINNED_CODE).items():
-            if "framework" in name and isinstance(value, list) and value:
-                return frozenset(normalize(str(item)) for item in value)
-    return frozenset(normalize(root) for root in apis.ML_IMPORT_ROOTS)
+    """The ML frameworks MLD301 watches (its ``frameworks`` option)."""
+    return frozenset(normalize(name) for name in settings.options_for(UNPINNED_CODE)["frameworks"])
 
 
 def status_of(strength: str, specifier: str) -> str:
