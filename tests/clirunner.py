@@ -7,7 +7,6 @@ exactly as from a shell; click's CliRunner captures stdout and stderr apart.
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
 
@@ -15,16 +14,6 @@ import click
 from click.testing import CliRunner, Result
 
 from mldebtlint.cli import main
-
-
-def _has_rule(code: str, module: str) -> bool:
-    from mldebtlint.core.catalog import load_catalog
-
-    return importlib.util.find_spec(module) is not None and code in load_catalog()
-
-
-# Tests that need the MLD101 detector and its catalog entry skip until both exist.
-HAS_MLD101 = _has_rule("MLD101", "mldebtlint.detectors.hardcoded_threshold")
 
 # A serving function with a hard-coded decision threshold (MLD101).
 THRESHOLD_SOURCE = textwrap.dedent(
@@ -79,13 +68,12 @@ def write(folder: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def sample_project(folder: Path) -> Path:
-    """A tiny project with findings: a broken file (MLD000), a clean one and,
-    once the MLD101 detector exists, a hard-coded threshold."""
+    """A tiny project with findings: a broken file (MLD000), a clean one and a
+    hard-coded threshold (MLD101)."""
     files: dict[str, str] = {
         "src/broken.py": BROKEN_SOURCE,
         "src/clean.py": CLEAN_SOURCE,
         "src/odd, name:v2.py": "def f(:\n",
+        "src/serve.py": THRESHOLD_SOURCE,
     }
-    if HAS_MLD101:
-        files["src/serve.py"] = THRESHOLD_SOURCE
     return write(folder, files)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, HAS_MLD101, THRESHOLD_SOURCE, invoke, write
+from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, THRESHOLD_SOURCE, invoke, write
 
 LATIN1 = "# Modèle de scoring\nlabel = 'élevé'\n".encode("latin-1")
 BINARY = bytes(range(256)) * 4
@@ -56,8 +56,7 @@ def test_messy_folder_is_linted_to_the_end_in_a_real_process(messy):
     blob = grouped["blob.py"][0]
     assert blob["code"] == "MLD000" and "binary" in blob["message"]
     assert "empty.py" not in grouped and "clean.py" not in grouped
-    if HAS_MLD101:
-        assert "MLD101" in {f["code"] for f in grouped["serve.py"]}
+    assert "MLD101" in {f["code"] for f in grouped["serve.py"]}
 
 
 def test_text_output_names_every_broken_file(messy):

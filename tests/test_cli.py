@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, HAS_MLD101, THRESHOLD_SOURCE, invoke, write
+from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, THRESHOLD_SOURCE, invoke, write
 
 from mldebtlint import __version__
 from mldebtlint.core.catalog import load_catalog
@@ -16,9 +16,7 @@ from mldebtlint.core.catalog import load_catalog
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    write(tmp_path, {"pkg/broken.py": BROKEN_SOURCE, "pkg/clean.py": CLEAN_SOURCE})
-    if HAS_MLD101:
-        write(tmp_path, {"pkg/serve.py": THRESHOLD_SOURCE})
+    write(tmp_path, {"pkg/broken.py": BROKEN_SOURCE, "pkg/clean.py": CLEAN_SOURCE, "pkg/serve.py": THRESHOLD_SOURCE})
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -121,7 +119,6 @@ def test_comma_separated_selectors(project):
     assert codes(result) == ["MLD000"]
 
 
-@pytest.mark.skipif(not HAS_MLD101, reason="needs the MLD101 detector")
 def test_select_replaces_and_extend_select_adds(project):
     only_threshold = invoke(["check", "pkg", "--select", "hardcoded-threshold", "--format", "json"])
     assert set(codes(only_threshold)) == {"MLD101"}
@@ -165,7 +162,6 @@ def test_stdin_filename(project):
     assert clean.exit_code == 0
 
 
-@pytest.mark.skipif(not HAS_MLD101, reason="needs the MLD101 detector")
 def test_stdin_filename_finds_a_threshold(project):
     result = invoke(["check", "--stdin-filename", "serve.py", "--format", "json"], input=THRESHOLD_SOURCE)
     assert result.exit_code == 1 and "MLD101" in codes(result)
@@ -228,7 +224,6 @@ def test_explain_by_code_or_name(key):
     assert entry.summary in result.stdout and entry.fix in result.stdout
 
 
-@pytest.mark.skipif(not HAS_MLD101, reason="needs the MLD101 catalog entry")
 def test_explain_mld101_shows_options_and_examples():
     result = invoke(["explain", "hardcoded-threshold"])
     assert result.exit_code == 0 and "Options" in result.stdout and "Flagged" in result.stdout

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, lint_folder
 
+from mldebtlint.core.config import find_config, load_settings
+
 PROJECTS = sorted(p for p in FIXTURES.iterdir() if (p / "expected-findings.txt").is_file()) if FIXTURES.is_dir() else []
 
 
@@ -39,3 +41,11 @@ def test_there_are_fixture_projects():
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
 def test_fixture_project_findings_match_expected(project: Path):
     assert actual_lines(project) == expected_lines(project)
+
+
+@pytest.mark.parametrize("project", sorted(p for p in FIXTURES.iterdir() if p.is_dir()), ids=lambda p: p.name)
+def test_each_fixture_project_is_its_own_root(project: Path):
+    """Its own config file makes the fixture hermetic: linting it never reads
+    the rest of the checkout (graph facts, lock files above it)."""
+    assert find_config(project) == project / "mldebtlint.toml"
+    assert Path(load_settings(project).root) == project.resolve()

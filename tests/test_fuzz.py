@@ -13,6 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import hypothesmith
 import pytest
 from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
@@ -20,8 +21,6 @@ from hypothesis import strategies as st
 
 from mldebtlint.core.config import Settings
 from mldebtlint.engine.runner import RunOptions, run
-
-hypothesmith = pytest.importorskip("hypothesmith")
 
 ALL_RULES = ("ALL",)
 # Derandomized: CI runs the same bounded set every time (no flaky failures); raise

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from clirunner import HAS_MLD101, invoke, sample_project
+from clirunner import invoke, sample_project
 
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.output.github import escape_data, escape_property
@@ -25,7 +25,7 @@ def project(tmp_path, monkeypatch):
 
 
 # Only the rules this module knows the sample project triggers.
-SELECT = ["--select", "MLD000,MLD101" if HAS_MLD101 else "MLD000"]
+SELECT = ["--select", "MLD000,MLD101"]
 
 
 def check(fmt: str) -> tuple[str, list[dict]]:
@@ -37,7 +37,7 @@ def check(fmt: str) -> tuple[str, list[dict]]:
 
 
 def expected_codes() -> set[str]:
-    return {"MLD000", "MLD101"} if HAS_MLD101 else {"MLD000"}
+    return {"MLD000", "MLD101"}
 
 
 def test_json_findings_have_the_documented_keys(project):
@@ -144,10 +144,9 @@ def test_github_annotations(project):
     assert ",title=MLD000 parse-error::syntax error" in broken
     odd = next(line for line in lines if "odd" in line)
     assert "file=src/odd%2C name%3Av2.py,line=1," in odd
-    if HAS_MLD101:
-        threshold = next(line for line in lines if "file=src/serve.py" in line)
-        assert threshold.startswith("::warning ") or threshold.startswith("::notice ")
-        assert "title=MLD101 hardcoded-threshold::" in threshold
+    threshold = next(line for line in lines if "file=src/serve.py" in line)
+    assert threshold.startswith("::warning ") or threshold.startswith("::notice ")
+    assert "title=MLD101 hardcoded-threshold::" in threshold
 
 
 def test_github_escaping():

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clirunner import BROKEN_SOURCE, CLEAN_SOURCE, THRESHOLD_FIXED, THRESHOLD_SOURCE
+from clirunner import THRESHOLD_FIXED, THRESHOLD_SOURCE
 
 REPO = Path(__file__).resolve().parents[1]
 THRESHOLD_FILES = ("mldebtlint/detectors/hardcoded_threshold.py", "rules/hardcoded-threshold.toml")
@@ -54,11 +54,8 @@ def tracked_by_checkout(path: str) -> bool:
 @pytest.fixture(scope="module")
 def scenario() -> tuple[str, str, str]:
     """(bad source, fixed source, expected text in the diagnostic)."""
-    if all(tracked_by_checkout(path) for path in THRESHOLD_FILES):
-        return THRESHOLD_SOURCE, THRESHOLD_FIXED, "MLD101 [hardcoded-threshold]"
-    # Before the MLD101 detector is committed the hook is still exercised,
-    # with a parse error as the finding.
-    return BROKEN_SOURCE, CLEAN_SOURCE, "MLD000 [parse-error]"
+    assert all(tracked_by_checkout(path) for path in THRESHOLD_FILES)
+    return THRESHOLD_SOURCE, THRESHOLD_FIXED, "MLD101 [hardcoded-threshold]"
 
 
 @pytest.fixture

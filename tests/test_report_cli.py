@@ -148,10 +148,9 @@ def test_progress_bar_draws_after_its_delay_and_clears():
 
 # -- fixture projects --------------------------------------------------------------
 
-PROJECTS = sorted(p for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else []
+PROJECTS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
 
 
-@pytest.mark.skipif(not PROJECTS, reason="no fixture project under fixtures/ yet")
 @pytest.mark.parametrize("fixture", PROJECTS, ids=lambda p: p.name)
 def test_report_on_fixture_projects(fixture):
     result = invoke(["report", fixture])

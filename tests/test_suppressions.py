@@ -7,11 +7,10 @@ import json
 import textwrap
 
 import pytest
-from clirunner import HAS_MLD101, invoke
+from clirunner import invoke
 
 # Only the rules these snippets are about, so new rules cannot change the counts.
-SELECT = ["--select", "MLD000,MLD101" if HAS_MLD101 else "MLD000"]
-needs_mld101 = pytest.mark.skipif(not HAS_MLD101, reason="needs the MLD101 detector and catalog entry")
+SELECT = ["--select", "MLD000,MLD101"]
 
 
 def lint(tmp_path, source: str, *args: str) -> list[tuple[int, str]]:
@@ -32,12 +31,10 @@ def threshold_line(comment: str) -> str:
     """
 
 
-@needs_mld101
 def test_unsuppressed_threshold_is_reported(tmp_path):
     assert lint(tmp_path, threshold_line("# approval cut-off")) == [(3, "MLD101")]
 
 
-@needs_mld101
 @pytest.mark.parametrize(
     "comment",
     [
@@ -57,7 +54,6 @@ def test_suppression_comment_silences_the_finding(tmp_path, comment):
     assert lint(tmp_path, threshold_line(comment)) == []
 
 
-@needs_mld101
 @pytest.mark.parametrize(
     "comment",
     [
@@ -72,7 +68,6 @@ def test_other_codes_do_not_silence(tmp_path, comment):
     assert lint(tmp_path, threshold_line(comment)) == [(3, "MLD101")]
 
 
-@needs_mld101
 def test_comment_on_another_line_does_not_silence(tmp_path):
     source = """\
     def approve(model, x):
@@ -97,20 +92,17 @@ def label(model, x):
 """
 
 
-@needs_mld101
 def test_multiline_statement_unsuppressed(tmp_path):
     source = "import numpy as np\n" + MULTILINE.format(first="", last="")
     assert lint(tmp_path, source) == [(5, "MLD101")]
 
 
-@needs_mld101
 @pytest.mark.parametrize(("first", "last"), [("  # noqa: MLD101", ""), ("", "  # mldebtlint: ignore[MLD101]")])
 def test_multiline_statement_first_or_last_line(tmp_path, first, last):
     source = "import numpy as np\n" + MULTILINE.format(first=first, last=last)
     assert lint(tmp_path, source) == []
 
 
-@needs_mld101
 def test_compound_statement_header_line(tmp_path):
     source = """\
     def approve(model, x):
@@ -124,7 +116,6 @@ def test_compound_statement_header_line(tmp_path):
     assert lint(tmp_path, source) == []
 
 
-@needs_mld101
 @pytest.mark.parametrize("where", ["top", "bottom"])
 def test_skip_file(tmp_path, where):
     body = textwrap.dedent(threshold_line(""))
@@ -133,7 +124,6 @@ def test_skip_file(tmp_path, where):
     assert lint(tmp_path, source) == []
 
 
-@needs_mld101
 def test_suppressed_count_in_summary(tmp_path):
     target = tmp_path / "serve.py"
     target.write_text(textwrap.dedent(threshold_line("# noqa")), encoding="utf-8")

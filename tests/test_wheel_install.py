@@ -85,8 +85,7 @@ def fixture_projects() -> list[Path]:
 
 def test_installed_cli_reports_the_fixture_findings(installed):
     projects = fixture_projects()
-    if not projects:
-        pytest.skip("no fixture project with expected-findings.txt yet")
+    assert projects, "fixtures/ must hold projects with expected-findings.txt"
     _, bin_dir = installed
     for project in projects:
         result = run([bin_dir / "mldebtlint", "check", ".", "--format", "json"], cwd=project)
