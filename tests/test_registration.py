@@ -36,8 +36,8 @@ def test_two_classes_with_one_code_are_an_error():
 
 
 def test_a_code_without_catalog_file_is_an_error():
-    stray = rule_class("HardcodedDevice", "MLD109", "hardcoded_device")
-    with pytest.raises(RegistrationError, match="code MLD109 has no catalog file"):
+    stray = rule_class("StrayRule", "MLD198", "stray_rule")
+    with pytest.raises(RegistrationError, match="code MLD198 has no catalog file"):
         check_registration([*registry().values(), stray], CATALOG)
 
 
