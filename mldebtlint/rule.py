@@ -208,6 +208,6 @@ class RepoRule:
     def __init__(self, options: Mapping[str, Any]) -> None:
         self.options = options
 
-    def check(self, facts_by_path: Mapping[str, Any]) -> Iterable[Report | tuple[str, Report]]:
+    def check(self, facts_by_path: Mapping[str, Any]) -> Iterable[tuple[str, Report]]:
         """Yield ``(path, Report)`` pairs (reports carry explicit positions)."""
         raise NotImplementedError

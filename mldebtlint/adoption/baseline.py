@@ -101,8 +101,8 @@ def _entry(item: object) -> BaselineEntry | None:
     """An entry: path, code and fingerprint non-empty strings; line an int; message a string."""
     if not isinstance(item, dict):
         return None
-    fields = [item.get(name) for name in ("path", "code", "fingerprint")]
-    if not all(isinstance(value, str) and value for value in fields):
+    fields = [value for value in (item.get(name) for name in ("path", "code", "fingerprint")) if isinstance(value, str)]
+    if len(fields) != 3 or not all(fields):
         return None
     line, message = item.get("line", 0), item.get("message", "")
     if type(line) is not int or not isinstance(message, str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def check(
     if stdin_filename:
         _refuse_with_stdin(adoption)
         path_list = [Path(stdin_filename)]
-        stdin = (stdin_filename, click.get_binary_stream("stdin").read())
+        stdin: tuple[str, bytes] | None = (stdin_filename, sys.stdin.buffer.read())
     else:
         path_list = check_paths(paths)
         stdin = None
@@ -135,6 +136,7 @@ def lint(options: RunOptions, changed=None) -> CheckResult:
 def _apply_baseline(result: CheckResult, settings: Settings) -> CheckResult:
     from mldebtlint.adoption.baseline import apply_baseline, load_baseline, scope_of
 
+    assert settings.baseline is not None
     entries = load_baseline(Path(settings.baseline))
     return apply_baseline(result, entries, scope_of(result, rule_set(settings).codes, settings.root))
 
@@ -180,7 +182,7 @@ def _fix(options: RunOptions, changed, result: CheckResult, adoption: dict) -> C
 
 def statistics_table(result: CheckResult) -> str:
     counts = Counter((finding.code, finding.rule) for finding in result.findings)
-    debt = Counter()
+    debt: Counter[str] = Counter()
     for finding in result.findings:
         debt[finding.code] += finding.debt_minutes
     lines = []

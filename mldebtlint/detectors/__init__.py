@@ -49,7 +49,7 @@ def rule_classes(module: ModuleType) -> list[RuleClass]:
         if isinstance(value, type)
         and issubclass(value, _BASES)
         and value not in _BASES
-        and getattr(value, "code", "")
+        and bool(getattr(value, "code", ""))
         and value.__module__ == module.__name__
     ]
 

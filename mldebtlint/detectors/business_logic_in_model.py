@@ -204,7 +204,7 @@ class BusinessLogicInModel(Rule):
             return None  # ``self.categories == "auto"``: an estimator parameter, not data
         return found
 
-    def _constant_collection(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
+    def _constant_collection(self, node: cst.BaseExpression) -> cst.Dict | cst.Set | cst.List | cst.Tuple | None:
         """A literal set/list/tuple/dict of >= 2 ids or names (inline or a module constant)."""
         if isinstance(node, cst.Name) and node.value in self.context.module_constants:
             node = self.context.module_constants[node.value]
@@ -310,7 +310,7 @@ class BusinessLogicInModel(Rule):
         if container and container[0] == "strong" and self.components(left):
             return f"membership in '{container[1]}'"
         if collection is not None and self.components(left):
-            values = [scalar(getattr(e, "value", None) or e.key) for e in collection.elements]
+            values = [scalar(e.value) for e in collection.elements]
             business = [v for v in values if isinstance(v, str) and v.lower() in self.vocab.literals]
             if business:
                 return f"membership in business values {business[0]!r}"
@@ -393,13 +393,15 @@ class BusinessLogicInModel(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not self._in_model_code():
             return
-        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
-        if method == "get" and node.args and isinstance(self._constant_collection(node.func.value), cst.Dict):
-            found = self.business(node.args[0].value)
-            if found:
-                self._report(node, f"hard-coded lookup table keyed by '{found[1]}'")
-        elif method == "isin" and node.args:
-            found = self.business(node.func.value)
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if method == "get" and node.args and isinstance(func, cst.Attribute):
+            if isinstance(self._constant_collection(func.value), cst.Dict):
+                found = self.business(node.args[0].value)
+                if found:
+                    self._report(node, f"hard-coded lookup table keyed by '{found[1]}'")
+        elif method == "isin" and node.args and isinstance(func, cst.Attribute):
+            found = self.business(func.value)
             if found and (found[0] == "strong" or self._constant_collection(node.args[0].value) is not None):
                 self._report(node, f"membership test on '{found[1]}'")
         elif (dotted_name(node.func) or "").rsplit(".", 1)[-1] in BOUND_CALLS:

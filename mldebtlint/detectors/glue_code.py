@@ -218,7 +218,7 @@ class GlueCode(Rule):
             return
         qualified = self.names.resolve(func)
         libraries = self.functions.get(qualified) if qualified else None
-        if libraries is not None:
+        if libraries is not None and qualified is not None:
             positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
             if not positional or is_constant(positional[0].value):
                 return

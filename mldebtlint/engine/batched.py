@@ -69,7 +69,7 @@ class BatchedVisitor(cst.CSTVisitor):
         return plan
 
     def _call(self, method: Callable, node: cst.CSTNode) -> None:
-        owner = method.__self__
+        owner = getattr(method, "__self__", None)
         if id(owner) in self.broken:
             return
         try:
@@ -87,13 +87,13 @@ class BatchedVisitor(cst.CSTVisitor):
             context = self.context
             if flags & _STATEMENT:
                 context.statement_stack.append(node)
-            if flags & _IMPORT:
+            if flags & _IMPORT and isinstance(node, cst.Import):
                 context.names.add_import(node)
-            elif flags & _IMPORT_FROM:
+            elif flags & _IMPORT_FROM and isinstance(node, cst.ImportFrom):
                 context.names.add_import_from(node)
         for method in visits:
             self._call(method, node)
-        if flags & _SCOPE:
+        if flags & _SCOPE and isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             self.context.scope_stack.append(node.name.value)
         return True
 

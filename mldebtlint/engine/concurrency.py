@@ -70,8 +70,8 @@ def analyze_many(
     chunksize = max(1, min(8, total // (jobs * 16)))
     results: list[Outcome | None] = [None] * total
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, rules)) as pool:
-        outcomes = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
-        for done, (index, outcome) in enumerate(zip(order, outcomes), start=1):
+        mapped = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
+        for done, (index, outcome) in enumerate(zip(order, mapped), start=1):
             results[index] = outcome
             if progress:
                 progress(done, total)

@@ -80,7 +80,7 @@ def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, r
     suppressions = parse_suppressions(text)
     noqa = tuple((line, tuple(sorted(codes))) for line, codes in sorted(suppressions.by_line.items()))
     lines = count_lines(text)
-    base = dict(path=task.display, lines=lines, noqa=noqa, skip_file=suppressions.skip_file)
+    base: dict[str, Any] = dict(path=task.display, lines=lines, noqa=noqa, skip_file=suppressions.skip_file)
     if suppressions.skip_file and not task.facts_only:
         return FileResult(**base)
     rule_classes = (

@@ -229,7 +229,8 @@ def fix(path: Path, text: str, findings: list[Finding], settings: Settings) -> F
     fixed, skipped = 0, []
     for finding in findings:
         if finding.code == "MLD102":
-            done = any(_plan_hyperparameters(plan, call, finding) for call in _at(positions, cst.Call, finding))
+            calls = [node for node in _at(positions, cst.Call, finding) if isinstance(node, cst.Call)]
+            done = any(_plan_hyperparameters(plan, call, finding) for call in calls)
         else:
             nodes = _at(positions, (cst.Comparison, cst.Call, cst.Arg), finding)
             done = any(_plan_threshold(plan, node, finding, wrapper) for node in nodes)

@@ -58,7 +58,7 @@ def _toml_lock(path: Path) -> dict[str, str]:
 
 def _pipfile_lock(path: Path) -> dict[str, str]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    versions = {}
+    versions: dict[str, str] = {}
     for section in ("default", "develop"):
         for name, info in (data.get(section) or {}).items():
             if isinstance(info, dict) and str(info.get("version", "")).startswith("=="):
@@ -136,7 +136,10 @@ def _pin_text(entry: RequirementEntry, written: str, version: str) -> str | None
         requirement = Requirement(head.strip())
     except InvalidRequirement:
         return None
-    name = re.match(r"[A-Za-z0-9][\w.-]*", head.strip()).group(0)
+    leading = re.match(r"[A-Za-z0-9][\w.-]*", head.strip())
+    if leading is None:
+        return None
+    name = leading.group(0)
     extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
     marker = (" " if head.endswith(" ") else "") + separator + tail if separator else ""
     return f"{name}{extras}=={version}{marker}"

@@ -310,7 +310,7 @@ class ExpressionEvaluator(FlowEvaluator):
         for value in values:
             key = self.root_key(value)
             scope = self.scope_of(key) if key else None
-            instance_id = scope.instances.get(key) if scope else None
+            instance_id = scope.instances.get(key) if scope and key else None
             instance = self.instances.get(instance_id) if instance_id else None
             if instance is not None and (self._modelish(instance) or self._model_ctor(instance)):
                 instance.saves.append(parts)

@@ -11,12 +11,16 @@ and data artifacts read or written. It is a mixin of ``ModelGraphFacts``
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from mldebtlint.graph.paths import absolute_name
+from mldebtlint.graph.paths import PathReader, absolute_name
 from mldebtlint.graph.scopes import Instance, Scope, Source, capped, sources_to_facts
 from mldebtlint.knowledge import graph_apis as api
+
+if TYPE_CHECKING:
+    from mldebtlint.syntax.names import ImportResolver
 
 
 def var_key(node: cst.BaseExpression) -> str | None:
@@ -48,6 +52,16 @@ def _argument(call: cst.Call, index: int, keywords: tuple[str, ...]) -> cst.Base
 
 
 class FlowEvaluator:
+    # Provided by the host class (``ModelGraphFacts``).
+    scopes: list[Scope]
+    names: ImportResolver
+    paths: PathReader
+    module: str
+
+    if TYPE_CHECKING:
+
+        def position(self, node: cst.CSTNode) -> dict[str, int]: ...
+
     def __init__(self) -> None:
         self.instances: dict[str, Instance] = {}
         self.writes: list[dict] = []

@@ -69,6 +69,11 @@ def _toml_list(
     return cursor
 
 
+def _table(value: Any) -> dict[str, Any]:
+    """A TOML table, or an empty one when the key is missing or not a table."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_pyproject(text: str) -> ParsedManifest:
     """PEP 621 dependencies/optional-dependencies, PEP 735 dependency-groups,
     Poetry dependency tables and uv constraint-dependencies."""
@@ -78,7 +83,7 @@ def parse_pyproject(text: str) -> ParsedManifest:
         return manifest
     doc = SourceText(text)
     manifest.is_library = isinstance(data.get("build-system"), dict)
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    project = _table(data.get("project"))
     _toml_list(doc, project.get("dependencies"), "project", "project.dependencies", manifest)
     for table, prefix in (
         ("project.optional-dependencies", "optional-dependencies"),
@@ -88,10 +93,10 @@ def parse_pyproject(text: str) -> ParsedManifest:
         cursor = None
         for name, values in arrays.items() if isinstance(arrays, dict) else ():
             cursor = _toml_list(doc, values, table, f"{prefix}.{name}", manifest, cursor=cursor)
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-    uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+    tool = _table(data.get("tool"))
+    uv = _table(tool.get("uv"))
     _toml_list(doc, uv.get("constraint-dependencies"), "tool.uv", "tool.uv", manifest, manifest.constraints)
-    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    poetry = _table(tool.get("poetry"))
     for table, values in _poetry_tables(poetry):
         _table_entries(doc, values, table, manifest, poetry=True)
     return manifest

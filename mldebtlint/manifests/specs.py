@@ -286,7 +286,9 @@ def setup_py_requirements(text: str) -> list[tuple[str, Location, str]]:
                         value = constants[value.value]
                     for element in getattr(value, "elements", ()):
                         if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                            strings(element.value, f"extras_require.{element.key.evaluated_value}")
+                            extra = element.key.evaluated_value
+                            if isinstance(extra, str):
+                                strings(element.value, f"extras_require.{extra}")
 
     module.visit(Finder())
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from mldebtlint import __version__
@@ -95,7 +96,7 @@ def region(finding: Finding) -> dict:
 
 
 def result_object(finding: Finding, rule_index: dict[str, int]) -> dict:
-    result = {
+    result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": finding.message},

@@ -5,7 +5,9 @@ from __future__ import annotations
 from html import escape
 
 
-def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset(), cls: str = "") -> str:
+def table(
+    headers: list[str], rows: list[list[str]], numeric: frozenset[int] | set[int] = frozenset(), cls: str = ""
+) -> str:
     """Cells in ``rows`` are already-escaped HTML."""
     head = "".join(
         f"<th class='n'>{escape(h)}</th>" if i in numeric else f"<th>{escape(h)}</th>" for i, h in enumerate(headers)

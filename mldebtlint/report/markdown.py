@@ -17,7 +17,7 @@ def _code(value: Any) -> str:
     return "`" + str(value).replace("`", "'") + "`"
 
 
-def table(headers: list[str], rows: list[list[Any]], right: set[int] = frozenset()) -> list[str]:
+def table(headers: list[str], rows: list[list[Any]], right: frozenset[int] | set[int] = frozenset()) -> list[str]:
     align = ["---:" if index in right else "---" for index in range(len(headers))]
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
