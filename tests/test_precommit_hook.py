@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 THRESHOLD_FILES = ("mldebtlint/detectors/hardcoded_threshold.py", "rules/hardcoded-threshold.toml")
 
 pytestmark = [
+    # pre-commit builds the hook's environment with pip from the package index:
+    # run by `pytest -m slow` (.ci/run does), not by the quick default run.
+    pytest.mark.slow,
     pytest.mark.skipif(importlib.util.find_spec("pre_commit") is None, reason="pre-commit is not installed"),
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
     pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs a git checkout of mldebtlint"),

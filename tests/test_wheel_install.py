@@ -17,6 +17,9 @@ import pytest
 from mldebtlint.core.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
+# Builds a wheel and installs it with its dependencies from the package index:
+# run by `pytest -m slow` (.ci/run does), not by the quick default run.
+pytestmark = pytest.mark.slow
 
 
 def run(args: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
