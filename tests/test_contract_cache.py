@@ -367,3 +367,17 @@ def test_a_warm_project_run_equals_a_cold_one(tmp_path):
     assert cold
     assert comparable(check(project, cache=True)) == cold
     assert comparable(check(project, cache=True)) == cold
+
+
+def test_a_manifest_entry_ignores_new_scripts_and_hidden_files_but_not_setup_py(tmp_path, an_hour_later):
+    manifest = tmp_path / "requirements.txt"
+    manifest.write_text("torch>=2.0\n")
+    cache = ResultCache(tmp_path / ".cache", "k")
+    probe = cache.probe("requirements.txt", str(manifest), True, True)
+    digest = cache_module.content_digest(manifest.read_bytes())
+    cache.store("requirements.txt", str(manifest), probe, digest, True, True, FileResult(path="requirements.txt"))
+    (tmp_path / "train.py").write_text("x = 1\n")
+    (tmp_path / ".hidden").write_text("")
+    assert cache.probe("requirements.txt", str(manifest), True, True).hit is not None
+    (tmp_path / "setup.py").write_text("")
+    assert cache.probe("requirements.txt", str(manifest), True, True).hit is None

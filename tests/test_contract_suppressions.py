@@ -175,7 +175,7 @@ def test_parse_reads_codes_names_and_bare_forms_per_line():
         "a = 1  # noqa: E501, MLD101\n"
         "b = 2  # mldebtlint: ignore[hardcoded-threshold, mld102]\n"
         "c = 3  # noqa\n"
-        "d = 4\n"
+        "d = 4  # a comment that suppresses nothing\n"
         "e = 5  # mldebtlint: ignore\n"
     )
     assert parsed.by_line[1] >= {"MLD101"}
