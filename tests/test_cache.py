@@ -197,3 +197,26 @@ def test_check_cli_cache_options(project, monkeypatch, tmp_path):
     with pytest.raises(SystemExit):
         main(["check", "-q", "."])
     assert (project / CACHE_DIR_NAME / "CACHEDIR.TAG").exists()
+
+
+def test_facts_are_stored_as_a_blob_and_decoded_only_when_read(tmp_path):
+    import pickle
+
+    from mldebtlint.core.types import FileResult
+    from mldebtlint.engine.cache import LazyFacts, ResultCache
+
+    source = tmp_path / "train.py"
+    source.write_text("x = 1\n", encoding="utf-8")
+    facts = {"ModelGraphFacts": {"saves": [{"path": "model.pt", "line": 3}]}}
+    cache = ResultCache(tmp_path / "cache", "k")
+    probe = cache.probe("train.py", str(source), True, False)
+    cache.store("train.py", str(source), probe, "d" * 64, True, False, FileResult("train.py", facts=facts))
+    cache.save()
+
+    reloaded = ResultCache(tmp_path / "cache", "k")
+    stored = reloaded.entries["train.py"].result.facts
+    assert isinstance(stored, LazyFacts)
+    assert stored._value is None  # loading the index decoded nothing
+    assert bool(stored) and stored._value is None  # nor does a truthiness check
+    assert stored == facts and stored["ModelGraphFacts"]["saves"][0]["path"] == "model.pt"
+    assert pickle.loads(pickle.dumps(stored)) == facts

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import canonicalize_name
 
 from mldebtlint.core.types import PARSE_ERROR_CODE
-from mldebtlint.manifests.reading import is_manifest
+from mldebtlint.manifests.names import is_manifest
 from mldebtlint.manifests.requirements import ParsedManifest, RequirementEntry
 from mldebtlint.manifests.specs import EXACT, UPPER_BOUND
 from mldebtlint.rule import ManifestRule, Report

@@ -18,12 +18,13 @@ Importing this module does not import libcst.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,55 @@ def siblings_signature(path: str) -> str:
     except OSError:
         names = []
     return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class LazyFacts(Mapping[str, Any]):
+    """A file's repo-rule facts kept as one pickled blob until someone reads them.
+
+    A warm run that reuses the repo findings never decodes the facts (most of
+    the index's bytes), so loading the index stays cheap; truthiness does not
+    decode either (only non-empty facts are wrapped).
+    """
+
+    __slots__ = ("_blob", "_value")
+
+    def __init__(self, value: Mapping[str, Any] | None = None, blob: bytes | None = None) -> None:
+        self._value = dict(value) if value is not None else None
+        self._blob = blob if blob is not None else pickle.dumps(self._value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _decoded(self) -> dict[str, Any]:
+        if self._value is None:
+            self._value = pickle.loads(self._blob)
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_lazy_from_blob, (self._blob,))
+
+    def __repr__(self) -> str:
+        return f"LazyFacts({self._decoded()!r})"
+
+
+def _lazy_from_blob(blob: bytes) -> LazyFacts:
+    return LazyFacts(blob=blob)
+
+
+def _packed(result: FileResult) -> FileResult:
+    """``result`` with its facts as a ``LazyFacts`` blob (what the index stores)."""
+    if not result.facts or isinstance(result.facts, LazyFacts):
+        return result
+    return replace(result, facts=LazyFacts(result.facts))
 
 
 @dataclass(frozen=True)
@@ -173,7 +223,7 @@ class ResultCache:
         siblings = siblings_signature(path) if manifest else ""
         trusted = _trusted(probe.mtime_ns, probe.ctime_ns)
         ctime_ns = probe.ctime_ns if trusted >= 0 else -1
-        self._put(relative, Entry(probe.size, trusted, digest, full, siblings, result, ctime_ns))
+        self._put(relative, Entry(probe.size, trusted, digest, full, siblings, _packed(result), ctime_ns))
 
     # -- the repo phase: which rules it has, and its findings for a given set of files
 
@@ -237,11 +287,18 @@ def _stat_key(path: Path) -> tuple[int, int, int] | None:
 
 
 def _load(path: Path) -> dict[str, Entry]:
+    # The index is millions of small objects: the cyclic garbage collector
+    # would walk them again and again while they are created (3x the load).
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         with open(path, "rb") as handle:
             data: Any = pickle.load(handle)
     except Exception:  # missing, truncated, from another version: a miss
         return {}
+    finally:
+        if enabled:
+            gc.enable()
     return data if isinstance(data, dict) else {}
 
 

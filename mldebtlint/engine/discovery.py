@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pathspec
 
-from mldebtlint.manifests.reading import is_manifest
+from mldebtlint.manifests.names import is_manifest
 
 DEFAULT_EXCLUDE = (
     ".bzr",
@@ -60,48 +60,58 @@ class SourceFile:
 
 
 def display_path(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return _display(str(path), os.getcwd())
 
 
 def relative_to_root(path: Path, root: Path) -> str:
+    return _relative(str(path), str(root))
+
+
+def _display(absolute: str, cwd: str) -> str:
+    """``absolute`` relative to the working directory when under it (POSIX separators)."""
+    return _relative(absolute, cwd)
+
+
+def _relative(absolute: str, base: str) -> str:
+    if absolute == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if absolute.startswith(prefix):
+        absolute = absolute[len(prefix) :]
+    return absolute.replace(os.sep, "/") if os.sep != "/" else absolute
+
+
+def _read_gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
     try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+            return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+    except OSError:
+        return None
 
 
-class _GitIgnores:
-    """.gitignore files found while walking, applied to their subtrees."""
+# The .gitignore files that apply inside a folder: (folder, spec) pairs, nearest first.
+IgnoreChain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 
-    def __init__(self) -> None:
-        self.specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 
-    def _spec(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
-        if folder not in self.specs:
-            spec = None
-            ignore_file = folder / ".gitignore"
-            try:
-                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            except OSError:
-                pass
-            self.specs[folder] = spec
-        return self.specs[folder]
+def _chain_by_climbing(folder: str, top: str) -> IgnoreChain:
+    """The chain of a walk's starting folder: it and its parents up to ``top`` or a git root."""
+    chain = []
+    while True:
+        spec = _read_gitignore(folder)
+        if spec is not None:
+            chain.append((folder, spec))
+        parent = os.path.dirname(folder)
+        if folder == top or parent == folder or os.path.exists(os.path.join(folder, ".git")):
+            return tuple(chain)
+        folder = parent
 
-    def ignored(self, path: Path, is_dir: bool, top: Path) -> bool:
-        folder = path.parent
-        while True:
-            spec = self._spec(folder)
-            if spec is not None:
-                relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(relative):
-                    return True
-            if folder == top or folder.parent == folder or (folder / ".git").exists():
-                return False
-            folder = folder.parent
+
+def _ignored(chain: IgnoreChain, absolute: str, is_dir: bool) -> bool:
+    suffix = "/" if is_dir else ""
+    for folder, spec in chain:
+        if spec.match_file(_relative(absolute, folder) + suffix):
+            return True
+    return False
 
 
 def discover(
@@ -111,55 +121,82 @@ def discover(
     extend_exclude: tuple[str, ...] = (),
     respect_gitignore: bool = True,
 ) -> Iterator[SourceFile]:
-    """Yield each lintable file once, in a stable order."""
+    """Yield each lintable file once, in a stable order.
+
+    One ``os.scandir`` walk per given folder, on strings; each folder's
+    ``.gitignore`` is read once, when the walk enters it, and applies to its
+    subtree (the folders above the walk's start are read once, up to the
+    project root or the enclosing git repository).
+    """
     patterns = list(DEFAULT_EXCLUDE if exclude is None else exclude) + list(extend_exclude)
     excluded = pathspec.GitIgnoreSpec.from_lines(patterns)
-    gitignores = _GitIgnores()
-    root = root.resolve()
-    seen: set[Path] = set()
+    top = str(root.resolve())
+    cwd = os.getcwd()
+    seen: set[str] = set()
 
-    def make(path: Path) -> SourceFile | None:
-        name = path.name
-        python, manifest = is_python(name), is_manifest(name, path.parent.name)
-        if not (python or manifest) or path in seen:
-            return None
-        seen.add(path)
-        return SourceFile(path, display_path(path), relative_to_root(path, root), python, manifest)
+    def source(absolute: str, python: bool, manifest: bool) -> SourceFile:
+        seen.add(absolute)
+        return SourceFile(Path(absolute), _display(absolute, cwd), _relative(absolute, top), python, manifest)
 
-    def skip(path: Path, is_dir: bool) -> bool:
-        name = path.name
-        if is_dir and (name.startswith(".") or (path / "pyvenv.cfg").exists()):
-            return True
-        relative = relative_to_root(path, root)
-        if Path(relative).is_absolute():
-            # Outside the project root: only un-anchored patterns can apply.
-            relative = name
-        if excluded.match_file(relative + ("/" if is_dir else "")):
-            return True
-        return respect_gitignore and gitignores.ignored(path, is_dir, root)
+    def excluded_path(absolute: str, name: str, is_dir: bool) -> bool:
+        relative = _relative(absolute, top)
+        if os.path.isabs(relative):
+            relative = name  # outside the project root: only un-anchored patterns can apply
+        return excluded.match_file(relative + ("/" if is_dir else ""))
+
+    def walk(folder: str, chain: IgnoreChain) -> Iterator[SourceFile]:
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError:
+            return
+        names = {entry.name for entry in entries}
+        if respect_gitignore and folder != start:
+            spec = _read_gitignore(folder) if ".gitignore" in names else None
+            inherited = () if folder == top or ".git" in names else chain
+            chain = (((folder, spec),) if spec is not None else ()) + inherited
+        folder_name = os.path.basename(folder)
+        files, folders = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            (folders if is_dir else files).append(entry)
+        for entry in sorted(files, key=lambda item: item.name):
+            name = entry.name
+            python, manifest = is_python(name), is_manifest(name, folder_name)
+            if not (python or manifest) or entry.path in seen:
+                continue
+            if excluded_path(entry.path, name, False):
+                continue
+            if respect_gitignore and _ignored(chain, entry.path, False):
+                continue
+            yield source(entry.path, python, manifest)
+        for entry in sorted(folders, key=lambda item: item.name):
+            name = entry.name
+            if name.startswith(".") or entry.is_symlink():
+                continue
+            if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                continue
+            if excluded_path(entry.path, name, True):
+                continue
+            if respect_gitignore and _ignored(chain, entry.path, True):
+                continue
+            yield from walk(entry.path, chain)
 
     for given in paths:
-        absolute = Path(os.path.abspath(given))
-        if absolute.is_file() or (absolute.exists() and not absolute.is_dir()):
-            found = make(absolute)
-            if found is None and absolute not in seen:
-                # An explicitly named file of another suffix is linted as Python.
-                seen.add(absolute)
-                found = SourceFile(absolute, display_path(absolute), relative_to_root(absolute, root), True, False)
-            if found:
-                yield found
+        absolute = os.path.abspath(given)
+        if os.path.isfile(absolute) or (os.path.exists(absolute) and not os.path.isdir(absolute)):
+            if absolute in seen:
+                continue
+            name = os.path.basename(absolute)
+            python, manifest = is_python(name), is_manifest(name, os.path.basename(os.path.dirname(absolute)))
+            # An explicitly named file of another suffix is linted as Python.
+            yield source(absolute, python or not manifest, manifest)
             continue
-        if not absolute.is_dir():
+        if not os.path.isdir(absolute):
             continue
-        for folder, dirnames, filenames in os.walk(absolute, followlinks=False):
-            current = Path(folder)
-            dirnames[:] = sorted(d for d in dirnames if not skip(current / d, True))
-            for filename in sorted(filenames):
-                path = current / filename
-                if not (is_python(filename) or is_manifest(filename, current.name)):
-                    continue
-                if skip(path, False):
-                    continue
-                found = make(path)
-                if found:
-                    yield found
+        start = absolute
+        chain = _chain_by_climbing(absolute, top) if respect_gitignore else ()
+        yield from walk(absolute, chain)

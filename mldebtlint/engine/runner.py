@@ -158,6 +158,10 @@ def run(options: RunOptions) -> CheckResult:
         files = list(
             discover(options.paths, root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
         )
+    # When the root itself was walked, the context files of repo rules are already known.
+    walked_root = options.stdin is None and any(
+        os.path.abspath(path) in (str(root), str(root.resolve())) for path in options.paths
+    )
     tasks = _tasks(files)
     # With stdin the given text is analysed directly; the cache still serves the rest of the repo.
     cache = open_cache(settings, rules) if options.cache else None
@@ -175,11 +179,12 @@ def run(options: RunOptions) -> CheckResult:
     repo_codes = _repo_codes(rules, cache)
     if repo_codes:
         if options.whole_repo_facts:
-            context_files = [
-                f
-                for f in discover([root], root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
-                if f.relative not in by_relative and f.python
-            ]
+            candidates = (
+                files
+                if walked_root
+                else discover([root], root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
+            )
+            context_files = [f for f in candidates if f.relative not in by_relative and f.python]
             facts_rules = RuleSet(frozenset(repo_codes))
             context_tasks = _tasks(context_files, True)
             for task, result in zip(context_tasks, analyze_all(context_tasks, settings, facts_rules, cache=cache)):

@@ -6,32 +6,12 @@ through it.
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
 
+from mldebtlint.manifests.names import MANIFEST_PATTERNS, REQUIREMENTS_FOLDERS, is_manifest
 from mldebtlint.manifests.requirements import ParsedManifest, parse_requirement_lines
 
-MANIFEST_PATTERNS = (
-    "requirements*.txt",
-    "requirements*.in",
-    "constraints*.txt",
-    "pyproject.toml",
-    "setup.cfg",
-    "setup.py",
-    "environment*.yml",
-    "environment*.yaml",
-    "conda.yml",
-    "conda.yaml",
-    "Pipfile",
-)
-# Folders whose .txt/.in files are requirement files (``requirements/base.txt``).
-REQUIREMENTS_FOLDERS = ("requirements", "reqs")
-
-
-def is_manifest(name: str, folder_name: str = "") -> bool:
-    if folder_name in REQUIREMENTS_FOLDERS and name.endswith((".txt", ".in")):
-        return True
-    return any(fnmatch.fnmatch(name, pattern) for pattern in MANIFEST_PATTERNS)
+__all__ = ["MANIFEST_PATTERNS", "REQUIREMENTS_FOLDERS", "is_manifest", "manifest_kind", "parse_manifest"]
 
 
 def manifest_kind(name: str) -> str | None:
