@@ -4,15 +4,12 @@ receive the diagnostic, ask for code actions and apply one."""
 
 from __future__ import annotations
 
-import json
 import os
-import queue
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
+
+from mldebtlint.server.client import LspClient as Client
 
 SERVE = """\
 import joblib
@@ -26,75 +23,6 @@ def predict(features):
 """
 
 
-class Client:
-    def __init__(self, cwd: Path):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "mldebtlint", "server"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=cwd,
-        )
-        self.messages: queue.Queue[dict] = queue.Queue()
-        self.next_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        stream = self.process.stdout
-        assert stream is not None
-        while True:
-            headers = {}
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line in (b"\r\n", b"\n"):
-                    break
-                name, _, value = line.decode("ascii").partition(":")
-                headers[name.strip().lower()] = value.strip()
-            body = stream.read(int(headers["content-length"]))
-            self.messages.put(json.loads(body))
-
-    def send(self, payload: dict) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **payload}).encode("utf-8")
-        assert self.process.stdin is not None
-        self.process.stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode("ascii") + body)
-        self.process.stdin.flush()
-
-    def request(self, method: str, params: dict) -> dict:
-        self.next_id += 1
-        request_id = self.next_id
-        self.send({"id": request_id, "method": method, "params": params})
-        return self.wait(lambda message: message.get("id") == request_id and "method" not in message)
-
-    def notify(self, method: str, params: dict) -> None:
-        self.send({"method": method, "params": params})
-
-    def wait(self, predicate, timeout: float = 60) -> dict:
-        while True:
-            message = self.messages.get(timeout=timeout)
-            if message.get("method") == "workspace/configuration" and "id" in message:
-                self.send({"id": message["id"], "result": [None]})
-                continue
-            if predicate(message):
-                return message
-
-    def diagnostics(self, uri: str) -> list[dict]:
-        message = self.wait(
-            lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
-        )
-        return message["params"]["diagnostics"]
-
-    def close(self) -> None:
-        try:
-            self.request("shutdown", {})
-            self.notify("exit", {})
-            self.process.wait(timeout=10)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "mldebtlint.toml").write_text("", encoding="utf-8")
@@ -105,19 +33,13 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def client(project: Path):
     session = Client(project)
-    session.request("initialize", {"processId": os.getpid(), "rootUri": project.as_uri(), "capabilities": {}})
-    session.notify("initialized", {})
+    session.initialize(project)
     yield session
     session.close()
 
 
 def open_document(client: Client, path: Path, text: str) -> str:
-    uri = path.as_uri()
-    client.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
-    )
-    return uri
+    return client.open(path, text)
 
 
 def test_threshold_diagnostic_then_suppression_action_silences_it(client: Client, project: Path):
@@ -148,10 +70,7 @@ def test_threshold_diagnostic_then_suppression_action_silences_it(client: Client
     edited = "\n".join(lines) + "\n"
     assert "# mldebtlint: ignore[MLD101]" in edited.splitlines()[7]
 
-    client.notify(
-        "textDocument/didChange",
-        {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]},
-    )
+    client.change(uri, 2, edited)
     assert [d for d in client.diagnostics(uri) if d["code"] == "MLD101"] == []
 
 
@@ -166,10 +85,7 @@ def test_fix_action_hoists_the_literal_and_the_result_is_clean(client: Client, p
     (edit,) = fix["edit"]["changes"][uri]
     fixed = edit["newText"]
     assert "0.73" in fixed and "score > 0.73" not in fixed
-    client.notify(
-        "textDocument/didChange",
-        {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]},
-    )
+    client.change(uri, 2, fixed)
     assert [d for d in client.diagnostics(uri) if d["code"] == "MLD101"] == []
 
 
