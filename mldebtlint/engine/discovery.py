@@ -156,7 +156,8 @@ def discover(
             inherited = () if folder == top or ".git" in names else chain
             chain = (((folder, spec),) if spec is not None else ()) + inherited
         folder_name = os.path.basename(folder)
-        files, folders = [], []
+        files: list[os.DirEntry[str]] = []
+        folders: list[os.DirEntry[str]] = []
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
