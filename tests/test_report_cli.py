@@ -19,6 +19,7 @@ select = ["MLD000"]
 
 [tool.mldebtlint.score]
 minutes-per-line = 1
+ratio = "sqale"
 """
 
 
@@ -49,7 +50,7 @@ def test_json_report_numbers_and_schema(project):
 def test_other_formats_on_stdout(project, fmt):
     result = invoke(["report", project, "--format", fmt])
     assert result.exit_code == 0, result.stderr
-    assert "50.0%" in result.stdout
+    assert "50.00%" in result.stdout
     assert "[#" not in result.stderr  # never a progress bar when not on a terminal
 
 
@@ -68,7 +69,7 @@ def test_output_file(project, tmp_path):
         (["--fail-under-rating", "D"], 0, None),
         (["--fail-under-rating", "c"], 1, "rating D is worse than the required C"),
         (["--max-debt-ratio", "0.5"], 0, None),
-        (["--max-debt-ratio", "0.49"], 1, "debt ratio 50.0% is above the allowed 49.0%"),
+        (["--max-debt-ratio", "0.49"], 1, "debt ratio 50.00% is above the allowed 49.00%"),
         (["--fail-under-rating", "E", "--max-debt-ratio", "1"], 0, None),
     ],
 )
@@ -173,3 +174,25 @@ def test_report_uses_the_results_cache_unless_told_not_to(project, tmp_path):
         assert data["summary"] == cold["summary"]
         assert data["items"] == cold["items"]
     assert any(cache_dir.iterdir())
+
+
+def test_ratio_model_from_config_and_command_line(tmp_path):
+    # An ML module with one threshold finding, and a plain utility module.
+    ml = "import torch\n\n\ndef decide(model, x):\n    proba = torch.sigmoid(model(x))\n    return proba > 0.8\n"
+    util = "".join(f"CONSTANT_{index} = {index}\n" for index in range(40))
+    project = write(tmp_path / "proj", {"pyproject.toml": "[tool.mldebtlint]\n", "serve.py": ml, "util.py": util})
+    result, data = report_json(project)
+    assert result.exit_code == 0, result.stderr
+    summary = data["summary"]
+    assert summary["ratio_model"] == "ml-code" and summary["debt_minutes"] > 0
+    assert (summary["lines"], summary["ml_lines"], summary["ratio_lines"]) == (44, 4, 4)
+    result, sqale = report_json(project, "--ratio", "sqale")
+    assert sqale["summary"]["ratio_lines"] == 44 and sqale["summary"]["ratio_model"] == "sqale"
+    assert sqale["summary"]["debt_ratio"] < summary["debt_ratio"]
+    assert sqale["thresholds"]["A"] == 0.05 and data["thresholds"]["A"] == 0.001
+    (project / "pyproject.toml").write_text('[tool.mldebtlint.score]\nratio = "sqale"\n', encoding="utf-8")
+    assert report_json(project)[1]["summary"]["ratio_model"] == "sqale"
+    (project / "pyproject.toml").write_text('[tool.mldebtlint.score]\nratio = "lines"\n', encoding="utf-8")
+    result = invoke(["report", project])
+    assert result.exit_code == 2
+    assert '\'score.ratio\' must be "ml-code" or "sqale"' in result.stderr and len(result.stderr.splitlines()) == 1

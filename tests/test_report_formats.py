@@ -20,8 +20,8 @@ def trend_report() -> dict:
     from mldebtlint.report.model import build_report
 
     old = [f for f in sample_findings() if f.code != "MLD201"]
-    old.append(make("MLD000", "parse-error", "tooling", "src/old.py", 4, 5, 48.0, "gone", "syntax error"))
-    previous = build_report(sample_result(old), Settings(), now=NOW)
+    old.append(make("MLD000", "parse-error", "tooling", "src/old.py", 4, 5, 0.33, "gone", "syntax error"))
+    previous = build_report(sample_result(old), Settings(ratio_model="sqale"), now=NOW)
     return sample_report(previous=previous, previous_label="last-week.json")
 
 
@@ -39,13 +39,13 @@ def test_text_fits_100_columns_and_has_every_section():
         "Debt by category",
         "Debt by rule",
         "Hotspot files",
-        "Top 7 debt items by priority",
+        "Top 7 of 7 debt items, by category",
         "Model dependency graph",
         "Dependency health",
         "Trend since last-week.json",
     ):
         assert heading in text
-    assert "Rating A" in text and "debt ratio 3.1%" in text and "remediation 7h 40min" in text
+    assert "Rating A" in text and "debt ratio 3.07%" in text and "remediation 7h 40min" in text
     assert "7 findings in 6 of 7 files, 500 lines of code" in text
     assert "chain  churn_model -> upsell_model -> offer_ranker  (src/offers.py:20)" in text
     assert "cycle  ranker -> clicks -> ranker" in text
@@ -120,7 +120,7 @@ def test_markdown_content():
     report["items"][1]["message"] = "a | pipe"
     text = render("markdown", report)
     assert text.startswith("## mldebtlint report: `demo`")
-    assert "**Rating A**" in text and "debt ratio **3.1%**" in text
+    assert "**Rating A**" in text and "debt ratio **3.07%**" in text
     assert "a \\| pipe" in text
     assert "```mermaid\ngraph LR" in text and "-->" in text
     assert "### Dependency health" in text and "`requirements.txt:3`" in text
@@ -190,7 +190,7 @@ def test_html_has_charts_and_numbers():
     page = parse_html(render("html", trend_report()))
     assert page.tags.count("svg") >= 5  # category, rule, hotspots, graph, trend
     assert page.ids["rating"] == "A"
-    assert page.ids["debt-ratio"] == "3.1%"
+    assert page.ids["debt-ratio"] == "3.07%"
     assert page.ids["remediation"] == "7h 40min"
     assert (page.ids["findings"], page.ids["files"], page.ids["lines"]) == ("7", "7", "500")
     assert (page.ids["trend-new"], page.ids["trend-fixed"]) == ("1", "1")

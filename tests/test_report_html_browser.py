@@ -114,7 +114,7 @@ def test_dom_holds_the_numbers(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     dom = parse_html(done.stdout)
     assert dom.ids["rating"] == "A"
-    assert dom.ids["debt-ratio"] == "3.1%"
+    assert dom.ids["debt-ratio"] == "3.07%"
     assert dom.ids["remediation"] == "7h 40min"
     assert (dom.ids["findings"], dom.ids["files"], dom.ids["lines"]) == ("7", "7", "500")
     assert (dom.ids["trend-new"], dom.ids["trend-fixed"], dom.ids["trend-debt"]) == ("1", "1", "+55min")

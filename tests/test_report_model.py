@@ -52,7 +52,7 @@ def make(code, rule, category, path, line, debt, priority, fingerprint, message=
 def sample_findings() -> list[Finding]:
     return [
         make(
-            "MLD000", "parse-error", "tooling", "src/broken.py", 2, 5, 48.0, "f-parse", "syntax error: invalid syntax"
+            "MLD000", "parse-error", "tooling", "src/broken.py", 2, 5, 0.33, "f-parse", "syntax error: invalid syntax"
         ),
         make(
             "MLD101",
@@ -61,12 +61,12 @@ def sample_findings() -> list[Finding]:
             "src/serve.py",
             12,
             10,
-            24.0,
+            1.5,
             "f-thr1",
             "threshold 0.7 compared with model output `proba`",
         ),
-        make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 30, 10, 24.0, "f-thr2"),
-        make("MLD201", "glue-code", "integration", "src/features.py", 5, 60, 3.0, "f-glue"),
+        make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 30, 10, 1.5, "f-thr2"),
+        make("MLD201", "glue-code", "integration", "src/features.py", 5, 60, 9.0, "f-glue"),
         make(
             "MLD301",
             "unpinned-framework",
@@ -74,7 +74,7 @@ def sample_findings() -> list[Finding]:
             "requirements.txt",
             3,
             15,
-            16.0,
+            4.0,
             "f-pin",
             "torch is not pinned to an exact version",
             package="torch",
@@ -87,7 +87,7 @@ def sample_findings() -> list[Finding]:
             "src/offers.py",
             20,
             120,
-            2.5,
+            32.0,
             "f-chain",
             "offer_ranker is trained on a chain",
             chain=["churn_model", "upsell_model", "offer_ranker"],
@@ -99,7 +99,7 @@ def sample_findings() -> list[Finding]:
             "src/retrain.py",
             9,
             240,
-            1.25,
+            100.0,
             "f-cycle",
             "feedback loop: ranker -> clicks -> ranker",
             cycle=["ranker", "clicks", "ranker"],
@@ -173,8 +173,12 @@ def sample_result(findings: list[Finding] | None = None) -> CheckResult:
     return CheckResult(tuple(sample_findings() if findings is None else findings), files, suppressed=2)
 
 
+SQALE = Settings(ratio_model="sqale")
+
+
 def sample_report(**kwargs) -> dict:
-    return build_report(sample_result(), Settings(), target="demo", now=NOW, **kwargs)
+    """The sample under the SQALE ratio (all lines, 5/10/20/50%): round numbers."""
+    return build_report(sample_result(), SQALE, target="demo", now=NOW, **kwargs)
 
 
 def schema() -> dict:
@@ -202,7 +206,7 @@ def test_headline_numbers():
 
 
 def test_minutes_per_line_from_settings_changes_ratio_and_rating():
-    report = build_report(sample_result(), Settings(minutes_per_line=1.0), now=NOW)
+    report = build_report(sample_result(), Settings(minutes_per_line=1.0, ratio_model="sqale"), now=NOW)
     assert report["summary"]["debt_ratio"] == 0.92
     assert report["summary"]["rating"] == "E"
 
@@ -231,21 +235,107 @@ def test_hotspot_files_with_their_own_ratio():
     assert retrain["debt_ratio"] == round(240 / 1800, 6) and retrain["rating"] == "C"
     requirements = next(f for f in report["files"] if f["path"] == "requirements.txt")
     assert requirements["debt_ratio"] is None and requirements["lines"] == 0
+    assert requirements["rating"] is None and requirements["kind"] == "manifest"
+    assert requirements["rules"] == [{"code": "MLD301", "findings": 1}]
+    assert retrain["kind"] == "code" and retrain["rules"] == [{"code": "MLD402", "findings": 1}]
     assert report["hotspot_limit"] == 3
 
 
-def test_items_ranked_by_priority_with_fix_advice():
+def test_items_ranked_by_risk_weighted_debt_with_fix_advice():
     report = sample_report(top=3)
     items = report["items"]
+    # The 4-hour feedback loop first, the 5-minute parse error last.
     assert [(i["rank"], i["code"], i["priority"]) for i in items] == [
-        (1, "MLD000", 48.0),
-        (2, "MLD101", 24.0),
-        (3, "MLD101", 24.0),
+        (1, "MLD402", 100.0),
+        (2, "MLD401", 32.0),
+        (3, "MLD201", 9.0),
     ]
-    assert [i["line"] for i in items[1:]] == [12, 30]
-    entry = load_catalog()["MLD000"]
+    assert report["items_total"] == 7
+    entry = load_catalog()["MLD402"]
     assert items[0]["fix"] == one_line(entry.fix) and items[0]["fix"]
     assert (items[0]["impact"], items[0]["risk"]) == (entry.impact, entry.risk)
+    assert [i["code"] for i in sample_report(top=10)["items"]][-3:] == ["MLD101", "MLD101", "MLD000"]
+
+
+def test_identical_items_of_one_policy_are_merged():
+    literal = "literal hyperparameter {}={} passed to `Ridge`; take it from config"
+    findings = [
+        make("MLD102", "hardcoded-hyperparameter", "configuration", "src/train.py", line, 15, 2.25, f"h{line}", msg)
+        for line, msg in (
+            (10, literal.format("alpha", "1.0")),
+            (11, literal.format("max_iter", "500")),
+            (30, literal.format("alpha", "0.5")),
+        )
+    ]
+    # Same rule and shape in another file, and another shape in the same file: kept apart.
+    findings.append(
+        make(
+            "MLD102",
+            "hardcoded-hyperparameter",
+            "configuration",
+            "src/other.py",
+            3,
+            15,
+            2.25,
+            "o3",
+            literal.format("alpha", "2"),
+        )
+    )
+    findings.append(
+        make(
+            "MLD102",
+            "hardcoded-hyperparameter",
+            "configuration",
+            "src/train.py",
+            50,
+            15,
+            2.25,
+            "x50",
+            "epochs=10 in a loop",
+        )
+    )
+    findings.append(
+        make("MLD402", "model-dependency-cycle", "model", "src/loop.py", 9, 480, 200.0, "cyc", cycle=["a", "b", "a"])
+    )
+    report = build_report(sample_result(findings), SQALE, now=NOW)
+    items = report["items"]
+    assert [(i["code"], i["path"], i["count"]) for i in items] == [
+        ("MLD402", "src/loop.py", 1),
+        ("MLD102", "src/train.py", 3),
+        ("MLD102", "src/other.py", 1),
+        ("MLD102", "src/train.py", 1),
+    ]
+    merged = items[1]
+    assert merged["lines"] == [10, 11, 30] and merged["line"] == 10
+    assert merged["debt_minutes"] == 45 and merged["priority"] == 6.75
+    assert merged["fingerprints"] == ["h10", "h11", "h30"]
+    assert report["items_total"] == 4
+    validate(report)
+
+
+def test_items_grouped_per_category_in_order_of_their_most_urgent_item():
+    from mldebtlint.report.model import items_by_category
+
+    groups = items_by_category(sample_report(top=10))
+    assert [category for category, _ in groups] == ["model", "integration", "dependency", "configuration", "tooling"]
+    assert [i["rank"] for i in groups[0][1]] == [1, 2]
+    assert [i["line"] for i in groups[3][1]] == [12, 30]
+
+
+def test_ml_code_ratio_weighs_the_ml_code_only():
+    settings = Settings()  # default: ml-code
+    report = build_report(sample_result(), settings, now=NOW, ml_paths=frozenset({"src/clean.py"}))
+    summary = report["summary"]
+    # broken.py (a parse error only) is not ML code; the manifest has no lines.
+    assert (summary["ratio_model"], summary["lines"], summary["ml_lines"]) == ("ml-code", 500, 460)
+    assert summary["ratio_lines"] == 460 and summary["development_minutes"] == 460 * 30
+    assert summary["debt_ratio"] == round(460 / 13800, 6) and summary["rating"] == "E"
+    assert report["thresholds"] == {"A": 0.001, "B": 0.0025, "C": 0.005, "D": 0.01}
+    validate(report)
+    less = build_report(
+        sample_result([f for f in sample_findings() if f.code not in ("MLD401", "MLD402")]), settings, now=NOW
+    )
+    assert less["summary"]["rating"] == "E" and less["summary"]["debt_ratio"] < summary["debt_ratio"]
 
 
 def test_one_line_fix_advice_is_the_first_sentence():
@@ -370,15 +460,15 @@ def test_empty_result_validates():
 def test_trend_new_and_fixed_by_fingerprint_and_deltas():
     previous = sample_report()
     findings = [f for f in sample_findings() if f.fingerprint != "f-glue"]  # glue code fixed
-    findings.append(make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 40, 10, 24.0, "f-thr3"))
+    findings.append(make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 40, 10, 1.5, "f-thr3"))
     # An unrelated edit moved a finding: same fingerprint, other line -> neither new nor fixed.
     findings = [
-        make("MLD000", "parse-error", "tooling", "src/broken.py", 7, 5, 48.0, "f-parse", "syntax error: invalid syntax")
+        make("MLD000", "parse-error", "tooling", "src/broken.py", 7, 5, 0.33, "f-parse", "syntax error: invalid syntax")
         if f.fingerprint == "f-parse"
         else f
         for f in findings
     ]
-    report = build_report(sample_result(findings), Settings(), now=NOW, previous=previous, previous_label="old.json")
+    report = build_report(sample_result(findings), SQALE, now=NOW, previous=previous, previous_label="old.json")
     trend = report["trend"]
     assert trend["previous"]["label"] == "old.json"
     assert [f["fingerprint"] for f in trend["new"]] == ["f-thr3"]

@@ -58,8 +58,9 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
     failures = []
     if fail_under_rating and scoring.is_worse_rating(summary["rating"], fail_under_rating):
         failures.append(f"rating {summary['rating']} is worse than the required {fail_under_rating.upper()}")
+    lines = summary.get("ratio_lines", summary["lines"])
     if max_debt_ratio is not None and scoring.exceeds_ratio(
-        summary["debt_minutes"], summary["lines"], summary["minutes_per_line"], max_debt_ratio
+        summary["debt_minutes"], lines, summary["minutes_per_line"], max_debt_ratio
     ):
         failures.append(
             f"debt ratio {scoring.format_ratio(summary['debt_ratio'])} is above the allowed "
@@ -101,6 +102,12 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
 @click.option(
     "--max-debt-ratio", type=click.FloatRange(min=0), help="Exit 1 when the debt ratio is above this (0.1 = 10%)."
 )
+@click.option(
+    "--ratio",
+    "ratio_model",
+    type=click.Choice(list(scoring.RATIO_MODELS)),
+    help="Debt-ratio model (default: [tool.mldebtlint.score] ratio, else ml-code).",
+)
 @cache_options
 def report(
     paths,
@@ -117,6 +124,7 @@ def report(
     compare_path,
     fail_under_rating,
     max_debt_ratio,
+    ratio_model,
     **cache_flags,
 ) -> None:
     """Audit PATH (default: the current directory): debt ratio, rating A-E,
@@ -127,6 +135,7 @@ def report(
     path_list = check_paths(paths)
     settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs)
     settings, use_cache = apply_cache_options(settings, cache_flags)
+    settings = settings.with_cli(ratio_model=ratio_model)
     previous = load_previous(compare_path) if compare_path is not None else None
     progress = ProgressBar(sys.stderr) if want_progress(output_format, sys.stderr) else None
     try:
@@ -137,6 +146,8 @@ def report(
     for error in sorted({e for file in result.files for e in file.errors}):
         click.echo(f"mldebtlint: warning: {error}", err=True)
     target = " ".join(path.as_posix() for path in path_list)
+    from mldebtlint.report.mlcode import ml_paths_on_disk
+
     data = build_report(
         result,
         settings,
@@ -145,6 +156,7 @@ def report(
         hotspots=hotspots,
         previous=previous,
         previous_label=compare_path.as_posix() if compare_path else "",
+        ml_paths=ml_paths_on_disk(result),
     )
     text = render(output_format, data)
     if output is not None:

@@ -60,6 +60,8 @@ class Settings:
     # ((rule code, ((effort|impact|risk, value), ...)), ...)
     score_overrides: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     minutes_per_line: float = DEFAULT_MINUTES_PER_LINE
+    # The debt-ratio model of the report (core.scoring.RATIO_MODELS).
+    ratio_model: str = "ml-code"
     extra: tuple[tuple[str, Any], ...] = field(default=())
 
     def options_for(self, code: str) -> Mapping[str, Any]:
@@ -180,12 +182,21 @@ def _rule_options(table: Any, source: Path) -> tuple:
     return tuple(sorted(frozen))
 
 
-def _score(table: Any, source: Path) -> tuple[float, tuple]:
+def _score(table: Any, source: Path) -> tuple[float, tuple, str]:
+    from mldebtlint.core.scoring import DEFAULT_RATIO_MODEL, RATIO_MODELS
+
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: 'score' must be a table")
     minutes = DEFAULT_MINUTES_PER_LINE
+    model = DEFAULT_RATIO_MODEL
     overrides = []
     for key, value in table.items():
+        if key == "ratio":
+            if value not in RATIO_MODELS:
+                choices = " or ".join(f'"{name}"' for name in RATIO_MODELS)
+                raise ConfigError(f"{source}: 'score.ratio' must be {choices}")
+            model = value
+            continue
         if key == "minutes-per-line":
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{source}: 'score.minutes-per-line' must be a positive number")
@@ -202,7 +213,7 @@ def _score(table: Any, source: Path) -> tuple[float, tuple]:
             if field_name != "effort" and not 1 <= field_value <= 5:
                 raise ConfigError(f"{source}: 'score.{key}.{field_name}' must be between 1 and 5")
         overrides.append((entry.code, _freeze(value)))
-    return minutes, tuple(sorted(overrides))
+    return minutes, tuple(sorted(overrides)), model
 
 
 def settings_from_table(table: Mapping[str, Any], source: Path, root: Path) -> Settings:
@@ -231,7 +242,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path, root: Path) -> S
         elif key == "rules":
             values["rule_options"] = _rule_options(value, source)
         elif key == "score":
-            values["minutes_per_line"], values["score_overrides"] = _score(value, source)
+            values["minutes_per_line"], values["score_overrides"], values["ratio_model"] = _score(value, source)
         else:
             raise ConfigError(f"{source}: unknown key '{key}'")
     settings = Settings(**values)

@@ -6,13 +6,42 @@ from typing import Any
 
 from mldebtlint.core.scoring import format_minutes, format_ratio
 
-RATING_MEANING = {
-    "A": "debt ratio at most 5%",
-    "B": "debt ratio at most 10%",
-    "C": "debt ratio at most 20%",
-    "D": "debt ratio at most 50%",
-    "E": "debt ratio above 50%",
-}
+PRIORITY_FORMULA = "priority = impact x risk x debt hours (identical items in one file merged, their debt summed)"
+
+
+def rating_meaning(report: dict[str, Any], letter: str) -> str:
+    """What ``letter`` means under the report's own boundaries."""
+    thresholds = report.get("thresholds") or {}
+    if letter in thresholds:
+        return f"debt ratio at most {thresholds[letter] * 100:g}%"
+    if thresholds:
+        return f"debt ratio above {max(thresholds.values()) * 100:g}%"
+    return ""
+
+
+def ratio_basis(report: dict[str, Any]) -> str:
+    """One line: what the ratio weighs the debt against."""
+    s = report["summary"]
+    model = s.get("ratio_model", "sqale")
+    lines = s.get("ratio_lines", s["lines"])
+    what = "lines of ML code" if model == "ml-code" and lines == s.get("ml_lines") else "lines of code"
+    return f"{lines} {what} x {s['minutes_per_line']:g} min ({model} ratio)"
+
+
+def rating(value: Any) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def rules_text(row: dict[str, Any]) -> str:
+    """``MLD301 x2, MLD104`` for a file row's findings."""
+    return ", ".join(f"{r['code']} x{r['findings']}" if r["findings"] > 1 else r["code"] for r in row.get("rules", []))
+
+
+def lines_text(item: dict[str, Any], limit: int = 6) -> str:
+    """``src/a.py:3`` or ``src/a.py:3,9,14 (3x)`` for a merged item."""
+    lines = item.get("lines") or [item["line"]]
+    shown = ",".join(str(line) for line in lines[:limit]) + (",..." if len(lines) > limit else "")
+    return f"{item['path']}:{shown}" + (f" ({len(lines)}x)" if len(lines) > 1 else "")
 
 
 def minutes(value: Any) -> str:

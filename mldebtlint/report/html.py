@@ -10,7 +10,7 @@ from mldebtlint.report import common as fmt
 from mldebtlint.report import svg
 from mldebtlint.report.html_parts import card as _card
 from mldebtlint.report.html_parts import table as _table
-from mldebtlint.report.model import hotspots
+from mldebtlint.report.model import hotspots, items_by_category
 
 CSS = """
 *{box-sizing:border-box}
@@ -46,7 +46,9 @@ footer{color:#5b6475;font-size:12px;margin-top:10px}
 """
 
 
-def _rating(letter: str) -> str:
+def _rating(letter: str | None) -> str:
+    if letter is None:
+        return "<span class='sub'>n/a</span>"
     return f"<span class='rating' style='background:{svg.RATING_COLORS.get(letter, '#777')}'>{escape(letter)}</span>"
 
 
@@ -56,8 +58,8 @@ def _headline(report: dict[str, Any]) -> str:
     header = (
         f"<header><div class='badge' id='rating' style='background:{color}'>{escape(s['rating'])}</div><div>"
         f"<h1>ML technical debt report: <code>{escape(report['target'])}</code></h1>"
-        f"<div class='sub'>Rating {escape(s['rating'])}: {escape(fmt.RATING_MEANING[s['rating']])}. "
-        f"Debt ratio = remediation time / development cost ({s['lines']} lines x {s['minutes_per_line']:g} min).</div>"
+        f"<div class='sub'>Rating {escape(s['rating'])}: {escape(fmt.rating_meaning(report, s['rating']))}. "
+        f"Debt ratio = remediation time / development cost ({escape(fmt.ratio_basis(report))}).</div>"
         f"</div></header>"
     )
     cards = "".join(
@@ -124,10 +126,15 @@ def _breakdowns(report: dict[str, Any]) -> str:
 
 def _hotspots(report: dict[str, Any]) -> str:
     files = hotspots(report)
-    colors = [svg.RATING_COLORS.get(f["rating"], "#777") for f in files]
+    colors = [svg.RATING_COLORS.get(f["rating"], "#8a93a6") for f in files]
     chart = svg.bar_chart(
         [
-            (f["path"], f["debt_minutes"], f"{fmt.minutes(f['debt_minutes'])}, ratio {fmt.ratio(f['debt_ratio'])}")
+            (
+                f["path"],
+                f["debt_minutes"],
+                f"{fmt.minutes(f['debt_minutes'])}, "
+                + (f"ratio {fmt.ratio(f['debt_ratio'])}" if f["rating"] is not None else fmt.rules_text(f)),
+            )
             for f in files
         ],
         "hotspot files by debt",
@@ -136,15 +143,16 @@ def _hotspots(report: dict[str, Any]) -> str:
         colors=colors,
     )
     table = _table(
-        ["file", "lines", "findings", "debt", "ratio", "rating"],
+        ["file", "lines", "findings", "debt", "ratio", "rating", "rules"],
         [
             [
                 f"<code class='p'>{escape(f['path'])}</code>",
-                str(f["lines"]),
+                str(f["lines"]) if f["rating"] is not None else "-",
                 str(f["findings"]),
                 fmt.minutes(f["debt_minutes"]),
-                fmt.ratio(f["debt_ratio"]),
+                fmt.ratio(f["debt_ratio"]) if f["rating"] is not None else "n/a",
                 _rating(f["rating"]),
+                escape(fmt.rules_text(f)),
             ]
             for f in files
         ],
@@ -152,27 +160,37 @@ def _hotspots(report: dict[str, Any]) -> str:
     )
     return (
         f"<section id='hotspots'><h2>Hotspot files (top {len(files)} of {len(report['files'])})</h2>"
-        f"<div class='sub'>Bar colour = the file's own rating.</div>{chart}{table}</section>"
+        "<div class='sub'>Bar colour = the file's own rating; a manifest has no lines of code, "
+        f"so no ratio (grey), and lists its findings instead.</div>{chart}{table}</section>"
     )
 
 
 def _items(report: dict[str, Any]) -> str:
-    rows = [
-        [
-            str(i["rank"]),
-            fmt.priority(i["priority"]),
-            f"<code>{escape(i['code'])}</code> {escape(i['rule'])}<div class='sub'>impact {i['impact'] or '-'}, "
-            f"risk {i['risk'] or '-'}, effort {fmt.minutes(i['debt_minutes'])}</div>",
-            f"<code class='p'>{escape(fmt.location(i))}</code><div>{escape(i['message'])}</div>",
-            f"<span class='fix'>{escape(i['fix'] or '-')}</span>",
+    parts = []
+    for category, group in items_by_category(report):
+        rows = [
+            [
+                str(i["rank"]),
+                fmt.priority(i["priority"]),
+                f"<code>{escape(i['code'])}</code> {escape(i['rule'])}"
+                + (f" <span class='tag'>&times;{i['count']}</span>" if i.get("count", 1) > 1 else "")
+                + f"<div class='sub'>impact {i['impact'] or '-'}, risk {i['risk'] or '-'}, "
+                f"debt {fmt.minutes(i['debt_minutes'])}</div>",
+                f"<code class='p'>{escape(fmt.lines_text(i))}</code><div>{escape(i['message'])}</div>",
+                f"<span class='fix'>{escape(i['fix'] or '-')}</span>",
+            ]
+            for i in group
         ]
-        for i in report["items"]
-    ]
+        debt = fmt.minutes(sum(i["debt_minutes"] for i in group))
+        parts.append(
+            f"<h3>{escape(category)} <span class='sub'>({debt})</span></h3>"
+            + _table(["#", "priority", "rule", "where and what", "how to fix"], rows, {0, 1}, "items")
+        )
+    shown, total = len(report["items"]), report.get("items_total", len(report["items"]))
     return (
-        f"<section id='items'><h2>Top {len(rows)} debt items by priority</h2>"
-        "<div class='sub'>Priority = impact x risk / effort in hours: cheap fixes of risky debt come first.</div>"
-        + _table(["#", "priority", "rule", "where and what", "how to fix"], rows, {0, 1}, "items")
-        + "</section>"
+        f"<section id='items'><h2>Top {shown} of {total} debt items, by category</h2>"
+        f"<div class='sub'>{escape(fmt.PRIORITY_FORMULA[0].upper() + fmt.PRIORITY_FORMULA[1:])}: "
+        "the items holding the most harmful debt come first.</div>" + "".join(parts) + "</section>"
     )
 
 

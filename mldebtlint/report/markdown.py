@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mldebtlint.report import common as fmt
-from mldebtlint.report.model import hotspots
+from mldebtlint.report.model import hotspots, items_by_category
 
 
 def _cell(value: Any) -> str:
@@ -29,8 +29,10 @@ def _headline(report: dict[str, Any]) -> list[str]:
     return [
         f"## mldebtlint report: {_code(report['target'])}",
         "",
-        f"**Rating {s['rating']}** ({fmt.RATING_MEANING[s['rating']]}) · debt ratio **{fmt.ratio(s['debt_ratio'])}** · "
+        f"**Rating {s['rating']}** ({fmt.rating_meaning(report, s['rating'])}) · debt ratio **{fmt.ratio(s['debt_ratio'])}** · "
         f"remediation **{fmt.minutes(s['debt_minutes'])}**",
+        "",
+        f"Development cost = {fmt.ratio_basis(report)}.",
         "",
         *table(
             ["findings", "files with findings", "files", "lines of code", "development cost"],
@@ -69,15 +71,16 @@ def _breakdowns(report: dict[str, Any]) -> list[str]:
     files = hotspots(report)
     lines += [f"### Hotspot files (top {len(files)} of {len(report['files'])})", ""]
     lines += table(
-        ["file", "lines", "findings", "debt", "ratio", "rating"],
+        ["file", "lines", "findings", "debt", "ratio", "rating", "rules"],
         [
             [
                 _code(f["path"]),
-                f["lines"],
+                f["lines"] if f["rating"] is not None else "-",
                 f["findings"],
                 fmt.minutes(f["debt_minutes"]),
-                fmt.ratio(f["debt_ratio"]),
-                f["rating"],
+                fmt.ratio(f["debt_ratio"]) if f["rating"] is not None else "n/a",
+                fmt.rating(f["rating"]),
+                fmt.rules_text(f),
             ]
             for f in files
         ],
@@ -88,24 +91,27 @@ def _breakdowns(report: dict[str, Any]) -> list[str]:
 
 def _items(report: dict[str, Any]) -> list[str]:
     lines = [
-        f"### Top {len(report['items'])} debt items by priority",
+        f"### Top {len(report['items'])} of {report.get('items_total', len(report['items']))} debt items, by category",
         "",
-        "Priority = impact x risk / effort in hours.",
+        fmt.PRIORITY_FORMULA[0].upper() + fmt.PRIORITY_FORMULA[1:] + ".",
         "",
     ]
-    rows = [
-        [
-            item["rank"],
-            fmt.priority(item["priority"]),
-            f"{item['code']} {item['rule']}",
-            _code(fmt.location(item)),
-            item["message"],
-            fmt.minutes(item["debt_minutes"]),
-            item["fix"] or "-",
+    for category, group in items_by_category(report):
+        lines += [f"**{category}** ({fmt.minutes(sum(i['debt_minutes'] for i in group))})", ""]
+        rows = [
+            [
+                item["rank"],
+                fmt.priority(item["priority"]),
+                f"{item['code']} {item['rule']}" + (f" ×{item['count']}" if item.get("count", 1) > 1 else ""),
+                _code(fmt.lines_text(item)),
+                item["message"],
+                fmt.minutes(item["debt_minutes"]),
+                item["fix"] or "-",
+            ]
+            for item in group
         ]
-        for item in report["items"]
-    ]
-    return lines + table(["#", "priority", "rule", "location", "finding", "debt", "how to fix"], rows, {0, 1, 5})
+        lines += table(["#", "priority", "rule", "location", "finding", "debt", "how to fix"], rows, {0, 1, 5})
+    return lines
 
 
 def _graph(report: dict[str, Any]) -> list[str]:

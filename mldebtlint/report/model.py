@@ -9,6 +9,7 @@ incompatible change.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 from mldebtlint import __version__
@@ -19,7 +20,7 @@ from mldebtlint.core.types import CheckResult, Finding
 from mldebtlint.report.dependencies import dependency_health
 from mldebtlint.report.graph_section import model_graph_section
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 DEFAULT_TOP_ITEMS = 10
 DEFAULT_HOTSPOTS = 10
 
@@ -50,8 +51,8 @@ def _share(debt: int, total: int) -> float:
     return round(debt / total, 4) if total else 0.0
 
 
-def _summary(result: CheckResult, settings: Settings) -> dict[str, Any]:
-    repo = scoring.repo_score(result, settings.minutes_per_line)
+def _summary(result: CheckResult, settings: Settings, basis: scoring.Basis) -> dict[str, Any]:
+    repo = scoring.repo_score(result, basis)
     return {
         "rating": repo.rating,
         "debt_ratio": None if repo.ratio is None else round(repo.ratio, 6),
@@ -61,28 +62,31 @@ def _summary(result: CheckResult, settings: Settings) -> dict[str, Any]:
         "files": len(result.files),
         "python_files": sum(1 for file in result.files if file.is_python),
         "files_with_findings": len({finding.path for finding in result.findings}),
-        "lines": repo.lines,
-        "development_minutes": scoring.development_minutes(repo.lines, settings.minutes_per_line),
+        "lines": result.total_lines,
+        "ml_lines": basis.ml_lines,
+        "ratio_model": basis.model,
+        "ratio_lines": basis.lines,
+        "development_minutes": scoring.development_minutes(basis.lines, settings.minutes_per_line),
         "minutes_per_line": settings.minutes_per_line,
         "suppressed": result.suppressed,
         "baselined": result.baselined,
     }
 
 
-def _categories(result: CheckResult, settings: Settings, total: int) -> list[dict[str, Any]]:
+def _categories(result: CheckResult, basis: scoring.Basis, total: int) -> list[dict[str, Any]]:
     rows = []
-    for item in scoring.by_category(result, settings.minutes_per_line):
+    for item in scoring.by_category(result, basis):
         row = item.to_dict("category")
         row["share"] = _share(item.debt_minutes, total)
         rows.append(row)
     return rows
 
 
-def _rules(result: CheckResult, settings: Settings, total: int) -> list[dict[str, Any]]:
+def _rules(result: CheckResult, basis: scoring.Basis, total: int) -> list[dict[str, Any]]:
     category_of = {finding.code: finding.category for finding in result.findings}
     name_of = {finding.code: finding.rule for finding in result.findings}
     rows = []
-    for item in scoring.by_rule(result, settings.minutes_per_line):
+    for item in scoring.by_rule(result, basis):
         row = item.to_dict("code")
         catalog = _catalog_fields(item.key)
         row.update(
@@ -95,7 +99,52 @@ def _rules(result: CheckResult, settings: Settings, total: int) -> list[dict[str
     return rows
 
 
-def _item(rank: int, finding: Finding, settings: Settings) -> dict[str, Any]:
+def _files(result: CheckResult, basis: scoring.Basis) -> list[dict[str, Any]]:
+    """Every file with findings; a file without code (a manifest) has no ratio or
+    rating, and every row says which rules found what (a manifest row shows that
+    instead of a ratio)."""
+    python = {file.path for file in result.files if file.is_python}
+    counts: dict[str, dict[str, int]] = {}
+    for finding in result.findings:
+        per_rule = counts.setdefault(finding.path, {})
+        per_rule[finding.code] = per_rule.get(finding.code, 0) + 1
+    rows = []
+    for item in scoring.by_file(result, basis):
+        row = item.to_dict("path")
+        row["kind"] = "code" if item.rating is not None or item.key in python else "manifest"
+        row["rules"] = [{"code": code, "findings": n} for code, n in sorted(counts.get(item.key, {}).items())]
+        rows.append(row)
+    return rows
+
+
+# Literals, quoted names and ``keyword=`` names in a message: two findings whose
+# messages differ only there are the same policy applied twice.
+_VARIABLE_PART = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\b\w+(?==[^=])|-?\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\b")
+
+
+def message_shape(message: str) -> str:
+    return _VARIABLE_PART.sub("_", message)
+
+
+def merged_items(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings grouped as debt items: one rule, one file, one message shape
+    (``alpha=1.0`` and ``alpha=0.5`` passed to Ridge in train.py are one item of
+    two occurrences). Most urgent item first: summed priority, then debt, then location."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        groups.setdefault((finding.code, finding.path, message_shape(finding.message)), []).append(finding)
+    return sorted(
+        groups.values(),
+        key=lambda group: (
+            -round(sum(f.priority for f in group), 2),
+            -sum(f.debt_minutes for f in group),
+            group[0].sort_key(),
+        ),
+    )
+
+
+def _item(rank: int, group: list[Finding], settings: Settings) -> dict[str, Any]:
+    finding = group[0]
     impact, risk = _impact_risk(settings, finding.code)
     return {
         "rank": rank,
@@ -107,12 +156,15 @@ def _item(rank: int, finding: Finding, settings: Settings) -> dict[str, Any]:
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
-        "debt_minutes": finding.debt_minutes,
+        "count": len(group),
+        "lines": [f.line for f in group],
+        "debt_minutes": sum(f.debt_minutes for f in group),
         "impact": impact,
         "risk": risk,
-        "priority": finding.priority,
+        "priority": round(sum(f.priority for f in group), 2),
         "fix": _catalog_fields(finding.code)["fix"],
         "fingerprint": finding.fingerprint,
+        "fingerprints": [f.fingerprint for f in group],
     }
 
 
@@ -125,25 +177,29 @@ def build_report(
     previous: dict[str, Any] | None = None,
     previous_label: str = "",
     now: _dt.datetime | None = None,
+    ml_paths: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """The whole report. ``previous`` is an earlier JSON report (``--compare``)."""
-    mpl = settings.minutes_per_line
+    """The whole report. ``previous`` is an earlier JSON report (``--compare``);
+    ``ml_paths`` are the files whose text imports an ML framework
+    (``report.mlcode``), for the ``ml-code`` debt ratio."""
+    basis = scoring.basis_for(result, settings.minutes_per_line, settings.ratio_model, ml_paths)
     total = result.total_debt_minutes
-    ranked = scoring.by_priority(result.findings)
+    ranked = merged_items(list(result.findings))
     timestamp = (now or _dt.datetime.now(_dt.timezone.utc)).replace(microsecond=0)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "mldebtlint", "version": __version__},
         "generated_at": timestamp.isoformat().replace("+00:00", "Z"),
         "target": target,
-        "thresholds": {letter: float(limit) for letter, limit in scoring.RATING_THRESHOLDS},
-        "summary": _summary(result, settings),
-        "categories": _categories(result, settings, total),
-        "rules": _rules(result, settings, total),
-        "files": [s.to_dict("path") for s in scoring.by_file(result, mpl)],
-        "directories": [s.to_dict("path") for s in scoring.by_directory(result, mpl)],
+        "thresholds": {letter: float(limit) for letter, limit in basis.thresholds},
+        "summary": _summary(result, settings, basis),
+        "categories": _categories(result, basis, total),
+        "rules": _rules(result, basis, total),
+        "files": _files(result, basis),
+        "directories": [s.to_dict("path") for s in scoring.by_directory(result, basis)],
         "hotspot_limit": max(0, hotspots),
-        "items": [_item(rank, f, settings) for rank, f in enumerate(ranked[: max(0, top)], start=1)],
+        "items_total": len(ranked),
+        "items": [_item(rank, group, settings) for rank, group in enumerate(ranked[: max(0, top)], start=1)],
         "model_graph": model_graph_section(result),
         "dependencies": dependency_health(result, settings),
         "findings": [_finding_dict(finding) for finding in sorted(result.findings, key=Finding.sort_key)],
@@ -164,3 +220,12 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
 
 def hotspots(report: dict[str, Any]) -> list[dict[str, Any]]:
     return report["files"][: report.get("hotspot_limit", DEFAULT_HOTSPOTS)]
+
+
+def items_by_category(report: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The top items grouped per category; categories in the order of their first
+    (most urgent) item, items in rank order within each."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in report["items"]:
+        groups.setdefault(item["category"], []).append(item)
+    return list(groups.items())

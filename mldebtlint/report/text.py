@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from mldebtlint.report import common as fmt
-from mldebtlint.report.model import hotspots
+from mldebtlint.report.model import hotspots, items_by_category
 
 WIDTH = 100
 INDENT = "  "
@@ -38,13 +38,13 @@ def _headline(report: dict[str, Any]) -> list[str]:
     title = f"mldebtlint report: {report['target']}"
     lines = [fmt.shorten(title, WIDTH), "=" * min(WIDTH, len(title))]
     lines.append(
-        f"Rating {s['rating']}  ({fmt.RATING_MEANING[s['rating']]})   debt ratio {fmt.ratio(s['debt_ratio'])}   "
+        f"Rating {s['rating']}  ({fmt.rating_meaning(report, s['rating'])})   debt ratio {fmt.ratio(s['debt_ratio'])}   "
         f"remediation {fmt.minutes(s['debt_minutes'])}"
     )
     lines.append(
         f"{s['findings']} findings in {s['files_with_findings']} of {s['files']} files, "
-        f"{s['lines']} lines of code (development cost {fmt.minutes(s['development_minutes'])} "
-        f"at {s['minutes_per_line']:g} min/line)"
+        f"{s['lines']} lines of code; development cost {fmt.minutes(s['development_minutes'])} "
+        f"= {fmt.ratio_basis(report)}"
     )
     if s.get("suppressed"):
         lines.append(f"{s['suppressed']} findings suppressed by comments or per-file-ignores")
@@ -83,33 +83,40 @@ def _hotspots(report: dict[str, Any]) -> list[str]:
     rows = [
         [
             f["path"],
-            str(f["lines"]),
+            str(f["lines"]) if f["rating"] is not None else "-",
             str(f["findings"]),
             fmt.minutes(f["debt_minutes"]),
-            fmt.ratio(f["debt_ratio"]),
-            f["rating"],
+            fmt.ratio(f["debt_ratio"]) if f["rating"] is not None else "n/a",
+            fmt.rating(f["rating"]),
+            fmt.rules_text(f),
         ]
         for f in files
     ]
-    title = f"Hotspot files (top {len(files)} of {len(report['files'])} by debt)"
-    return _heading(title) + table(["file", "lines", "findings", "debt", "ratio", "rating"], rows, {1, 2, 3, 4}, flex=0)
+    title = f"Hotspot files (top {len(files)} of {len(report['files'])} by debt; manifests have no ratio)"
+    return _heading(title) + table(
+        ["file", "lines", "findings", "debt", "ratio", "rating", "rules"], rows, {1, 2, 3, 4}, flex=0
+    )
 
 
 def _items(report: dict[str, Any]) -> list[str]:
     items = report["items"]
-    lines = _heading(f"Top {len(items)} debt items by priority (impact x risk / effort in hours)")
-    for item in items:
-        head = (
-            f"{item['rank']:>3}. [{fmt.priority(item['priority'])}] {item['code']} {item['rule']}  "
-            f"debt {fmt.minutes(item['debt_minutes'])}  impact {item['impact'] or '-'} risk {item['risk'] or '-'}"
-        )
-        lines.append(fmt.shorten(head, WIDTH))
-        lines.append(fmt.shorten(f"       {fmt.location(item)}", WIDTH, keep_end=True))
-        lines += textwrap.wrap(item["message"], WIDTH, initial_indent="       ", subsequent_indent="       ")
-        if item["fix"]:
-            lines += textwrap.wrap(
-                "fix: " + item["fix"], WIDTH, initial_indent="       ", subsequent_indent="            "
+    lines = _heading(f"Top {len(items)} of {report.get('items_total', len(items))} debt items, by category")
+    lines.append(f"{INDENT}{fmt.PRIORITY_FORMULA}")
+    for category, group in items_by_category(report):
+        lines += ["", f"{INDENT}{category} ({fmt.minutes(sum(i['debt_minutes'] for i in group))})"]
+        for item in group:
+            count = f" x{item['count']}" if item.get("count", 1) > 1 else ""
+            head = (
+                f"{item['rank']:>3}. [{fmt.priority(item['priority'])}] {item['code']} {item['rule']}{count}  "
+                f"debt {fmt.minutes(item['debt_minutes'])}  impact {item['impact'] or '-'} risk {item['risk'] or '-'}"
             )
+            lines.append(fmt.shorten(head, WIDTH))
+            lines.append(fmt.shorten(f"       {fmt.lines_text(item)}", WIDTH, keep_end=True))
+            lines += textwrap.wrap(item["message"], WIDTH, initial_indent="       ", subsequent_indent="       ")
+            if item["fix"]:
+                lines += textwrap.wrap(
+                    "fix: " + item["fix"], WIDTH, initial_indent="       ", subsequent_indent="            "
+                )
     return lines
 
 
