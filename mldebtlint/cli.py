@@ -2,7 +2,9 @@
 
 Sub-commands live in ``mldebtlint/commands/`` and are imported only when
 invoked, so ``mldebtlint --version`` stays fast (no libcst import).
-Usage, configuration and internal errors exit 2 with one line on stderr.
+Usage, configuration and internal errors exit 2 with one line on stderr;
+bare ``mldebtlint`` prints the usage on stdout and exits 0 (like ruff and git);
+Ctrl-C exits 130 (128 + SIGINT) with one line, no traceback.
 """
 
 from __future__ import annotations
@@ -55,15 +57,25 @@ def cli() -> None:
     """mldebtlint: find and score machine-learning technical debt."""
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> None:
-    verbose = "--verbose" in (argv if argv is not None else sys.argv[1:])
+    args = list(argv if argv is not None else sys.argv[1:])
+    verbose = "--verbose" in args
     try:
-        cli.main(args=argv, prog_name="mldebtlint", standalone_mode=False)
+        if not args:
+            with click.Context(cli, info_name="mldebtlint", **cli.context_settings) as ctx:
+                click.echo(ctx.get_help())
+            sys.exit(0)
+        cli.main(args=args, prog_name="mldebtlint", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("mldebtlint: aborted", err=True)
-        sys.exit(2)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # click turns a KeyboardInterrupt into Abort; the pool is already
+        # terminated and every write is atomic, so nothing is left half-done.
+        click.echo("mldebtlint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         message = exc.format_message().replace("\n", " ")
         click.echo(f"mldebtlint: error: {message}", err=True)

@@ -12,7 +12,13 @@ from mldebtlint.core.catalog import CatalogEntry, load_catalog, lookup
 
 @click.command()
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format (--format is an alias).",
 )
 def rules(output_format: str) -> None:
     """List every rule: code, name, category, default on/off and summary."""

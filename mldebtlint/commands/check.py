@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 
+from mldebtlint.commands import show
 from mldebtlint.commands.cache import apply_cache_options, cache_options
 from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
+from mldebtlint.commands.show import STATISTICS_FORMATS
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import CheckResult
 from mldebtlint.engine.runner import RunOptions, rule_set, run
@@ -47,12 +48,30 @@ def adoption_options(function):
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format (--format is an alias).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the output to a file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--statistics", is_flag=True, help="Show the count of findings per rule instead of each finding.")
+@click.option(
+    "--statistics", is_flag=True, help="Show the count of findings per rule instead of each finding (text or json)."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--stdin-filename", help="Read the source from stdin and report it under this name.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply exclude/extend-exclude to paths named on the command line too (config: force-exclude).",
+)
+@click.option("--show-files", is_flag=True, help="List the files that would be checked, and exit.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings, and exit.")
+@click.option("--show-fixes", is_flag=True, help="List, per file, what --fix fixed (or could fix).")
 @adoption_options
 @cache_options
 def check(
@@ -69,9 +88,19 @@ def check(
     statistics,
     quiet,
     stdin_filename,
+    force_exclude,
+    show_files,
+    show_settings,
+    show_fixes,
     **adoption,
 ) -> None:
-    """Lint PATHS (default: the current directory) for ML technical debt."""
+    """Lint PATHS (default: the current directory; '-' reads stdin) for ML technical debt."""
+    if statistics and output_format not in STATISTICS_FORMATS:
+        raise click.UsageError(f"--statistics supports --output-format {' or '.join(STATISTICS_FORMATS)}")
+    if Path("-") in paths:
+        if len(paths) > 1:
+            raise click.UsageError("'-' (stdin) cannot be combined with other paths")
+        stdin_filename, paths = stdin_filename or "-", ()
     if stdin_filename:
         _refuse_with_stdin(adoption)
         path_list = [Path(stdin_filename)]
@@ -80,9 +109,12 @@ def check(
         path_list = check_paths(paths)
         stdin = None
     settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs)
+    settings = settings.with_cli(force_exclude=force_exclude)
     if adoption["baseline_file"] is not None:
         settings = settings.with_cli(baseline=str(adoption["baseline_file"]))
     settings, use_cache = apply_cache_options(settings, adoption)
+    if show_settings or show_files:
+        _show_and_exit(settings, path_list, stdin, show_settings)
     options = RunOptions(paths=path_list, settings=settings, stdin=stdin, cache=use_cache)
     changed = None
     if adoption["diff_from"] is not None:
@@ -94,17 +126,21 @@ def check(
     if adoption["add_noqa"]:
         _add_noqa(result)
     if adoption["fix"] or adoption["show_diff"]:
-        result = _fix(options, changed, result, adoption)
+        result = _fix(options, changed, result, adoption, show_fixes)
+    elif show_fixes:
+        _show_fixable(result, adoption["unsafe_fixes"])
 
     if statistics:
-        text = statistics_table(result)
+        from mldebtlint.fixes import fixable_codes
+
+        text = show.statistics(result, output_format, fixable_codes(adoption["unsafe_fixes"]))
     else:
         text = render(output_format, result)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    if not quiet and (output_format == "text" or statistics):
+    if not quiet and output_format == "text":
         from mldebtlint.output.text import summary
 
         click.echo(summary(result), err=output is not None)
@@ -164,28 +200,58 @@ def _add_noqa(result: CheckResult) -> None:
     raise SystemExit(0)
 
 
-def _fix(options: RunOptions, changed, result: CheckResult, adoption: dict) -> CheckResult:
-    from mldebtlint.fixes import apply_fixes
+def _fix(options: RunOptions, changed, result: CheckResult, adoption: dict, show_fixes: bool) -> CheckResult:
+    from mldebtlint.fixes import apply_fixes, fixable_codes
 
     write = not adoption["show_diff"]
     outcome = apply_fixes(result.findings, options.settings, adoption["unsafe_fixes"], write)
     for line in outcome.skipped:
         click.echo(f"mldebtlint: not fixed: {line}", err=True)
     noun = "finding" if outcome.fixed == 1 else "findings"
+    codes = fixable_codes(adoption["unsafe_fixes"])
+    touched = [f for f in result.findings if f.code in codes and f.path in outcome.files]
     if not write:
         click.echo(outcome.diff, nl=False)
+        if show_fixes:
+            click.echo(show.fixes_listing("Would fix:", touched), err=True, nl=False)
         click.echo(f"Would fix {outcome.fixed} {noun} in {len(outcome.files)} files.", err=True)
         raise SystemExit(1 if outcome.fixed else 0)
+    after = lint(options, changed) if outcome.fixed else result
+    if show_fixes:
+        remaining = {f.fingerprint for f in after.findings}
+        fixed = [f for f in touched if f.fingerprint not in remaining]
+        click.echo(show.fixes_listing("Fixed:", fixed), err=True, nl=False)
     click.echo(f"Fixed {outcome.fixed} {noun} in {len(outcome.files)} files.", err=True)
-    return lint(options, changed) if outcome.fixed else result
+    return after
 
 
-def statistics_table(result: CheckResult) -> str:
-    counts = Counter((finding.code, finding.rule) for finding in result.findings)
-    debt: Counter[str] = Counter()
-    for finding in result.findings:
-        debt[finding.code] += finding.debt_minutes
-    lines = []
-    for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        lines.append(f"{count:>5}  {code}  [{rule}]  debt {debt[code]} min")
-    return "".join(line + "\n" for line in lines)
+def _show_fixable(result: CheckResult, unsafe: bool) -> None:
+    from mldebtlint.fixes import fixable_codes
+
+    codes = fixable_codes(unsafe)
+    fixable = [finding for finding in result.findings if finding.code in codes]
+    flag = "--fix --unsafe-fixes" if unsafe else "--fix"
+    click.echo(show.fixes_listing(f"Fixable with {flag}:", fixable), err=True, nl=False)
+
+
+def _show_and_exit(settings: Settings, path_list: list[Path], stdin, show_settings: bool) -> None:
+    """``--show-settings`` / ``--show-files``: print, then exit 0 without linting."""
+    if show_settings:
+        first = path_list[0] if path_list else Path(".")
+        click.echo(show.settings_listing(settings, first, rule_set(settings).codes), nl=False)
+        raise SystemExit(0)
+    if stdin is not None:
+        click.echo(stdin[0])
+        raise SystemExit(0)
+    from mldebtlint.engine.discovery import discover
+
+    found = discover(
+        path_list,
+        Path(settings.root),
+        settings.exclude,
+        settings.extend_exclude,
+        settings.respect_gitignore,
+        settings.force_exclude,
+    )
+    click.echo(show.files_listing(source.display for source in found), nl=False)
+    raise SystemExit(0)

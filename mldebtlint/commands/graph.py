@@ -12,7 +12,13 @@ from mldebtlint.commands.options import check_paths, resolve_settings
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(["dot", "mermaid", "json"]), default="dot", show_default=True
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(["dot", "mermaid", "json"]),
+    default="dot",
+    show_default=True,
+    help="Output format (--format is an alias).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the graph to a file.")
 @click.option(

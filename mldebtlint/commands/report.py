@@ -72,7 +72,15 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format (--format is an alias).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option(
     "--top",
@@ -100,7 +108,9 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
     help="Exit 1 when the repo's rating is worse than this letter.",
 )
 @click.option(
-    "--max-debt-ratio", type=click.FloatRange(min=0), help="Exit 1 when the debt ratio is above this (0.1 = 10%)."
+    "--max-debt-ratio",
+    type=click.FloatRange(min=0, max=1),
+    help="Exit 1 when the debt ratio is above this, a fraction in [0, 1] (0.1 = 10%).",
 )
 @click.option(
     "--ratio",

@@ -52,6 +52,8 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     respect_gitignore: bool = True
+    # Apply exclude/extend-exclude to paths named on the command line too (pre-commit).
+    force_exclude: bool = False
     baseline: str | None = None
     cache_dir: str | None = None
     jobs: int | None = None
@@ -231,10 +233,10 @@ def settings_from_table(table: Mapping[str, Any], source: Path, root: Path) -> S
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: '{key}' must be a string")
             values[key.replace("-", "_")] = str(root / value)
-        elif key == "respect-gitignore":
+        elif key in ("respect-gitignore", "force-exclude"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{source}: 'respect-gitignore' must be true or false")
-            values["respect_gitignore"] = value
+                raise ConfigError(f"{source}: '{key}' must be true or false")
+            values[key.replace("-", "_")] = value
         elif key == "jobs":
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{source}: 'jobs' must be a positive integer")

@@ -4,11 +4,16 @@ Files are handed out largest first in small chunks, so no worker is left
 parsing one huge file while the others sit idle at the end; results come back
 in the original order. Settings and the rule set are sent to each worker once
 (the pool initializer), not with every file.
+
+Ctrl-C: workers ignore SIGINT (a terminal sends it to the whole process
+group); the main process gets the KeyboardInterrupt, terminates the workers
+at once instead of waiting for their running files, and re-raises.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -30,7 +35,18 @@ def plan_jobs(requested: int | None, count: int) -> int:
 
 def _init_worker(settings: Settings, rules: RuleSet) -> None:
     global _worker_state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides
     _worker_state = (settings, rules)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: cancel queued files, kill the running ones."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=1)
 
 
 def _work(task: FileTask) -> Outcome:
@@ -69,10 +85,15 @@ def analyze_many(
     order = sorted(range(total), key=lambda index: -_size(tasks[index]))
     chunksize = max(1, min(8, total // (jobs * 16)))
     results: list[Outcome | None] = [None] * total
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, rules)) as pool:
-        mapped = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
-        for done, (index, outcome) in enumerate(zip(order, mapped), start=1):
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, rules))
+    try:
+        outcomes = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
+        for done, (index, outcome) in enumerate(zip(order, outcomes), start=1):
             results[index] = outcome
             if progress:
                 progress(done, total)
+    except BaseException:
+        _terminate(pool)
+        raise
+    pool.shutdown()
     return results  # type: ignore[return-value]

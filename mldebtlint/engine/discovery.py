@@ -3,7 +3,10 @@
 Directories are walked recursively, skipping hidden folders, virtualenvs,
 caches and build output, ``exclude``/``extend-exclude`` patterns (gitignore
 syntax) and ``.gitignore``d files. A file named explicitly on the command line
-is always linted, as in ruff.
+is always linted, as in ruff, unless ``force_exclude`` (ruff's
+``--force-exclude``, what the pre-commit hook passes): then a named path that
+the walk would have skipped, or that lies in a folder it would have skipped,
+is skipped too.
 """
 
 from __future__ import annotations
@@ -106,6 +109,11 @@ def _chain_by_climbing(folder: str, top: str) -> IgnoreChain:
         folder = parent
 
 
+def _skipped_folder(folder: str, name: str) -> bool:
+    """Folders a walk never enters: hidden ones and virtualenvs (as ``discover``'s walk)."""
+    return name.startswith(".") or os.path.exists(os.path.join(folder, "pyvenv.cfg"))
+
+
 def _ignored(chain: IgnoreChain, absolute: str, is_dir: bool) -> bool:
     suffix = "/" if is_dir else ""
     for folder, spec in chain:
@@ -120,6 +128,7 @@ def discover(
     exclude: tuple[str, ...] | None = None,
     extend_exclude: tuple[str, ...] = (),
     respect_gitignore: bool = True,
+    force_exclude: bool = False,
 ) -> Iterator[SourceFile]:
     """Yield each lintable file once, in a stable order.
 
@@ -186,8 +195,28 @@ def discover(
                 continue
             yield from walk(entry.path, chain)
 
+    def force_excluded(absolute: str) -> bool:
+        """A path named on the command line that the walk would skip, or that lies in a folder it would skip."""
+        resolved = os.path.realpath(absolute)
+        if resolved == top:
+            return False
+        relative = _relative(resolved, top)
+        current = top
+        for part in [] if os.path.isabs(relative) else relative.split("/")[:-1]:
+            current = os.path.join(current, part)
+            if _skipped_folder(current, part) or excluded_path(current, part, True):
+                return True
+        name, is_dir = os.path.basename(resolved), os.path.isdir(resolved)
+        if (is_dir and _skipped_folder(resolved, name)) or excluded_path(resolved, name, is_dir):
+            return True
+        if not respect_gitignore:
+            return False
+        return _ignored(_chain_by_climbing(resolved if is_dir else os.path.dirname(resolved), top), resolved, is_dir)
+
     for given in paths:
         absolute = os.path.abspath(given)
+        if force_exclude and force_excluded(absolute):
+            continue
         if os.path.isfile(absolute) or (os.path.exists(absolute) and not os.path.isdir(absolute)):
             if absolute in seen:
                 continue

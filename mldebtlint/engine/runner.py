@@ -156,7 +156,14 @@ def run(options: RunOptions) -> CheckResult:
         files = [_stdin_file(options.stdin[0], root)]
     else:
         files = list(
-            discover(options.paths, root, settings.exclude, settings.extend_exclude, settings.respect_gitignore)
+            discover(
+                options.paths,
+                root,
+                settings.exclude,
+                settings.extend_exclude,
+                settings.respect_gitignore,
+                settings.force_exclude,
+            )
         )
     # When the root itself was walked, the context files of repo rules are already known.
     walked_root = options.stdin is None and any(
