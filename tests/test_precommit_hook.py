@@ -117,12 +117,37 @@ def test_commit_with_debt_is_rejected_then_accepted_after_the_fix(work_repo, sce
     assert commit_count(git) == 2
 
 
+def test_a_staged_file_in_an_excluded_folder_passes(work_repo, scenario):
+    """The project excludes legacy/: a debt-laden file staged there does not block
+    the commit (--force-exclude), while the same file staged elsewhere does."""
+    work, git = work_repo
+    bad, _, diagnostic = scenario
+    (work / "pyproject.toml").write_text('[tool.mldebtlint]\nextend-exclude = ["legacy/"]\n', encoding="utf-8")
+    (work / "legacy").mkdir()
+    (work / "legacy" / "old_serve.py").write_text(bad, encoding="utf-8")
+    git("add", "pyproject.toml", "legacy/old_serve.py")
+    accepted = git("commit", "-m", "vendor the legacy service")
+    output = accepted.stdout + accepted.stderr
+    assert accepted.returncode == 0, output
+    assert "Passed" in output and diagnostic not in output
+    assert commit_count(git) == 2
+
+    # The twin: the same source outside the excluded folder is rejected.
+    (work / "serve.py").write_text(bad, encoding="utf-8")
+    git("add", "serve.py")
+    rejected = git("commit", "-m", "add serving")
+    output = rejected.stdout + rejected.stderr
+    assert rejected.returncode != 0 and diagnostic in output and "serve.py:" in output
+    assert "legacy/old_serve.py" not in output
+    assert commit_count(git) == 2
+
+
 def test_hook_manifest_declares_the_mldebtlint_hook():
     import yaml
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = [item for item in hooks if item["id"] == "mldebtlint"]
-    assert hook["entry"] == "mldebtlint check" and hook["language"] == "python"
+    assert hook["entry"] == "mldebtlint check --force-exclude" and hook["language"] == "python"
     assert hook["require_serial"] is True and "python" in hook["types_or"]
     import re
 

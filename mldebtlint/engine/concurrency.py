@@ -12,9 +12,10 @@ at once instead of waiting for their running files, and re-raises.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from mldebtlint.core.config import Settings
@@ -37,6 +38,26 @@ def _init_worker(settings: Settings, rules: RuleSet) -> None:
     global _worker_state
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides
     _worker_state = (settings, rules)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold back SIGINT while the pool forks its workers and threads.
+
+    A KeyboardInterrupt raised inside a fork hook is printed and swallowed
+    ("Exception ignored in ..."), and the run would go on. Blocked, the signal
+    waits, and it is delivered (and raised here) as soon as the pool is up.
+    Threads and workers started meanwhile inherit the mask, so only the main
+    thread ever takes it.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -87,7 +108,8 @@ def analyze_many(
     results: list[Outcome | None] = [None] * total
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, rules))
     try:
-        outcomes = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
+        with _sigint_deferred():
+            outcomes = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
         for done, (index, outcome) in enumerate(zip(order, outcomes), start=1):
             results[index] = outcome
             if progress:
