@@ -271,3 +271,67 @@ def test_a_baselined_syntax_error_stays_baselined_when_lines_are_inserted_above(
     broken.write_text("import os\n\nx = 1\ndef f(:\n    pass\n", encoding="utf-8")
     code, out, _ = cli(capsys, "check", "--select", "MLD000", "--baseline", "base.json", ".")
     assert code == 0 and "(1 in baseline)" in out
+
+
+# -- a file that does not parse now was not checked: its entries are not "fixed" -------------
+
+
+def test_a_syntax_error_does_not_count_baselined_findings_as_fixed(project, capsys):
+    cli(capsys, "baseline", ".", "-o", "base.json")
+    source = project / "src" / "predict.py"
+    source.write_text(PREDICT + "\ndef broken(:\n    pass\n", encoding="utf-8")
+    code, out, err = cli(capsys, "check", "--baseline", "base.json", ".")
+    assert code == 0 and "fixed" not in out  # (MLD000 is not selected in this project)
+    assert "mldebtlint: warning: 3 baselined findings not checked (parse error): 3 in src/predict.py" in err
+
+    # --update keeps them, and says why; once the file parses again, nothing is new.
+    code, _, err = cli(capsys, "baseline", "--update", "-o", "base.json", ".")
+    assert code == 0
+    assert "dropped 0 fixed findings, 3 remain (3 not checked (parse error): 3 in src/predict.py)" in err
+    assert len(load_baseline(project / "base.json")) == 3
+    source.write_text(PREDICT, encoding="utf-8")
+    code, out, err = cli(capsys, "check", "--baseline", "base.json", ".")
+    assert code == 0 and "(3 in baseline)" in out and "not checked" not in err
+
+
+def test_a_syntax_error_is_still_unchecked_when_mld000_is_ignored(project, capsys):
+    cli(capsys, "baseline", ".", "-o", "base.json")
+    (project / "src" / "predict.py").write_text("def broken(:\n", encoding="utf-8")
+    code, out, err = cli(capsys, "baseline", "--update", "-o", "base.json", "--ignore", "MLD000", ".")
+    assert "dropped 0 fixed findings, 3 remain" in err
+    # The twin: the same findings really removed from a parsing file are dropped.
+    (project / "src" / "predict.py").write_text("def fine():\n    pass\n", encoding="utf-8")
+    code, out, err = cli(capsys, "baseline", "--update", "-o", "base.json", "--ignore", "MLD000", ".")
+    assert "dropped 3 fixed findings, 0 remain." in err
+
+
+def test_a_write_error_names_the_baseline_not_its_temp_file(project, capsys):
+    (project / "blocker").write_text("a file, not a folder\n", encoding="utf-8")
+    code, out, err = cli(capsys, "baseline", ".", "-o", "blocker/base.json")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith("mldebtlint: error: blocker/base.json: ") and ".tmp" not in err
+
+
+def test_report_compare_lists_findings_of_an_unparsable_file_as_not_checked(project, capsys, tmp_path):
+    old = tmp_path / "old.json"
+    code, _, err = cli(capsys, "report", ".", "--output-format", "json", "-o", str(old))
+    assert code == 0, err
+    source = project / "src" / "predict.py"
+    (project / "src" / "fixed.py").write_text("def fine():\n    pass\n", encoding="utf-8")
+    source.write_text(PREDICT + "\ndef broken(:\n    pass\n", encoding="utf-8")
+    code, out, err = cli(capsys, "report", ".", "--output-format", "json", "--compare", str(old))
+    trend = json.loads(out)["trend"]
+    assert trend["fixed_count"] == 0 and trend["fixed"] == []
+    assert trend["unchecked_count"] == 3
+    assert {(f["path"], f["code"]) for f in trend["unchecked"]} == {("src/predict.py", "MLD101")}
+    code, out, err = cli(capsys, "report", ".", "--compare", str(old))
+    assert "(0 new, 0 fixed, 3 not checked" in out  # (shortened to the terminal width)
+    assert out.count("not checked  MLD101  src/predict.py:") == 3
+    code, out, err = cli(capsys, "report", ".", "--output-format", "markdown", "--compare", str(old))
+    assert "**Not checked (parse error)**" in out
+
+    # The twin: the same findings gone from a file that parses are fixed.
+    source.write_text("def fine():\n    pass\n", encoding="utf-8")
+    code, out, err = cli(capsys, "report", ".", "--output-format", "json", "--compare", str(old))
+    trend = json.loads(out)["trend"]
+    assert trend["fixed_count"] == 3 and trend["unchecked_count"] == 0 and trend["unchecked"] == []

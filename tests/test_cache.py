@@ -85,8 +85,82 @@ def test_other_settings_use_another_index(project, analysed):
     result = check(project, cache=True)
     assert {finding.code for finding in result.findings} == {"MLD101"}
     assert len(analysed) > 10
+    # Pruned on write: only the current settings' index is kept.
     indexes = list((project / CACHE_DIR_NAME).glob("results-*.pickle"))
-    assert len(indexes) == 2
+    assert len(indexes) == 1
+    (project / "mldebtlint.toml").unlink()
+    analysed.clear()
+    check(project, cache=True)
+    assert len(analysed) > 10  # the first settings' results were pruned, not kept
+
+
+def test_a_write_prunes_stale_indexes_of_its_root_only(project):
+    check(project, cache=True)
+    folder = project / CACHE_DIR_NAME
+    (current,) = folder.glob("results-*.pickle")
+    tag = current.name.split("-")[1]
+    older_version = folder / f"results-{tag}-{'0' * 20}.pickle"
+    older_layout = folder / f"results-{'1' * 20}.pickle"
+    other_root = folder / f"results-{'2' * 8}-{'3' * 20}.pickle"
+    for index in (older_version, older_layout, other_root):
+        index.write_bytes(current.read_bytes())
+    serve = project / "pkg1" / "serve.py"
+    serve.write_text(serve.read_text().replace("0.7", "0.8"))
+    check(project, cache=True)
+    assert sorted(path.name for path in folder.glob("results-*.pickle")) == sorted([current.name, other_root.name])
+
+
+def test_each_path_is_cached_under_its_own_project_root(tmp_path, analysed, monkeypatch):
+    first = write_project(tmp_path / "ex1", copies=1)
+    second = write_project(tmp_path / "ex2", copies=1)
+    monkeypatch.chdir(tmp_path)
+    expected = comparable(check(first, paths=[first, second]))
+    assert {finding.path.split("/")[0] for finding in check(first, paths=[first, second]).findings} == {"ex1", "ex2"}
+    assert comparable(check(first, paths=[first, second], cache=True)) == expected
+    # ex2's results live in ex2's cache, not in ex1's.
+    assert (second / CACHE_DIR_NAME / "CACHEDIR.TAG").exists()
+    for folder, own, other in ((first, "ex1", "ex2"), (second, "ex2", "ex1")):
+        (index,) = (folder / CACHE_DIR_NAME).glob("results-*.pickle")
+        keys = [key for key in pickle.loads(index.read_bytes()) if not key.startswith("\0")]
+        assert keys and all(other not in key for key in keys), (own, keys)
+    analysed.clear()
+    assert comparable(check(first, paths=[first, second], cache=True)) == expected
+    assert analysed == []
+
+
+def test_nothing_to_cache_creates_no_cache_and_warns(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "empty"
+    (empty / ".git").mkdir(parents=True)
+    (empty / "notes.md").write_text("no code here\n")
+    monkeypatch.chdir(empty)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "."])
+    assert exit_info.value.code == 0
+    assert not (empty / CACHE_DIR_NAME).exists()
+    assert "mldebtlint: warning: no Python files or manifests to check in ." in capsys.readouterr().err
+    # The twin: one Python file is something to cache, and no warning.
+    (empty / "m.py").write_text("x = 1\n")
+    with pytest.raises(SystemExit):
+        main(["check", "."])
+    assert (empty / CACHE_DIR_NAME).is_dir()
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_a_cache_write_error_names_the_index_not_a_temp_file(project, monkeypatch, capsys):
+    (project / "blocker").write_text("a file where the cache folder should be\n")
+    (project / "mldebtlint.toml").write_text(
+        (project / "mldebtlint.toml").read_text() + 'cache-dir = "blocker/cache"\n'
+    )
+    monkeypatch.chdir(project)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "-q", "."])
+    assert exit_info.value.code == 1  # the lint run itself goes on
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "cache" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        f"mldebtlint: warning: cannot write the cache {project / 'blocker' / 'cache'}/results-"
+    )
+    assert warnings[0].split(":")[2].strip().endswith(".pickle") and ".tmp" not in warnings[0]
 
 
 def test_cache_folder_is_tagged_and_ignored_by_git(project):

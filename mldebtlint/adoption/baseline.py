@@ -6,6 +6,11 @@ whose fingerprint is recorded and counts the recorded ones that are gone, so
 the file can be tightened with ``baseline --update`` (drops fixed findings,
 never adds). Writes are atomic: a temp file in the same folder, then
 ``os.replace``, so a killed run never leaves half a baseline.
+
+A file that does not parse now (MLD000) was not checked: its recorded
+findings are neither reproduced nor fixed. They stay in the baseline and are
+reported as "not checked (parse error)", so a syntax error never drops
+entries that would come back as new once it is fixed.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 
 from mldebtlint import __version__
 from mldebtlint.core.errors import ConfigError
-from mldebtlint.core.types import CheckResult, Finding
+from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, Finding
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".mldebtlint-baseline.json"
@@ -43,9 +48,14 @@ class Scope:
 
     paths: frozenset[str]  # root-relative paths of the files checked
     codes: frozenset[str]  # rules enabled
+    unparsed: frozenset[str] = frozenset()  # of ``paths``, those that failed to parse (MLD000)
 
     def covers(self, entry: BaselineEntry) -> bool:
-        return entry.path in self.paths and entry.code in self.codes
+        return entry.path in self.paths and entry.path not in self.unparsed and entry.code in self.codes
+
+    def unchecked(self, entries: Iterable[BaselineEntry]) -> list[BaselineEntry]:
+        """Entries of files that failed to parse: kept, shown as "not checked (parse error)"."""
+        return [entry for entry in entries if entry.path in self.unparsed]
 
 
 def relative_path(display: str, root: str | Path) -> str:
@@ -67,8 +77,22 @@ def entries_for(findings: Iterable[Finding], root: str | Path) -> list[BaselineE
     return sorted(entries)
 
 
+def unparsed_files(result: CheckResult) -> list[str]:
+    """Paths (as displayed) of the files whose analysis ended in a parse error."""
+    return sorted(
+        file.path for file in result.files if any(finding.code == PARSE_ERROR_CODE for finding in file.findings)
+    )
+
+
 def scope_of(result: CheckResult, codes: Iterable[str], root: str | Path) -> Scope:
-    return Scope(frozenset(relative_path(f.path, root) for f in result.files), frozenset(codes))
+    unparsed = frozenset(relative_path(path, root) for path in unparsed_files(result))
+    return Scope(frozenset(relative_path(f.path, root) for f in result.files), frozenset(codes), unparsed)
+
+
+def unchecked_summary(entries: Iterable[BaselineEntry]) -> str:
+    """``3 in train.py, 1 in serve.py`` for the entries not checked."""
+    counts = Counter(entry.path for entry in entries)
+    return ", ".join(f"{count} in {path}" for path, count in sorted(counts.items()))
 
 
 def load_baseline(path: Path) -> list[BaselineEntry]:
@@ -125,7 +149,20 @@ def write_baseline(path: Path, entries: Iterable[BaselineEntry]) -> None:
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` through a temp file beside it; an OSError names ``path``."""
     path = Path(path)
+    try:
+        if path.exists() and not path.is_file():  # /dev/stdout, a named pipe: nothing to replace
+            with open(path, "w", encoding=encoding, newline="") as handle:
+                handle.write(text)
+            return
+        _atomic_write(path, text, encoding)
+    except OSError as exc:
+        # The user asked for ``path``; the temp file's name would only confuse.
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+
+
+def _atomic_write(path: Path, text: str, encoding: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -11,11 +11,12 @@ from mldebtlint.adoption.baseline import (
     entries_for,
     load_baseline,
     scope_of,
+    unchecked_summary,
     update_entries,
     write_baseline,
 )
 from mldebtlint.commands.cache import apply_cache_options, cache_options
-from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
+from mldebtlint.commands.options import check_paths, resolve_settings, selection_options, warn_run_problems
 from mldebtlint.core.config import Settings
 from mldebtlint.engine.runner import RunOptions, rule_set, run
 
@@ -47,16 +48,19 @@ def baseline(path, select, extend_select, ignore, config_file, jobs, verbose, ou
     settings, use_cache = apply_cache_options(settings, cache_flags)
     target = output if output is not None else default_baseline_path(settings)
     previous = load_baseline(target) if update else []
-    result = run(RunOptions(paths=paths, settings=settings, cache=use_cache))
-    for error in sorted({e for file in result.files for e in file.errors}):
-        click.echo(f"mldebtlint: warning: {error}", err=True)
+    options = RunOptions(paths=paths, settings=settings, cache=use_cache)
+    result = run(options)
+    warn_run_problems(result, options.warnings)
     if update:
         scope = scope_of(result, rule_set(settings).codes, settings.root)
         entries = update_entries(previous, result.findings, scope)
         write_baseline(target, entries)
         dropped = len(previous) - len(entries)
+        unchecked = scope.unchecked(entries)
+        kept = f" ({len(unchecked)} not checked (parse error): {unchecked_summary(unchecked)})" if unchecked else ""
         click.echo(
-            f"Updated baseline {target}: dropped {dropped} fixed finding{'s' * (dropped != 1)}, {len(entries)} remain.",
+            f"Updated baseline {target}: dropped {dropped} fixed finding{'s' * (dropped != 1)}, "
+            f"{len(entries)} remain{kept}.",
             err=True,
         )
         return

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from mldebtlint.adoption.baseline import atomic_write_text
 from mldebtlint.commands import show
 from mldebtlint.commands.cache import apply_cache_options, cache_options
-from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
+from mldebtlint.commands.options import check_paths, resolve_settings, selection_options, warn_run_problems
 from mldebtlint.commands.show import STATISTICS_FORMATS
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import CheckResult
@@ -137,7 +138,7 @@ def check(
     else:
         text = render(output_format, result)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        atomic_write_text(output, text)
     else:
         click.echo(text, nl=False)
     if not quiet and output_format == "text":
@@ -158,8 +159,7 @@ def lint(options: RunOptions, changed=None) -> CheckResult:
         result = CheckResult(findings=())  # nothing changed under the given paths
     else:
         result = run(options)
-    for error in sorted({e for file in result.files for e in file.errors}):
-        click.echo(f"mldebtlint: warning: {error}", err=True)
+    warn_run_problems(result, options.warnings)
     if settings.baseline:
         result = _apply_baseline(result, settings)
     if changed is not None:
@@ -174,7 +174,22 @@ def _apply_baseline(result: CheckResult, settings: Settings) -> CheckResult:
 
     assert settings.baseline is not None
     entries = load_baseline(Path(settings.baseline))
-    return apply_baseline(result, entries, scope_of(result, rule_set(settings).codes, settings.root))
+    scope = scope_of(result, rule_set(settings).codes, settings.root)
+    _warn_unchecked(scope.unchecked(entries))
+    return apply_baseline(result, entries, scope)
+
+
+def _warn_unchecked(entries: list) -> None:
+    """Baselined findings in files that do not parse now: neither fixed nor new."""
+    from mldebtlint.adoption.baseline import unchecked_summary
+
+    if entries:
+        noun = "finding" if len(entries) == 1 else "findings"
+        click.echo(
+            f"mldebtlint: warning: {len(entries)} baselined {noun} not checked (parse error): "
+            f"{unchecked_summary(entries)}",
+            err=True,
+        )
 
 
 def _refuse_with_stdin(adoption: dict) -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from mldebtlint.commands.options import check_paths, resolve_settings
+from mldebtlint.adoption.baseline import atomic_write_text
+from mldebtlint.commands.options import check_paths, resolve_settings, warn_run_problems
 
 
 @click.command()
@@ -44,13 +45,13 @@ def graph(path, output_format, output, max_chain_length, config_file, jobs, verb
 
     paths = check_paths((path,) if path else ())
     settings = resolve_settings(paths, config_file, GRAPH_CODES, (), (), jobs)
-    result = run(RunOptions(paths=paths, settings=settings, whole_repo_facts=False))
-    for error in sorted({e for file in result.files for e in file.errors}):
-        click.echo(f"mldebtlint: warning: {error}", err=True)
+    options = RunOptions(paths=paths, settings=settings, whole_repo_facts=False)
+    result = run(options)
+    warn_run_problems(result, options.warnings)
     if max_chain_length is None:
         max_chain_length = settings.options_for("MLD401")["max-chain-length"]
     text = render(annotate(graph_for_result(result), max_chain_length), output_format)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        atomic_write_text(output, text)
     else:
         click.echo(text, nl=False)

@@ -8,6 +8,7 @@ import click
 
 from mldebtlint.core.config import Settings, load_settings
 from mldebtlint.core.errors import ConfigError
+from mldebtlint.core.types import CheckResult
 
 
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -67,3 +68,10 @@ def check_paths(paths: tuple[Path, ...]) -> list[Path]:
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"{path}: no such file or directory")
     return resolved
+
+
+def warn_run_problems(result: CheckResult, warnings: list[str]) -> None:
+    """A rule that crashed on a file, no files found, a cache that could not be written: one line each."""
+    for message in sorted({e for file in result.files for e in file.errors}) + warnings:
+        click.echo(f"mldebtlint: warning: {message}", err=True)
+    warnings.clear()  # printed once, even if the same options run again (after --fix)

@@ -10,8 +10,9 @@ from typing import IO
 
 import click
 
+from mldebtlint.adoption.baseline import atomic_write_text
 from mldebtlint.commands.cache import apply_cache_options, cache_options
-from mldebtlint.commands.options import check_paths, resolve_settings, selection_options
+from mldebtlint.commands.options import check_paths, resolve_settings, selection_options, warn_run_problems
 from mldebtlint.core import scoring
 from mldebtlint.engine.runner import RunOptions, run
 from mldebtlint.report import FORMATS, render
@@ -149,12 +150,12 @@ def report(
     previous = load_previous(compare_path) if compare_path is not None else None
     progress = ProgressBar(sys.stderr) if want_progress(output_format, sys.stderr) else None
     try:
-        result = run(RunOptions(paths=path_list, settings=settings, progress=progress, cache=use_cache))
+        options = RunOptions(paths=path_list, settings=settings, progress=progress, cache=use_cache)
+        result = run(options)
     finally:
         if progress is not None:
             progress.close()
-    for error in sorted({e for file in result.files for e in file.errors}):
-        click.echo(f"mldebtlint: warning: {error}", err=True)
+    warn_run_problems(result, options.warnings)
     target = " ".join(path.as_posix() for path in path_list)
     from mldebtlint.report.mlcode import ml_paths_on_disk
 
@@ -171,7 +172,7 @@ def report(
     text = render(output_format, data)
     if output is not None:
         try:
-            output.write_text(text, encoding="utf-8")
+            atomic_write_text(output, text)
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
         summary = data["summary"]

@@ -274,6 +274,15 @@ def load_settings(first_path: Path, config_file: Path | None = None) -> Settings
     return settings_from_table(table, source, source.resolve().parent)
 
 
+def project_root(path: Path) -> Path:
+    """The project root of a run starting at ``path``, as ``load_settings`` finds it."""
+    try:
+        source = find_config(path)
+    except ConfigError:
+        source = None
+    return source.resolve().parent if source is not None else _default_root(path)
+
+
 def _default_root(first_path: Path) -> Path:
     """Without config: the enclosing git work tree, else the path's folder."""
     start = first_path.resolve()

@@ -14,6 +14,13 @@ Writes are atomic (a temporary file, then ``os.replace``): a killed run leaves
 the old index, and concurrent runs never corrupt it (the last writer wins,
 merged with what it finds on disk). Any unreadable index is simply a miss.
 Importing this module does not import libcst.
+
+Where: ``.mldebtlint_cache`` in the project root, and for a path named on
+the command line that lies outside that root, in that path's own project
+root (``check ex1 ex2`` keeps ex2's results under ex2). Each write prunes the
+folder to the current run key of its project root (an older version or other
+settings leave no index behind), and a run with nothing to cache creates no
+folder at all.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,6 +44,8 @@ CACHE_DIR_NAME = ".mldebtlint_cache"
 # Index keys that are not file paths (a path is never empty).
 META_PREFIX = "\0"
 INDEX_PREFIX = "results-"
+# results-<project root tag>-<run key>.pickle; anything else is a stale format.
+_INDEX_NAME = re.compile(r"results-[0-9a-f]{8}-[0-9a-f]{20}\.pickle")
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by mldebtlint.\n"
@@ -68,6 +78,11 @@ def code_signature() -> str:
                 continue
             digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
+
+
+def root_tag(root: str | Path) -> str:
+    """Names the project root in an index file's name (pruning stays within one root)."""
+    return hashlib.sha256(os.path.abspath(root).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def run_key(settings_key: str, codes: frozenset[str], root: str) -> str:
@@ -174,9 +189,12 @@ def with_display(result: FileResult, display: str) -> FileResult:
 class ResultCache:
     """The index of one run key, loaded once and saved once per run."""
 
-    def __init__(self, folder: Path, key: str) -> None:
+    def __init__(self, folder: Path, key: str, scope: str = "") -> None:
+        """``scope``: the project root's ``root_tag``; on save, the folder's other
+        indexes of that scope (other settings, other versions) are removed."""
         self.folder = folder
-        self.index_path = folder / f"{INDEX_PREFIX}{key}.pickle"
+        self.scope = scope
+        self.index_path = folder / (f"{INDEX_PREFIX}{scope}-{key}.pickle" if scope else f"{INDEX_PREFIX}{key}.pickle")
         self.loaded_stat = _stat_key(self.index_path)
         self.entries: dict[str, Any] = _load(self.index_path)
         self.updated: dict[str, Any] = {}
@@ -248,10 +266,17 @@ class ResultCache:
         self.entries[relative] = entry
         self.updated[relative] = entry
 
-    def save(self) -> None:
-        """Merge our updates into the index on disk and replace it atomically."""
+    def save(self) -> str | None:
+        """Merge our updates into the index on disk and replace it atomically.
+
+        Returns a one-line warning naming the index when it cannot be written
+        (a read-only or full disk must not fail the lint run), else None.
+        """
         if not self.updated:
-            return
+            return None
+        if self.loaded_stat is None and all(key.startswith(META_PREFIX) for key in self.updated):
+            self.updated = {}
+            return None  # no file result to keep: do not create a cache for bookkeeping alone
         try:
             prepare_folder(self.folder)
             if _stat_key(self.index_path) == self.loaded_stat:
@@ -268,9 +293,69 @@ class ResultCache:
             except BaseException:
                 _unlink(temp)
                 raise
-        except OSError:
-            pass  # a read-only or full disk must not fail the lint run
+        except OSError as exc:
+            self.updated = {}
+            return f"cannot write the cache {self.index_path}: {exc.strerror or exc}"
         self.updated = {}
+        self._prune()
+        return None
+
+    def _prune(self) -> None:
+        """Remove this root's indexes of other run keys, and indexes of an older layout."""
+        if not self.scope:
+            return
+        own = f"{INDEX_PREFIX}{self.scope}-"
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if not name.startswith(INDEX_PREFIX) or name == self.index_path.name:
+                continue
+            if name.startswith(own) or not _INDEX_NAME.fullmatch(name):
+                _unlink(str(self.folder / name))
+
+
+class CacheSet:
+    """The caches of one run: the project root's, plus one per other project root
+    that a path named on the command line lies under. Per-run bookkeeping (the
+    repo phase's meta entries) lives in the project root's cache."""
+
+    def __init__(self, main: ResultCache, others: Iterable[tuple[str, ResultCache]] = ()) -> None:
+        self.main = main
+        # (absolute path named on the command line, the cache of its project root)
+        self.others = list(others)
+        for _, cache in self.others:
+            cache.digests = main.digests  # one view of what this run has seen
+
+    def for_path(self, path: str) -> ResultCache:
+        for prefix, cache in self.others:
+            if path == prefix or path.startswith(prefix.rstrip(os.sep) + os.sep):
+                return cache
+        return self.main
+
+    def probe(self, relative: str, path: str, full: bool, manifest: bool) -> Probe:
+        return self.for_path(path).probe(relative, path, full, manifest)
+
+    def store(
+        self, relative: str, path: str, probe: Probe, digest: str, full: bool, manifest: bool, result: FileResult
+    ) -> None:
+        self.for_path(path).store(relative, path, probe, digest, full, manifest, result)
+
+    def get_meta(self, name: str) -> Any:
+        return self.main.get_meta(name)
+
+    def set_meta(self, name: str, value: Any) -> None:
+        self.main.set_meta(name, value)
+
+    def files_digest(self, relatives: Iterable[str]) -> str | None:
+        return self.main.files_digest(relatives)
+
+    def save(self) -> list[str]:
+        """Save every cache; the warnings of those that could not be written."""
+        caches = [self.main] + [cache for _, cache in self.others]
+        unique = list({id(cache): cache for cache in caches}.values())
+        return [warning for warning in (cache.save() for cache in unique) if warning]
 
 
 def _trusted(mtime_ns: int, ctime_ns: int) -> int:

@@ -22,7 +22,7 @@ from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_bytes, build_f
 if TYPE_CHECKING:
     import networkx
 
-    from mldebtlint.engine.cache import ResultCache
+    from mldebtlint.engine.cache import CacheSet
 
 
 @dataclass
@@ -40,6 +40,8 @@ class RunOptions:
     # Read and write the results cache (settings.cache_dir, else
     # <root>/.mldebtlint_cache). Off by default for library callers and tests.
     cache: bool = False
+    # Filled by ``run``: one-line warnings for the user (no files found, cache not written).
+    warnings: list[str] = field(default_factory=list)
 
 
 def rule_set(settings: Settings, extra: Iterable[str] = ()) -> RuleSet:
@@ -56,7 +58,7 @@ def analyze_all(
     settings: Settings,
     rules: RuleSet,
     progress: Callable[[int, int], None] | None = None,
-    cache: ResultCache | None = None,
+    cache: CacheSet | None = None,
 ) -> list[FileResult]:
     """Results of every task, in order: from the cache when the file is unchanged."""
     from mldebtlint.engine.cache import with_display
@@ -86,11 +88,28 @@ def analyze_all(
     return results  # type: ignore[return-value]
 
 
-def open_cache(settings: Settings, rules: RuleSet) -> ResultCache:
-    from mldebtlint.engine.cache import ResultCache, default_cache_dir, run_key
+def open_cache(settings: Settings, rules: RuleSet, paths: Iterable[Path] = ()) -> CacheSet:
+    """The project root's cache, plus the own root's cache of each path outside it
+    (unless one cache folder is configured for everything)."""
+    from mldebtlint.core.config import project_root
+    from mldebtlint.engine.cache import CacheSet, ResultCache, default_cache_dir, root_tag, run_key
 
-    folder = default_cache_dir(settings.root, settings.cache_dir)
-    return ResultCache(folder, run_key(settings.key(), rules.codes, settings.root))
+    key, scope = run_key(settings.key(), rules.codes, settings.root), root_tag(settings.root)
+    main = ResultCache(default_cache_dir(settings.root, settings.cache_dir), key, scope)
+    others: list[tuple[str, ResultCache]] = []
+    if not settings.cache_dir:
+        root = Path(settings.root).resolve()
+        by_root: dict[Path, ResultCache] = {root: main}
+        for path in paths:
+            absolute = os.path.abspath(path)
+            if Path(absolute).is_relative_to(root):
+                continue
+            own = project_root(Path(absolute)).resolve()
+            if own not in by_root:
+                by_root[own] = ResultCache(default_cache_dir(own), key, scope)
+            if by_root[own] is not main:
+                others.append((absolute, by_root[own]))
+    return CacheSet(main, others)
 
 
 def _per_file_ignored(finding: Finding, relative: str, settings: Settings) -> bool:
@@ -171,7 +190,7 @@ def run(options: RunOptions) -> CheckResult:
     )
     tasks = _tasks(files)
     # With stdin the given text is analysed directly; the cache still serves the rest of the repo.
-    cache = open_cache(settings, rules) if options.cache else None
+    cache = open_cache(settings, rules, options.paths) if options.cache else None
     if options.stdin is not None:
         given = options.stdin[1]
         raw = given.encode("utf-8") if isinstance(given, str) else given
@@ -204,11 +223,14 @@ def run(options: RunOptions) -> CheckResult:
             if finding.path in reported_displays
         ]
     if cache is not None:
-        cache.save()
+        options.warnings.extend(cache.save())
+    if not files:
+        shown = " ".join(Path(path).as_posix() for path in options.paths)
+        options.warnings.append(f"no Python files or manifests to check in {shown}")
     return _finish(results, repo_findings, by_relative, display_of, settings, tasks)
 
 
-def _repo_codes(rules: RuleSet, cache: ResultCache | None = None) -> frozenset[str]:
+def _repo_codes(rules: RuleSet, cache: CacheSet | None = None) -> frozenset[str]:
     """The enabled repo rules' codes; from the cache if it knows (then no detector is imported)."""
     known = cache.get_meta("repo-codes") if cache is not None else None
     if known is not None:
@@ -224,7 +246,7 @@ def _cached_repo_findings(
     settings: Settings,
     by_relative: dict[str, FileResult],
     display_of: dict[str, str],
-    cache: ResultCache | None,
+    cache: CacheSet | None,
 ) -> list[Finding]:
     """``run_repo_rules``, reused from the cache when no file's facts changed."""
     key = None

@@ -81,5 +81,6 @@ def trend_section(report: dict[str, Any]) -> str:
         + _delta_table(trend["files"], "path", "file")
         + _finding_list("New findings", trend["new"], trend["new_count"])
         + _finding_list("Fixed findings", trend["fixed"], trend["fixed_count"])
+        + _finding_list("Not checked (parse error)", trend.get("unchecked", []), trend.get("unchecked_count", 0))
         + "</section>"
     )

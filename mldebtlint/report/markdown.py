@@ -167,7 +167,9 @@ def _trend(report: dict[str, Any]) -> list[str]:
         "",
         f"Rating {before['rating']} → {report['summary']['rating']}, debt {fmt.signed_minutes(trend['debt_delta'])}, "
         f"ratio {fmt.signed_ratio(trend['debt_ratio_delta'])}, findings {fmt.signed(trend['findings_delta'])} "
-        f"({trend['new_count']} new, {trend['fixed_count']} fixed).",
+        f"({trend['new_count']} new, {trend['fixed_count']} fixed"
+        + (f", {trend['unchecked_count']} not checked (parse error)" if trend.get("unchecked_count") else "")
+        + ").",
         "",
     ]
     for title, key, rows in (
@@ -190,7 +192,11 @@ def _trend(report: dict[str, Any]) -> list[str]:
                 ],
                 {1, 2, 3, 4},
             )
-    for title, findings in (("New findings", trend["new"]), ("Fixed findings", trend["fixed"])):
+    for title, findings in (
+        ("New findings", trend["new"]),
+        ("Fixed findings", trend["fixed"]),
+        ("Not checked (parse error)", trend.get("unchecked", [])),
+    ):
         if findings:
             lines += [f"**{title}**", ""]
             lines += [f"- {f['code']} {_code(fmt.location(f))} {f['message']}" for f in findings]

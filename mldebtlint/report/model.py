@@ -206,9 +206,10 @@ def build_report(
         "trend": None,
     }
     if previous is not None:
+        from mldebtlint.adoption.baseline import unparsed_files
         from mldebtlint.report.trend import compare
 
-        report["trend"] = compare(report, previous, previous_label)
+        report["trend"] = compare(report, previous, previous_label, unparsed_files(result))
     return report
 
 

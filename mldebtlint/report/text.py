@@ -159,7 +159,9 @@ def _trend(report: dict[str, Any]) -> list[str]:
     lines.append(
         f"{INDENT}rating {before['rating']} -> {report['summary']['rating']}   debt {fmt.signed_minutes(trend['debt_delta'])}   "
         f"ratio {fmt.signed_ratio(trend['debt_ratio_delta'])}   findings {fmt.signed(trend['findings_delta'])} "
-        f"({trend['new_count']} new, {trend['fixed_count']} fixed)"
+        f"({trend['new_count']} new, {trend['fixed_count']} fixed"
+        + (f", {trend['unchecked_count']} not checked (parse error)" if trend.get("unchecked_count") else "")
+        + ")"
     )
     for title, key, rows in (
         ("category", "category", trend["categories"]),
@@ -183,9 +185,13 @@ def _trend(report: dict[str, Any]) -> list[str]:
                 {1, 2, 3, 4},
                 flex=0,
             )
-    if trend["new"] or trend["fixed"]:
+    if trend["new"] or trend["fixed"] or trend.get("unchecked"):
         lines.append("")
-    for title, findings in (("new", trend["new"]), ("fixed", trend["fixed"])):
+    for title, findings in (
+        ("new", trend["new"]),
+        ("fixed", trend["fixed"]),
+        ("not checked", trend.get("unchecked", [])),
+    ):
         for finding in findings[:10]:
             lines.append(
                 fmt.shorten(

@@ -2,12 +2,15 @@
 
 Deltas of debt and finding counts per category, rule and file, and the
 findings that are new or fixed, matched by fingerprint (stable when unrelated
-lines move, SPEC section 4).
+lines move, SPEC section 4). An earlier finding in a file that does not parse
+now is not "fixed": that file was not checked, so the finding is listed as
+"not checked (parse error)" instead.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +81,17 @@ def _by_fingerprint(findings: list[Any]) -> dict[str, dict[str, Any]]:
     return {f["fingerprint"]: f for f in findings if isinstance(f, dict) and f.get("fingerprint")}
 
 
-def compare(report: dict[str, Any], previous: dict[str, Any], label: str = "") -> dict[str, Any]:
+def compare(
+    report: dict[str, Any], previous: dict[str, Any], label: str = "", unparsed: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The trend since ``previous``; ``unparsed``: paths of the files that fail to parse now."""
     now_summary, old_summary = report["summary"], previous.get("summary", {})
     current, old = _by_fingerprint(report["findings"]), _by_fingerprint(previous.get("findings", []))
+    unchecked_paths = set(unparsed)
     new = [_brief(current[key]) for key in current if key not in old]
-    fixed = [_brief(old[key]) for key in old if key not in current]
+    gone = [_brief(old[key]) for key in old if key not in current]
+    fixed = [finding for finding in gone if finding["path"] not in unchecked_paths]
+    unchecked = [finding for finding in gone if finding["path"] in unchecked_paths]
     order = lambda f: (f["path"], f["line"], f["code"])  # noqa: E731
     ratio_before, ratio_after = old_summary.get("debt_ratio"), now_summary.get("debt_ratio")
     return {
@@ -110,4 +119,6 @@ def compare(report: dict[str, Any], previous: dict[str, Any], label: str = "") -
         "fixed_count": len(fixed),
         "new": sorted(new, key=order)[:MAX_LISTED],
         "fixed": sorted(fixed, key=order)[:MAX_LISTED],
+        "unchecked_count": len(unchecked),
+        "unchecked": sorted(unchecked, key=order)[:MAX_LISTED],
     }
