@@ -18,6 +18,7 @@ from mldebtlint.core.selection import enabled_codes, expand_selector
 from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
 from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
 from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_bytes, build_finding, make_fingerprint
+from mldebtlint.engine.source import decode_source
 
 if TYPE_CHECKING:
     import networkx
@@ -227,7 +228,8 @@ def run(options: RunOptions) -> CheckResult:
     if not files:
         shown = " ".join(Path(path).as_posix() for path in options.paths)
         options.warnings.append(f"no Python files or manifests to check in {shown}")
-    return _finish(results, repo_findings, by_relative, display_of, settings, tasks)
+    stdin_text = options.stdin[1] if options.stdin is not None else None
+    return _finish(results, repo_findings, by_relative, display_of, settings, tasks, stdin_text)
 
 
 def _repo_codes(rules: RuleSet, cache: CacheSet | None = None) -> frozenset[str]:
@@ -269,6 +271,7 @@ def _finish(
     display_of: dict[str, str],
     settings: Settings,
     tasks: list[FileTask],
+    stdin_text: str | None = None,
 ) -> CheckResult:
     from mldebtlint.engine.suppressions import Suppressions
 
@@ -278,7 +281,10 @@ def _finish(
     all_findings = [f for result in results for f in result.findings] + repo_findings
     # A file that fails to parse for another rule still yields MLD000; drop it
     # when the user disabled MLD000.
-    parse_errors_on = PARSE_ERROR_CODE in enabled_codes(settings.select, settings.extend_select, settings.ignore)
+    enabled = enabled_codes(settings.select, settings.extend_select, settings.ignore)
+    parse_errors_on = PARSE_ERROR_CODE in enabled
+    # relative path -> (line, token) of the directives that silenced a finding (MLD001)
+    used: dict[str, set[tuple[int, str]]] = {}
     for finding in all_findings:
         if finding.code == PARSE_ERROR_CODE and not parse_errors_on:
             continue
@@ -289,15 +295,56 @@ def _finish(
                 suppressed += 1
                 continue
             noqa = Suppressions({line: frozenset(codes) for line, codes in result.noqa})
-            if noqa.silences(finding):
+            silencing = noqa.silencing(finding)
+            if silencing:
+                used.setdefault(relative, set()).update(silencing)
                 suppressed += 1
                 continue
         if _per_file_ignored(finding, relative, settings):
             suppressed += 1
             continue
         kept.append(finding)
+    if UNUSED_SUPPRESSION_CODE in enabled:
+        for finding in _unused_suppressions(results, tasks, used, enabled, settings, stdin_text):
+            if _per_file_ignored(finding, relative_of_display.get(finding.path, finding.path), settings):
+                suppressed += 1
+            else:
+                kept.append(finding)
     kept.sort(key=Finding.sort_key)
     return CheckResult(findings=tuple(kept), files=tuple(results), suppressed=suppressed)
+
+
+UNUSED_SUPPRESSION_CODE = "MLD001"
+
+
+def _unused_suppressions(
+    results: list[FileResult],
+    tasks: list[FileTask],
+    used: dict[str, set[tuple[int, str]]],
+    enabled: frozenset[str],
+    settings: Settings,
+    stdin_text: str | None,
+) -> list[Finding]:
+    """MLD001 for the reported files, once the run knows which directives were used."""
+    from mldebtlint.engine.unused_suppressions import unused_suppression_findings
+
+    def reader(task: FileTask) -> Callable[[], str | None]:
+        def read() -> str | None:
+            if stdin_text is not None:
+                return stdin_text
+            try:
+                with open(task.path, "rb") as handle:
+                    return decode_source(handle.read())
+            except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                return None
+
+        return read
+
+    findings: list[Finding] = []
+    for task, result in zip(tasks, results):
+        used_here = used.get(task.relative, set())
+        findings += unused_suppression_findings(result, task.relative, used_here, enabled, settings, reader(task))
+    return findings
 
 
 def _stdin_file(name: str, root: Path) -> SourceFile:

@@ -42,6 +42,7 @@ class FixerSpec:
 
 # code -> the module that fixes it.
 FIXERS: dict[str, FixerSpec] = {
+    "MLD001": FixerSpec("unused_suppression", safe=True),
     "MLD301": FixerSpec("pin_framework", safe=True),
     "MLD101": FixerSpec("hoist_literal", safe=False),
     "MLD102": FixerSpec("hoist_literal", safe=False),
