@@ -60,6 +60,22 @@ def cli() -> None:
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
+def _exit_now(code: int) -> None:
+    """Exit without the interpreter's slow teardown (joining the stopped pool's threads).
+
+    Every write of ours has finished or been rolled back by the time the
+    interrupt reaches here; only the standard streams need flushing.
+    """
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(argv if argv is not None else sys.argv[1:])
     verbose = "--verbose" in args
@@ -75,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
         # click turns a KeyboardInterrupt into Abort; the pool is already
         # terminated and every write is atomic, so nothing is left half-done.
         click.echo("mldebtlint: interrupted", err=True)
+        if argv is None:  # the real command, not a caller in the same process
+            _exit_now(EXIT_INTERRUPTED)
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         message = exc.format_message().replace("\n", " ")

@@ -109,8 +109,8 @@ def analyze_many(
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, rules))
     try:
         with _sigint_deferred():
-            outcomes = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
-        for done, (index, outcome) in enumerate(zip(order, outcomes), start=1):
+            mapped = pool.map(_work, (tasks[index] for index in order), chunksize=chunksize)
+        for done, (index, outcome) in enumerate(zip(order, mapped), start=1):
             results[index] = outcome
             if progress:
                 progress(done, total)

@@ -35,7 +35,7 @@ def judged(result: FileResult) -> bool:
     )
 
 
-def _message(unused: Iterable[str], unknown: Iterable[str]) -> str:
+def _message(unused: tuple[str, ...], unknown: tuple[str, ...]) -> str:
     parts = []
     codes = [token for token in unused if token != ALL]
     if ALL in unused:
