@@ -6,8 +6,9 @@
 * ``# mldebtlint: skip-file`` anywhere in the file skips it.
 
 A line's directives become a set of tokens: rule codes (upper case) and rule
-names (lower case) as written, ``*`` for a bare ``mldebtlint: ignore`` and
-``*noqa`` for a bare ``noqa`` (both silence everything). In a ``noqa`` list only
+names (lower case) as written, ``*`` for a bare directive (it silences
+everything), plus ``*ignore`` when that bare directive is ``mldebtlint: ignore``
+(MLD001 may report it; a bare ``noqa`` usually belongs to another linter). In a ``noqa`` list only
 what looks like ours is kept (``MLD...`` and our rule names): ``E501`` belongs
 to another linter. The runner records which ``(line, token)`` silenced a
 finding; ``unused_tokens`` then tells MLD001 what suppressed nothing.
@@ -27,9 +28,9 @@ _NOQA = re.compile(r"#\s*noqa\b(?::\s*(?P<codes>[A-Za-z0-9_\-]+(?:[,\s]+[A-Za-z0
 _SKIP_FILE = re.compile(r"#\s*mldebtlint\s*:\s*skip-file\b", re.IGNORECASE)
 DIRECTIVES = (("ignore", _IGNORE), ("noqa", _NOQA))
 
-ALL = "*"  # a bare ``# mldebtlint: ignore``
-ALL_NOQA = "*noqa"  # a bare noqa comment: silences everything, never reported as unused
-_SILENCE_ALL = frozenset({ALL, ALL_NOQA})
+ALL = "*"  # any bare directive: silences everything; by itself never reported as unused
+BARE_IGNORE = "*ignore"  # also carried by a bare ``# mldebtlint: ignore``, which can be
+_SILENCE_ALL = frozenset({ALL, BARE_IGNORE})
 UNUSED_SUPPRESSION = ("MLD001", "unused-suppression")
 
 
@@ -59,8 +60,8 @@ def directive_tokens(kind: str, raw: str | None) -> frozenset[str]:
     items = [normalize(item) for item in split_codes(raw or "")]
     if kind == "noqa":
         items = [item for item in items if item.startswith("MLD") or _known_name(item)]
-        return frozenset(items) if raw and raw.strip() else frozenset({ALL_NOQA})
-    return frozenset(items) if items else frozenset({ALL})
+        return frozenset(items) if raw and raw.strip() else frozenset({ALL})
+    return frozenset(items) if items else frozenset({ALL, BARE_IGNORE})
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,10 @@ def unused_tokens(
         if tokens & set(UNUSED_SUPPRESSION):
             continue
         unused, unknown = [], []
-        for token in sorted(tokens - {ALL_NOQA}):
+        for token in sorted(tokens - {ALL}):
             if (line, token) in used:
                 continue
-            if token == ALL:
+            if token == BARE_IGNORE:
                 unused.append(token)
                 continue
             entry = catalog.get(token) or names.get(token)
@@ -189,7 +190,7 @@ def strip_tokens(comment: str, remove: Iterable[str]) -> str:
             continue
         raw = match.group("codes")
         if raw is None or not raw.strip():
-            if (ALL if kind == "ignore" else ALL_NOQA) in remove:
+            if kind == "ignore" and BARE_IGNORE in remove:
                 comment = _cut(comment, match.start(), match.end())
             continue
         items = split_codes(raw)

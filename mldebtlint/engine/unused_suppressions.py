@@ -18,7 +18,7 @@ from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import PARSE_ERROR_CODE, FileResult, Finding, Location
 from mldebtlint.engine.source import build_finding, make_fingerprint
-from mldebtlint.engine.suppressions import ALL, comment_spans, directive_column, unused_tokens
+from mldebtlint.engine.suppressions import BARE_IGNORE, comment_spans, directive_column, unused_tokens
 
 CODE = "MLD001"
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -37,8 +37,8 @@ def judged(result: FileResult) -> bool:
 
 def _message(unused: tuple[str, ...], unknown: tuple[str, ...]) -> str:
     parts = []
-    codes = [token for token in unused if token != ALL]
-    if ALL in unused:
+    codes = [token for token in unused if token != BARE_IGNORE]
+    if BARE_IGNORE in unused:
         parts.append("bare 'mldebtlint: ignore' suppresses nothing here")
     if codes:
         parts.append(f"{', '.join(codes)} {'suppresses' if len(codes) == 1 else 'suppress'} nothing here")
