@@ -176,7 +176,6 @@ def test_mld001_is_off_by_default_and_on_with_select_all(tmp_path):
     assert mld001(tmp_path, source, "--select", "ALL") == [(3, "unused suppression: MLD101 suppresses nothing here")]
 
 
-@needs_mld101
 @pytest.mark.parametrize(
     "comment",
     [
@@ -237,7 +236,6 @@ def test_a_rule_that_ran_is_judged_its_twin_that_did_not_is_not(tmp_path):
     ]
 
 
-@needs_mld101
 def test_a_bare_noqa_keeps_suppressing_with_mld001_on(tmp_path):
     result = findings(tmp_path, threshold_line("# noqa"), *WITH_MLD001)
     assert result == []
@@ -295,7 +293,6 @@ def approve(model, x):
 """
 
 
-@needs_mld101
 def test_fix_removes_unused_and_malformed_directives_and_keeps_the_rest(tmp_path):
     target = tmp_path / "serve.py"
     target.write_text(FIX_BEFORE, encoding="utf-8")

@@ -228,8 +228,8 @@ def run(options: RunOptions) -> CheckResult:
     if not files:
         shown = " ".join(Path(path).as_posix() for path in options.paths)
         options.warnings.append(f"no Python files or manifests to check in {shown}")
-    stdin_text = options.stdin[1] if options.stdin is not None else None
-    return _finish(results, repo_findings, by_relative, display_of, settings, tasks, stdin_text)
+    stdin_source = options.stdin[1] if options.stdin is not None else None
+    return _finish(results, repo_findings, by_relative, display_of, settings, tasks, stdin_source)
 
 
 def _repo_codes(rules: RuleSet, cache: CacheSet | None = None) -> frozenset[str]:
@@ -271,7 +271,7 @@ def _finish(
     display_of: dict[str, str],
     settings: Settings,
     tasks: list[FileTask],
-    stdin_text: str | None = None,
+    stdin_source: bytes | str | None = None,
 ) -> CheckResult:
     from mldebtlint.engine.suppressions import Suppressions
 
@@ -305,7 +305,7 @@ def _finish(
             continue
         kept.append(finding)
     if UNUSED_SUPPRESSION_CODE in enabled:
-        for finding in _unused_suppressions(results, tasks, used, enabled, settings, stdin_text):
+        for finding in _unused_suppressions(results, tasks, used, enabled, settings, stdin_source):
             if _per_file_ignored(finding, relative_of_display.get(finding.path, finding.path), settings):
                 suppressed += 1
             else:
@@ -323,16 +323,18 @@ def _unused_suppressions(
     used: dict[str, set[tuple[int, str]]],
     enabled: frozenset[str],
     settings: Settings,
-    stdin_text: str | None,
+    stdin_source: bytes | str | None,
 ) -> list[Finding]:
     """MLD001 for the reported files, once the run knows which directives were used."""
     from mldebtlint.engine.unused_suppressions import unused_suppression_findings
 
     def reader(task: FileTask) -> Callable[[], str | None]:
         def read() -> str | None:
-            if stdin_text is not None:
-                return stdin_text
+            if isinstance(stdin_source, str):
+                return stdin_source
             try:
+                if stdin_source is not None:
+                    return decode_source(stdin_source)
                 with open(task.path, "rb") as handle:
                     return decode_source(handle.read())
             except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
