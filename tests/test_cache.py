@@ -287,6 +287,9 @@ def test_facts_are_stored_as_a_blob_and_decoded_only_when_read(tmp_path):
     cache.store("train.py", str(source), probe, "d" * 64, True, False, FileResult("train.py", facts=facts))
     cache.save()
 
+    from mldebtlint.engine import cache as cache_module
+
+    cache_module._REMEMBERED.clear()  # as a new process would see it
     reloaded = ResultCache(tmp_path / "cache", "k")
     stored = reloaded.entries["train.py"].result.facts
     assert isinstance(stored, LazyFacts)
@@ -294,3 +297,31 @@ def test_facts_are_stored_as_a_blob_and_decoded_only_when_read(tmp_path):
     assert bool(stored) and stored._value is None  # nor does a truthiness check
     assert stored == facts and stored["ModelGraphFacts"]["saves"][0]["path"] == "model.pt"
     assert pickle.loads(pickle.dumps(stored)) == facts
+
+
+def test_a_long_lived_process_rereads_the_index_only_when_it_changed(tmp_path, monkeypatch):
+    from mldebtlint.core.types import FileResult
+    from mldebtlint.engine import cache as cache_module
+
+    source = tmp_path / "train.py"
+    source.write_text("x = 1\n", encoding="utf-8")
+    writer = cache_module.ResultCache(tmp_path / "cache", "k")
+    probe = writer.probe("train.py", str(source), True, False)
+    writer.store("train.py", str(source), probe, "d" * 64, True, False, FileResult("train.py"))
+    writer.save()
+
+    loads = []
+    real_load = cache_module._load
+    monkeypatch.setattr(cache_module, "_load", lambda path: loads.append(path) or real_load(path))
+    first = cache_module.ResultCache(tmp_path / "cache", "k")
+    assert "train.py" in first.entries and loads == []  # remembered from the save above
+
+    # Another process replaces the index: the next open reads it from disk.
+    other = {"other.py": first.entries["train.py"]}
+    import pickle
+
+    temp = tmp_path / "cache" / "replacement"
+    temp.write_bytes(pickle.dumps(other))
+    temp.replace(first.index_path)
+    second = cache_module.ResultCache(tmp_path / "cache", "k")
+    assert loads == [first.index_path] and set(second.entries) == {"other.py"}

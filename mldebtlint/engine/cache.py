@@ -196,7 +196,7 @@ class ResultCache:
         self.scope = scope
         self.index_path = folder / (f"{INDEX_PREFIX}{scope}-{key}.pickle" if scope else f"{INDEX_PREFIX}{key}.pickle")
         self.loaded_stat = _stat_key(self.index_path)
-        self.entries: dict[str, Any] = _load(self.index_path)
+        self.entries: dict[str, Any] = _load_remembered(self.index_path, self.loaded_stat)
         self.updated: dict[str, Any] = {}
         # relative path -> content digest of every file answered or stored this run.
         self.digests: dict[str, str] = {}
@@ -290,6 +290,7 @@ class ResultCache:
                     pickle.dump(merged, out, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(temp, self.index_path)
                 self.entries, self.loaded_stat = merged, _stat_key(self.index_path)
+                _remember(self.index_path, self.loaded_stat, merged)
             except BaseException:
                 _unlink(temp)
                 raise
@@ -369,6 +370,25 @@ def _stat_key(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+# Indexes this process has loaded or written, by path: a long-lived process
+# (``mldebtlint server``) re-reads an index only when its stat changed.
+_REMEMBERED: dict[Path, tuple[tuple[int, int, int] | None, dict[str, Any]]] = {}
+
+
+def _load_remembered(path: Path, stat: tuple[int, int, int] | None) -> dict[str, Any]:
+    remembered = _REMEMBERED.get(path)
+    if stat is not None and remembered is not None and remembered[0] == stat:
+        return dict(remembered[1])
+    entries = _load(path)
+    _remember(path, stat, entries)
+    return entries
+
+
+def _remember(path: Path, stat: tuple[int, int, int] | None, entries: dict[str, Any]) -> None:
+    if stat is not None:
+        _REMEMBERED[path] = (stat, dict(entries))
 
 
 def _load(path: Path) -> dict[str, Entry]:

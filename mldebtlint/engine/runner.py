@@ -258,7 +258,17 @@ def _cached_repo_findings(
         stored = cache.get_meta("repo-findings")
         if key is not None and stored is not None and stored[0] == key:
             return list(stored[1])
-    findings = run_repo_rules(rules, settings, by_relative, display_of)
+    import gc
+
+    # Decoding every file's facts and building the graph allocates a great many
+    # small objects: the cyclic collector would rescan them over and over.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        findings = run_repo_rules(rules, settings, by_relative, display_of)
+    finally:
+        if enabled:
+            gc.enable()
     if cache is not None and key is not None:
         cache.set_meta("repo-findings", (key, tuple(findings)))
     return findings
