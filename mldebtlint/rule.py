@@ -57,6 +57,9 @@ class Report:
     scope: str = ""
     # The innermost enclosing statement, for multi-line suppressions.
     statement: cst.CSTNode | None = None
+    # Other sites the finding rests on: ``(node, note)`` pairs in the same file
+    # (the engine turns them into positions) or ready ``core.types.Related``.
+    related: tuple[Any, ...] = ()
 
 
 class FileContext:
@@ -115,7 +118,20 @@ class Rule:
     def names(self) -> ImportResolver:
         return self.context.names
 
-    def report(self, node: cst.CSTNode, message: str, **data: Any) -> None:
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        related: tuple[tuple[cst.CSTNode, str], ...] = (),
+        statement: cst.CSTNode | None = None,
+        **data: Any,
+    ) -> None:
+        """Report ``node``; ``related`` lists other sites in this file as (node, note).
+
+        ``statement`` overrides the enclosing statement (for rules that report
+        after the traversal, e.g. from ``leave_Module``).
+        """
         context = self.context
         context.reports.append(
             Report(
@@ -124,7 +140,8 @@ class Rule:
                 node=node,
                 data=data,
                 scope=".".join(context.scope_stack),
-                statement=context.statement_stack[-1] if context.statement_stack else None,
+                statement=statement or (context.statement_stack[-1] if context.statement_stack else None),
+                related=tuple(related),
             )
         )
 

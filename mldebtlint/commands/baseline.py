@@ -41,10 +41,12 @@ def default_baseline_path(settings: Settings) -> Path:
     "--update", is_flag=True, help="Drop findings that are fixed from the existing baseline; never add new ones."
 )
 @cache_options
-def baseline(path, select, extend_select, ignore, config_file, jobs, verbose, output, update, **cache_flags) -> None:
+def baseline(
+    path, select, extend_select, ignore, config_file, jobs, verbose, preview, output, update, **cache_flags
+) -> None:
     """Write a baseline of today's findings in PATH (default: the current directory)."""
     paths = check_paths((path,) if path is not None else ())
-    settings = resolve_settings(paths, config_file, select, extend_select, ignore, jobs)
+    settings = resolve_settings(paths, config_file, select, extend_select, ignore, jobs, preview)
     settings, use_cache = apply_cache_options(settings, cache_flags)
     target = output if output is not None else default_baseline_path(settings)
     previous = load_baseline(target) if update else []

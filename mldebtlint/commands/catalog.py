@@ -29,10 +29,16 @@ def rules(output_format: str) -> None:
     if output_format == "markdown":
         click.echo(markdown_table(entries), nl=False)
         return
-    click.echo(f"{'code':<7}  {'name':<28} {'category':<14} {'default':<7}  summary")
+    click.echo(f"{'code':<7}  {'name':<28} {'category':<16} {'state':<7}  summary")
     for entry in entries:
-        default = "on" if entry.default_enabled else "off"
-        click.echo(f"{entry.code:<7}  {entry.name:<28} {entry.category:<14} {default:<7}  {entry.summary}")
+        click.echo(f"{entry.code:<7}  {entry.name:<28} {entry.category:<16} {state(entry):<7}  {entry.summary}")
+
+
+def state(entry: CatalogEntry) -> str:
+    """``preview`` (off unless --preview), else ``on`` or ``off`` by default."""
+    if entry.preview:
+        return "preview"
+    return "on" if entry.default_enabled else "off"
 
 
 @click.command()
@@ -46,9 +52,12 @@ def explain(rule: str) -> None:
 
 
 def explain_text(entry: CatalogEntry) -> str:
+    if entry.preview:
+        enabled = "preview: off unless --preview or selected by its code"
+    else:
+        enabled = f"{'on' if entry.default_enabled else 'off'} by default"
     lines = [
-        f"{entry.code} [{entry.name}]  ({entry.category}, {entry.severity}, "
-        f"{'on' if entry.default_enabled else 'off'} by default)",
+        f"{entry.code} [{entry.name}]  ({entry.category}, {entry.severity}, {enabled})",
         "",
         entry.summary,
         "",
@@ -57,6 +66,8 @@ def explain_text(entry: CatalogEntry) -> str:
     ]
     if entry.fix:
         lines += ["", "How to fix:", textwrap.indent(entry.fix, "  ")]
+    if entry.precision:
+        lines += ["", f"Measured precision on the real-application corpus: {entry.precision}"]
     lines += ["", f"Score: effort {entry.effort} min, impact {entry.impact}/5, risk {entry.risk}/5"]
     if entry.options:
         lines += ["", "Options ([tool.mldebtlint.rules." + entry.name + "]):"]
@@ -78,6 +89,8 @@ def _entry_dict(entry: CatalogEntry) -> dict:
         "category": entry.category,
         "severity": entry.severity,
         "default_enabled": entry.default_enabled,
+        "preview": entry.preview,
+        "precision": entry.precision,
         "effort": entry.effort,
         "impact": entry.impact,
         "risk": entry.risk,
@@ -90,13 +103,12 @@ def _entry_dict(entry: CatalogEntry) -> dict:
 def markdown_table(entries: list[CatalogEntry]) -> str:
     """The README's rule table (tests/test_readme.py keeps the two in sync)."""
     lines = [
-        "| code | name | category | default | effort | impact | risk | summary |",
+        "| code | name | category | state | effort | impact | risk | summary |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for entry in entries:
-        default = "on" if entry.default_enabled else "off"
         lines.append(
-            f"| {entry.code} | {entry.name} | {entry.category} | {default} | {entry.effort} min "
+            f"| {entry.code} | {entry.name} | {entry.category} | {state(entry)} | {entry.effort} min "
             f"| {entry.impact} | {entry.risk} | {entry.summary} |"
         )
     return "\n".join(lines) + "\n"

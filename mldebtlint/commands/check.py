@@ -83,6 +83,7 @@ def check(
     config_file,
     jobs,
     verbose,
+    preview,
     output_format,
     output,
     exit_zero,
@@ -109,7 +110,7 @@ def check(
     else:
         path_list = check_paths(paths)
         stdin = None
-    settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs)
+    settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs, preview)
     settings = settings.with_cli(force_exclude=force_exclude)
     if adoption["baseline_file"] is not None:
         settings = settings.with_cli(baseline=str(adoption["baseline_file"]))

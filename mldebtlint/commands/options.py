@@ -32,6 +32,9 @@ def selection_options(function):
         function
     )
     function = click.option("--verbose", is_flag=True, help="Show tracebacks of internal errors.")(function)
+    function = click.option(
+        "--preview", is_flag=True, default=None, help="Enable preview rules (new, not yet proven on real repos)."
+    )(function)
     return function
 
 
@@ -42,8 +45,9 @@ def resolve_settings(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int | None,
+    preview: bool | None = None,
 ) -> Settings:
-    from mldebtlint.core.selection import validate_selectors
+    from mldebtlint.core.selection import preview_selected_exactly, validate_selectors
 
     first = paths[0] if paths else Path(".")
     settings = load_settings(first, config_file)
@@ -54,12 +58,21 @@ def resolve_settings(
         # As in ruff, a --select on the command line starts the selection
         # afresh: the config's select, extend-select and ignore no longer apply.
         settings = settings.with_cli(extend_select=(), ignore=())
-    return settings.with_cli(
+    settings = settings.with_cli(
         select=select_codes or None,
         extend_select=(settings.extend_select + extend) if extend else None,
         ignore=(settings.ignore + ignored) if ignored else None,
         jobs=jobs,
+        preview=preview or None,
     )
+    named = (*(settings.select or ()), *settings.extend_select)
+    for code in preview_selected_exactly(named, settings.preview):
+        click.echo(
+            f"mldebtlint: {code} is a preview rule, enabled because it was selected by name "
+            "(--preview enables every preview rule)",
+            err=True,
+        )
+    return settings
 
 
 def check_paths(paths: tuple[Path, ...]) -> list[Path]:

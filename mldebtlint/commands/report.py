@@ -128,6 +128,7 @@ def report(
     config_file,
     jobs,
     verbose,
+    preview,
     output_format,
     output,
     top,
@@ -144,7 +145,7 @@ def report(
     from mldebtlint.report.trend import load_previous
 
     path_list = check_paths(paths)
-    settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs)
+    settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs, preview)
     settings, use_cache = apply_cache_options(settings, cache_flags)
     settings = settings.with_cli(ratio_model=ratio_model)
     previous = load_previous(compare_path) if compare_path is not None else None

@@ -116,6 +116,10 @@ class CatalogEntry:
     good: tuple[Example, ...] = ()
     builtin: bool = False
     source: str = ""
+    # New or unproven rules are off unless ``--preview`` (SPEC section 6).
+    preview: bool = False
+    # The measured precision on the real-application corpus, as a sentence.
+    precision: str = ""
 
 
 class CatalogError(Exception):
@@ -175,6 +179,8 @@ def parse_entry(data: dict[str, Any], source: str) -> CatalogEntry:
             good=_examples(examples.get("good"), source),
             builtin=bool(data.get("builtin", False)),
             source=source,
+            preview=bool(data.get("preview", False)),
+            precision=str(data.get("precision", "")).strip(),
         )
     except KeyError as exc:
         raise CatalogError(f"{source}: missing key {exc.args[0]!r}") from None

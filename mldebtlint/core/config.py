@@ -64,6 +64,8 @@ class Settings:
     minutes_per_line: float = DEFAULT_MINUTES_PER_LINE
     # The debt-ratio model of the report (core.scoring.RATIO_MODELS).
     ratio_model: str = "ml-code"
+    # Enable the catalog's preview rules (``--preview`` / ``preview = true``).
+    preview: bool = False
     extra: tuple[tuple[str, Any], ...] = field(default=())
 
     def options_for(self, code: str) -> Mapping[str, Any]:
@@ -90,6 +92,7 @@ class Settings:
                 self.per_file_ignores,
                 self.rule_options,
                 self.score_overrides,
+                self.preview,
             ],
             sort_keys=True,
             default=str,
@@ -233,6 +236,10 @@ def settings_from_table(table: Mapping[str, Any], source: Path, root: Path) -> S
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: '{key}' must be a string")
             values[key.replace("-", "_")] = str(root / value)
+        elif key == "preview":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: 'preview' must be true or false")
+            values["preview"] = value
         elif key in ("respect-gitignore", "force-exclude"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: '{key}' must be true or false")

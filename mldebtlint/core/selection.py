@@ -1,5 +1,10 @@
 """Which rules run: ``select``/``extend-select``/``ignore`` by code, name or
-code prefix (``MLD1`` selects every configuration rule), as in ruff."""
+code prefix (``MLD1`` selects every configuration rule), as in ruff.
+
+Preview rules (``preview = true`` in their catalog entry) run only with
+``preview`` on, or when a selector names one exactly (its code or name): a
+prefix or ``ALL`` never turns a preview rule on by itself.
+"""
 
 from __future__ import annotations
 
@@ -27,10 +32,29 @@ def validate_selectors(selectors: Iterable[str], where: str) -> None:
             raise ConfigError(f"{where}: unknown rule or prefix '{selector}'")
 
 
+def exact_code(selector: str) -> str | None:
+    """The code a selector names exactly (a full code or a rule name), else None."""
+    key = selector.strip()
+    for code, entry in load_catalog().items():
+        if key.upper() == code or key.lower() == entry.name:
+            return code
+    return None
+
+
+def preview_selected_exactly(selectors: Iterable[str], preview: bool) -> list[str]:
+    """Preview rules that only run because a selector names them exactly (for a notice)."""
+    if preview:
+        return []
+    catalog = load_catalog()
+    codes = {exact_code(selector) for selector in selectors}
+    return sorted(code for code in codes if code is not None and catalog[code].preview)
+
+
 def enabled_codes(
     select: Iterable[str] | None,
     extend_select: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    preview: bool = False,
 ) -> frozenset[str]:
     """Codes enabled after applying select, extend-select and ignore.
 
@@ -57,6 +81,9 @@ def enabled_codes(
         for code in expand_selector(selector):
             if explicit.get(code, 0) <= _specificity(selector):
                 codes.discard(code)
+    if not preview:
+        named = {exact_code(selector) for selector in (*(select or ()), *extend_select)}
+        codes = {code for code in codes if not catalog[code].preview or code in named}
     return frozenset(codes)
 
 

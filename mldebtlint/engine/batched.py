@@ -14,7 +14,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.core.types import FileResult, Finding, Location
+from mldebtlint.core.types import FileResult, Finding, Location, Related
 from mldebtlint.engine.fingerprint import make_fingerprint, node_snippet, normalize_snippet
 from mldebtlint.engine.source import FileTask, build_finding, parse_error
 from mldebtlint.rule import FactCollector, FileContext, Report, Rule
@@ -138,9 +138,22 @@ def _python_findings(task: FileTask, settings: Settings, context: FileContext, r
                 fingerprint,
                 suppress,
                 report.data,
+                _related(report, task.display, positions),
             )
         )
     return findings
+
+
+def _related(report: Report, display: str, positions: Any) -> list[Related]:
+    """A report's related sites: (node, note) pairs become lines of this file."""
+    sites = []
+    for item in report.related:
+        if isinstance(item, Related):
+            sites.append(item)
+        else:
+            node, note = item
+            sites.append(Related(display, positions[node].start.line, note))
+    return sites
 
 
 def _python_syntax_error(raw: bytes, filename: str) -> tuple[str, int, int] | None:

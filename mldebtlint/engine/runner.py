@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
 from mldebtlint.core.selection import enabled_codes, expand_selector
-from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location
+from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location, Related
 from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
 from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_bytes, build_finding, make_fingerprint
 from mldebtlint.engine.source import decode_source
@@ -46,7 +46,7 @@ class RunOptions:
 
 
 def rule_set(settings: Settings, extra: Iterable[str] = ()) -> RuleSet:
-    codes = enabled_codes(settings.select, settings.extend_select, settings.ignore)
+    codes = enabled_codes(settings.select, settings.extend_select, settings.ignore, settings.preview)
     return RuleSet(frozenset(codes) | frozenset(extra))
 
 
@@ -163,6 +163,7 @@ def run_repo_rules(
                     fingerprint,
                     (location.line, location.end_line),
                     report.data,
+                    [item for item in report.related if isinstance(item, Related)],
                 )
             )
     return findings
@@ -291,7 +292,7 @@ def _finish(
     all_findings = [f for result in results for f in result.findings] + repo_findings
     # A file that fails to parse for another rule still yields MLD000; drop it
     # when the user disabled MLD000.
-    enabled = enabled_codes(settings.select, settings.extend_select, settings.ignore)
+    enabled = enabled_codes(settings.select, settings.extend_select, settings.ignore, settings.preview)
     parse_errors_on = PARSE_ERROR_CODE in enabled
     # relative path -> (line, token) of the directives that silenced a finding (MLD001)
     used: dict[str, set[tuple[int, str]]] = {}

@@ -10,7 +10,7 @@ from typing import Any
 from mldebtlint.core.catalog import CatalogEntry, load_catalog
 from mldebtlint.core.config import Settings
 from mldebtlint.core.scoring import priority_of
-from mldebtlint.core.types import PARSE_ERROR_CODE, Finding, Location
+from mldebtlint.core.types import PARSE_ERROR_CODE, Finding, Location, Related
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -41,6 +41,7 @@ def build_finding(
     fingerprint: str,
     suppress_lines: Iterable[int] = (),
     data: dict[str, Any] | None = None,
+    related: Iterable[Related] = (),
 ) -> Finding:
     effort, impact, risk = settings.score_for(entry.code)
     priority = priority_of(effort, impact, risk)
@@ -57,6 +58,7 @@ def build_finding(
         fingerprint=fingerprint,
         suppress_lines=tuple(sorted(set(suppress_lines))),
         data=tuple(sorted((data or {}).items())),
+        related=tuple(related),
     )
 
 

@@ -1,0 +1,317 @@
+"""MLD501 data-leakage: a preprocessor, selector, imputer, encoder or resampler
+fitted on data that is split or cross-validated afterwards, or fitted on the
+held-out split itself.
+
+Each scope (the script, each function) is followed statement by statement.
+A fit of a stateful step taints the data it was fitted on (``.fit(X)``) or the
+data it returns (``X2 = scaler.fit_transform(X)``); taint follows assignments
+and column selections (``X = df_scaled[cols]``) and the file's own helpers
+(a helper that returns fitted data, a helper that splits its argument). A
+later split or cross-validation of tainted data is the leak: one finding at
+the fit, ``related`` pointing at the split.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from mldebtlint.knowledge import debt_apis as api
+from mldebtlint.rule import Rule
+from mldebtlint.syntax.flow import (
+    assignment_parts,
+    calls_in,
+    enclosing_statement,
+    function_body,
+    keyword,
+    last_name,
+    local_functions,
+    names_in,
+    ordered_statements,
+    positional,
+    statement_calls,
+    target_names,
+)
+from mldebtlint.syntax.names import ImportResolver
+
+_WORDS = re.compile(r"[A-Za-z][a-z0-9]*|[A-Z]+(?![a-z])")
+_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True, eq=False)
+class Fit:
+    """A leaking fit: its call and what was fitted (or a helper parameter, for summaries)."""
+
+    call: cst.Call | None
+    what: str
+    parameter: int = -1
+
+
+@dataclass
+class Summary:
+    returns: Fit | None = None
+    splits_parameters: dict[int, cst.Call] = field(default_factory=dict)
+
+
+def held_out(name: str) -> bool:
+    return any(word.lower() in api.HELD_OUT_WORDS for word in _WORDS.findall(name))
+
+
+class LeakageScope:
+    """The data flow of one scope, in source order."""
+
+    def __init__(self, analysis: LeakageAnalysis, depth: int) -> None:
+        self.analysis = analysis
+        self.names = analysis.names
+        self.depth = depth
+        self.objects: dict[str, str] = {}  # variable -> kind ("fit", "splitter", "search")
+        self.tainted: dict[str, Fit] = {}
+        self.returns: Fit | None = None
+
+    # -- classification ---------------------------------------------------------
+    def constructor_kind(self, node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Name):
+            return self.objects.get(node.value)
+        if not isinstance(node, cst.Call):
+            return None
+        name = last_name(self.names.call_name(node))
+        if name in api.LEAKY_PREPROCESSORS or name in api.RESAMPLERS:
+            return "fit"
+        if name in api.PREPROCESSING_CONTAINERS:
+            inner = {last_name(self.names.call_name(call)) for call in calls_in(node) if call is not node}
+            return (
+                "fit" if inner & (api.LEAKY_PREPROCESSORS | api.RESAMPLERS) and not self._ends_in_model(node) else None
+            )
+        if name in api.SPLITTERS:
+            return "splitter"
+        if name in api.CV_SEARCHES:
+            return "search"
+        return None
+
+    def _ends_in_model(self, node: cst.Call) -> bool:
+        """A Pipeline whose last step is an estimator is a model, not a preprocessor."""
+        steps = [call for call in calls_in(node) if call is not node]
+        if not steps:
+            return False
+        last = last_name(self.names.call_name(steps[-1]))
+        return last not in api.LEAKY_PREPROCESSORS and last not in api.RESAMPLERS and last[:1].isupper()
+
+    def receiver_label(self, node: cst.BaseExpression) -> str:
+        if isinstance(node, cst.Call):
+            return last_name(self.names.call_name(node))
+        return self.analysis.module.code_for_node(node)
+
+    def tainted_in(self, node: cst.CSTNode) -> Fit | None:
+        for name in sorted(names_in(node)):
+            if name in self.tainted:
+                return self.tainted[name]
+        return None
+
+    # -- statements -------------------------------------------------------------
+    def run(self, body: list[cst.CSTNode]) -> None:
+        for statement in ordered_statements(body):
+            produced: Fit | None = None
+            for call in statement_calls(statement):
+                produced = self.on_call(call) or produced
+            parts = assignment_parts(statement)
+            if parts is not None:
+                self.assign(parts[0], parts[1], produced)
+            elif isinstance(statement, cst.For):
+                flowing = self.tainted_in(statement.iter)
+                for name in target_names(statement.target):
+                    self._bind(name, flowing)
+            elif isinstance(statement, cst.Return) and statement.value is not None:
+                self.returns = self.returns or produced or self.tainted_in(statement.value)
+
+    def assign(self, targets: list[cst.BaseExpression], value: cst.BaseExpression, produced: Fit | None) -> None:
+        kind = self.constructor_kind(value)
+        flowing = produced or self.tainted_in(value)
+        for target in targets:
+            for name in target_names(target):
+                if isinstance(target, cst.Name):
+                    if kind is not None:
+                        self.objects[name] = kind
+                    else:
+                        self.objects.pop(name, None)
+                    self._bind(name, flowing)
+                elif flowing is not None:  # df[cols] = scaler.fit_transform(df[cols])
+                    self.tainted[name] = flowing
+
+    def _taint(self, name: str, fit: Fit) -> None:
+        """Mark ``name`` as fitted-on; an earlier real fit stays the one reported."""
+        current = self.tainted.get(name)
+        if current is None or current.parameter >= 0:
+            self.tainted[name] = fit
+
+    def _bind(self, name: str, fit: Fit | None) -> None:
+        if fit is None:
+            self.tainted.pop(name, None)
+        else:
+            self.tainted[name] = fit
+
+    # -- calls ------------------------------------------------------------------
+    def on_call(self, call: cst.Call) -> Fit | None:
+        """Handle one call; return the Fit whose output the call's value carries."""
+        func = call.func
+        helper = self.analysis.local_callee(call)
+        if helper is not None and self.depth < _MAX_DEPTH:
+            return self.on_helper(call, helper)
+        name = last_name(self.names.call_name(call))
+        if name in api.SPLIT_FUNCTIONS:
+            self.check_split(call, positional(call), "train_test_split")
+        elif name in api.CROSS_VALIDATION_FUNCTIONS:
+            data = positional(call)[1:2] + [arg.value for arg in call.args if arg.keyword and arg.keyword.value == "X"]
+            self.check_split(call, data, name)
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        kind = self.constructor_kind(func.value)
+        data = positional(call)[:1] or [arg.value for arg in call.args if arg.keyword and arg.keyword.value == "X"]
+        if method == "split" and kind == "splitter":
+            self.check_split(call, data[:1], self.receiver_label(func.value) + ".split")
+        elif method == "fit" and kind == "search":
+            self.check_split(call, data, self.receiver_label(func.value) + ".fit")
+        elif method == "sample" and keyword(call, "frac") is not None:
+            self.check_split(call, [func.value], ".sample(frac=...)")
+        elif method in api.FIT_CALLS and kind == "fit" and data:
+            return self.on_fit(call, func.value, method, data[0])
+        elif method == "fillna":
+            return self.on_fillna(call, func.value)
+        return None
+
+    def on_fit(self, call: cst.Call, receiver: cst.BaseExpression, method: str, data: cst.BaseExpression) -> Fit | None:
+        label = self.receiver_label(receiver)
+        data_names = sorted(names_in(data))
+        if any(held_out(name) for name in data_names):
+            self.analysis.report_held_out(call, label, self.analysis.module.code_for_node(data))
+            return None
+        fit = Fit(call, f"{label}.{method}({self.analysis.module.code_for_node(data)})")
+        if method == "fit":
+            for name in data_names:
+                self._taint(name, fit)
+            return None
+        return fit
+
+    def on_fillna(self, call: cst.Call, receiver: cst.BaseExpression) -> Fit | None:
+        roots = names_in(receiver)
+        for inner in calls_in(call):
+            if (
+                inner is not call
+                and isinstance(inner.func, cst.Attribute)
+                and inner.func.attr.value in api.FILL_STATISTICS
+                and names_in(inner.func.value) & roots
+            ):
+                fit = Fit(call, f"fillna with {inner.func.attr.value}() of all rows")
+                for name in roots:
+                    self._taint(name, fit)
+                return fit
+        return None
+
+    def on_helper(self, call: cst.Call, helper: str) -> Fit | None:
+        summary = self.analysis.summary(helper, self.depth + 1)
+        arguments = positional(call)
+        for index, split_call in summary.splits_parameters.items():
+            if index < len(arguments):
+                self.check_split(call, [arguments[index]], f"{helper}()", inner=split_call)
+        if summary.returns is None:
+            return self.tainted_in(call)
+        if summary.returns.parameter >= 0:
+            index = summary.returns.parameter
+            return self.tainted_in(arguments[index]) if index < len(arguments) else None
+        return summary.returns
+
+    def check_split(
+        self, call: cst.Call, data: list[cst.BaseExpression], label: str, inner: cst.Call | None = None
+    ) -> None:
+        for item in data:
+            fit = self.tainted_in(item)
+            if fit is None:
+                continue
+            if fit.parameter >= 0:
+                self.analysis.parameter_split(fit.parameter, inner or call)
+            elif fit.call is not None:
+                self.analysis.report_leak(fit, call, label)
+            return
+
+
+class LeakageAnalysis:
+    """Runs every scope of a module and collects the leaks."""
+
+    def __init__(self, rule: DataLeakage, module: cst.Module, names: ImportResolver) -> None:
+        self.rule = rule
+        self.module = module
+        self.names = names
+        self.functions = local_functions(module)
+        self.summaries: dict[str, Summary] = {}
+        self.reported: set[int] = set()
+        self._split_parameters: list[dict[int, cst.Call]] = []
+
+    def run(self) -> None:
+        LeakageScope(self, 0).run(list(self.module.body))
+        for function in self.functions.values():
+            LeakageScope(self, 1).run(function_body(function))
+
+    def local_callee(self, call: cst.Call) -> str | None:
+        func = call.func
+        if isinstance(func, cst.Name) and func.value in self.functions and func.value not in self.names.aliases:
+            return func.value
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+            return func.attr.value if func.attr.value in self.functions else None
+        return None
+
+    def summary(self, name: str, depth: int) -> Summary:
+        if name in self.summaries:
+            return self.summaries[name]
+        self.summaries[name] = Summary()  # recursion guard
+        function = self.functions[name]
+        scope = LeakageScope(self, depth)
+        params = [p for p in function.params.params if p.name.value not in ("self", "cls")]
+        for index, param in enumerate(params):
+            scope.tainted[param.name.value] = Fit(None, param.name.value, index)
+        self._split_parameters.append({})
+        scope.run(function_body(function))
+        summary = Summary(returns=scope.returns, splits_parameters=self._split_parameters.pop())
+        self.summaries[name] = summary
+        return summary
+
+    def parameter_split(self, index: int, call: cst.Call) -> None:
+        if self._split_parameters:
+            self._split_parameters[-1].setdefault(index, call)
+
+    def report_leak(self, fit: Fit, split: cst.Call, label: str) -> None:
+        assert fit.call is not None
+        if id(fit.call) in self.reported:
+            return
+        self.reported.add(id(fit.call))
+        self.rule.report(
+            fit.call,
+            f"{fit.what} is fitted before the data is split or cross-validated ({label}): statistics of "
+            "the held-out rows leak into training and the evaluation is optimistic; fit it on the "
+            "training split only, or put it in a Pipeline passed to the split/cross-validation",
+            related=((split, f"split afterwards: {label}"),),
+            statement=enclosing_statement(self.module, fit.call),
+            kind="preprocessing",
+        )
+
+    def report_held_out(self, call: cst.Call, label: str, data: str) -> None:
+        if id(call) in self.reported:
+            return
+        self.reported.add(id(call))
+        self.rule.report(
+            call,
+            f"{label} is fitted on held-out data ({data}): the evaluation split must only be "
+            "transformed with a step fitted on the training split (use .transform, not .fit)",
+            statement=enclosing_statement(self.module, call),
+            kind="held-out-fit",
+        )
+
+
+class DataLeakage(Rule):
+    code = "MLD501"
+    CHECK_TESTS = False
+    TRIGGERS = ("fit", "fillna")
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        LeakageAnalysis(self, original_node, self.names).run()

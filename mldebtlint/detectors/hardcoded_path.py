@@ -1,0 +1,178 @@
+"""MLD104 hardcoded-path: a machine- or environment-specific data or model location in code."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from mldebtlint.knowledge import debt_apis as api
+from mldebtlint.rule import Rule
+from mldebtlint.syntax.flow import last_name, string_value
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_PATH_CALL_WORDS = (
+    "read",
+    "load",
+    "open",
+    "save",
+    "write",
+    "dump",
+    "to_",
+    "Path",
+    "join",
+    "exists",
+    "makedirs",
+    "mkdir",
+)
+
+
+def path_kind(text: str, options: dict) -> str | None:
+    """``bucket``, ``machine`` or ``absolute`` for a location literal, else None."""
+    value = text.strip()
+    if not value or "\n" in value or len(value) > 300:
+        return None
+    lowered = value.lower()
+    if any(lowered.startswith(scheme) for scheme in options["bucket-schemes"]):
+        return "bucket" if len(value) > len(value.split("//", 1)[0]) + 2 else None
+    if _WINDOWS_DRIVE.match(value):
+        return "machine" if _looks_like_data(value.replace("\\", "/")) else None
+    if not value.startswith("/") or value.startswith("//") or " " in value:
+        return None
+    if any(value.startswith(root) for root in api.SYSTEM_ROOTS):
+        return None
+    if not _looks_like_data(value):
+        return None
+    if any(value.startswith(root) or value == root.rstrip("/") for root in options["machine-roots"]):
+        return "machine"
+    return "absolute"
+
+
+def _looks_like_data(value: str) -> bool:
+    name = value.rstrip("/").rsplit("/", 1)[-1].lower()
+    return not name.endswith(api.CODE_OR_CONFIG_SUFFIXES)
+
+
+def _has_data_suffix(value: str) -> bool:
+    return value.lower().rstrip("/").endswith(api.DATA_FILE_SUFFIXES)
+
+
+class HardcodedPath(Rule):
+    code = "MLD104"
+    CHECK_TESTS = False
+    TRIGGERS = ("/", "\\")
+
+    def __init__(self, context, options) -> None:
+        super().__init__(context, options)
+        # Nodes whose strings are never data locations: docstrings, defaults
+        # users override, code paths, decorators (routes).
+        self._exempt_depth = 0
+        self._calls: list[cst.Call] = []
+        self._settings_class_depth = 0
+
+    # -- exemptions --------------------------------------------------------------
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._exempt_depth += 1
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self._exempt_depth -= 1
+
+    def visit_Parameters(self, node: cst.Parameters) -> None:
+        self._exempt_depth += 1  # parameter defaults are the caller's to override
+
+    def leave_Parameters(self, original_node: cst.Parameters) -> None:
+        self._exempt_depth -= 1
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            self._exempt_depth += 1  # docstrings and bare string statements
+
+    def leave_Expr(self, original_node: cst.Expr) -> None:
+        if isinstance(original_node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            self._exempt_depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self._is_settings_class(node):
+            self._settings_class_depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if self._is_settings_class(original_node):
+            self._settings_class_depth -= 1
+
+    def _is_settings_class(self, node: cst.ClassDef) -> bool:
+        for base in node.bases:
+            name = self.names.qualified_or_local(base.value) or ""
+            if last_name(name).endswith(api.SETTINGS_BASE_SUFFIXES):
+                return True
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._calls.append(node)
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self._calls.pop()
+
+    def _overridable_or_code(self, node: cst.CSTNode) -> bool:
+        """Inside a default the user overrides, or a call that locates code."""
+        for call in reversed(self._calls):
+            name = self.names.call_name(call) or ""
+            if name in api.CODE_PATH_CALLS:
+                return True
+            if last_name(name) in api.OVERRIDABLE_DEFAULT_CALLS:
+                for index, arg in enumerate(call.args):
+                    if _contains(arg.value, node):
+                        if arg.keyword is not None and arg.keyword.value in ("default", "default_value"):
+                            return True
+                        if arg.keyword is None and index >= 1 and last_name(name) in ("getenv", "get", "setdefault"):
+                            return True
+                        if arg.keyword is None and index == 0 and last_name(name) in ("Option", "Argument", "Field"):
+                            return True
+        return False
+
+    def _in_path_call(self) -> bool:
+        for call in self._calls:
+            name = last_name(self.names.call_name(call) or "")
+            if any(word in name for word in _PATH_CALL_WORDS):
+                return True
+        return False
+
+    # -- literals ----------------------------------------------------------------
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._check(node, string_value(node))
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        # The literal text before the first placeholder: f"/home/{user}/data".
+        prefix = ""
+        for part in node.parts:
+            if not isinstance(part, cst.FormattedStringText):
+                break
+            prefix += part.value
+        if prefix.count("/") >= 2 or "://" in prefix:
+            self._check(node, prefix, self.context.module.code_for_node(node))
+
+    def _check(self, node: cst.CSTNode, text: str | None, shown: str | None = None) -> None:
+        if text is None or self._exempt_depth or self._settings_class_depth:
+            return
+        kind = path_kind(text, self.options)
+        if kind is None:
+            return
+        if kind == "absolute" and not (self._in_path_call() or _has_data_suffix(text)):
+            return
+        if self._overridable_or_code(node):
+            return
+        shown = shown or text
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        where = "an object-store location" if kind == "bucket" else "a machine-specific absolute path"
+        self.report(
+            node,
+            f"{where} '{shown}' is written into the code; read it from config, a CLI argument "
+            "or an environment variable (os.environ['DATA_DIR']) so the code runs elsewhere",
+            path=text,
+            kind=kind,
+        )
+
+
+def _contains(root: cst.CSTNode, target: cst.CSTNode) -> bool:
+    if root is target:
+        return True
+    return any(_contains(child, target) for child in root.children)
