@@ -47,12 +47,19 @@ class Fit:
     call: cst.Call | None
     what: str
     parameter: int = -1
+    # In a helper's summary: the module-level name the helper reads (its caller decides).
+    global_name: str = ""
+
+    @property
+    def placeholder(self) -> bool:
+        return self.parameter >= 0 or bool(self.global_name)
 
 
 @dataclass
 class Summary:
     returns: Fit | None = None
     splits_parameters: dict[int, cst.Call] = field(default_factory=dict)
+    splits_globals: dict[str, cst.Call] = field(default_factory=dict)
 
 
 def held_out(name: str) -> bool:
@@ -62,13 +69,18 @@ def held_out(name: str) -> bool:
 class LeakageScope:
     """The data flow of one scope, in source order."""
 
-    def __init__(self, analysis: LeakageAnalysis, depth: int) -> None:
+    def __init__(self, analysis: LeakageAnalysis, depth: int, summarising: bool = False) -> None:
         self.analysis = analysis
         self.names = analysis.names
         self.depth = depth
         self.objects: dict[str, str] = {}  # variable -> kind ("fit", "splitter", "search")
         self.tainted: dict[str, Fit] = {}
         self.returns: Fit | None = None
+        # A helper being summarised: names it never binds are the caller's globals.
+        self.summarising = summarising
+        self.bound: set[str] = set()
+        # Fits produced by calls of the current statement (``split(scaler.fit_transform(X))``).
+        self.call_fits: dict[int, Fit] = {}
 
     # -- classification ---------------------------------------------------------
     def constructor_kind(self, node: cst.BaseExpression) -> str | None:
@@ -104,23 +116,40 @@ class LeakageScope:
         return self.analysis.module.code_for_node(node)
 
     def tainted_in(self, node: cst.CSTNode) -> Fit | None:
-        for name in sorted(names_in(node)):
+        for inner in calls_in(node):
+            if id(inner) in self.call_fits:
+                return self.call_fits[id(inner)]
+        names = sorted(names_in(node))
+        for name in names:
             if name in self.tainted:
                 return self.tainted[name]
+        if self.summarising:
+            for name in names:
+                if name not in self.bound and name not in self.names.aliases:
+                    return Fit(None, name, global_name=name)
         return None
 
     # -- statements -------------------------------------------------------------
     def run(self, body: list[cst.CSTNode]) -> None:
         for statement in ordered_statements(body):
             produced: Fit | None = None
+            self.call_fits = {}
             for call in statement_calls(statement):
-                produced = self.on_call(call) or produced
+                fit = self.on_call(call)
+                if fit is not None:
+                    self.call_fits[id(call)] = fit
+                    produced = produced or fit
             parts = assignment_parts(statement)
             if parts is not None:
                 self.assign(parts[0], parts[1], produced)
+                if produced is not None and produced.call is not None and _fits_data(produced.call):
+                    targets = [name for target in parts[0] for name in target_names(target)]
+                    if any(held_out(name) for name in targets):
+                        self.analysis.report_held_out(produced.call, produced.what, ", ".join(targets))
             elif isinstance(statement, cst.For):
                 flowing = self.tainted_in(statement.iter)
                 for name in target_names(statement.target):
+                    self.bound.add(name)
                     self._bind(name, flowing)
             elif isinstance(statement, cst.Return) and statement.value is not None:
                 self.returns = self.returns or produced or self.tainted_in(statement.value)
@@ -130,6 +159,7 @@ class LeakageScope:
         flowing = produced or self.tainted_in(value)
         for target in targets:
             for name in target_names(target):
+                self.bound.add(name)
                 if isinstance(target, cst.Name):
                     if kind is not None:
                         self.objects[name] = kind
@@ -142,7 +172,7 @@ class LeakageScope:
     def _taint(self, name: str, fit: Fit) -> None:
         """Mark ``name`` as fitted-on; an earlier real fit stays the one reported."""
         current = self.tainted.get(name)
-        if current is None or current.parameter >= 0:
+        if current is None or current.placeholder:
             self.tainted[name] = fit
 
     def _bind(self, name: str, fit: Fit | None) -> None:
@@ -179,6 +209,11 @@ class LeakageScope:
             return self.on_fit(call, func.value, method, data[0])
         elif method == "fillna":
             return self.on_fillna(call, func.value)
+        elif method in ("append", "extend") and isinstance(func.value, cst.Name) and held_out(func.value.value):
+            # X_valid.append(scaler.fit_transform(fold_rows)): fitted on the held-out part.
+            for inner in calls_in(call):
+                if inner is not call and _fits_data(inner) and self.constructor_kind(inner.func.value) == "fit":
+                    self.analysis.report_held_out(inner, self.receiver_label(inner.func.value), func.value.value)
         return None
 
     def on_fit(self, call: cst.Call, receiver: cst.BaseExpression, method: str, data: cst.BaseExpression) -> Fit | None:
@@ -215,11 +250,17 @@ class LeakageScope:
         for index, split_call in summary.splits_parameters.items():
             if index < len(arguments):
                 self.check_split(call, [arguments[index]], f"{helper}()", inner=split_call)
+        for name, split_call in summary.splits_globals.items():
+            fit = self.tainted.get(name)
+            if fit is not None and fit.call is not None:
+                self.analysis.report_leak(fit, split_call, f"{helper}() reads {name}")
         if summary.returns is None:
             return self.tainted_in(call)
         if summary.returns.parameter >= 0:
             index = summary.returns.parameter
             return self.tainted_in(arguments[index]) if index < len(arguments) else None
+        if summary.returns.global_name:
+            return self.tainted.get(summary.returns.global_name)
         return summary.returns
 
     def check_split(
@@ -229,11 +270,16 @@ class LeakageScope:
             fit = self.tainted_in(item)
             if fit is None:
                 continue
-            if fit.parameter >= 0:
-                self.analysis.parameter_split(fit.parameter, inner or call)
+            if fit.placeholder:
+                self.analysis.placeholder_split(fit, inner or call)
             elif fit.call is not None:
                 self.analysis.report_leak(fit, call, label)
             return
+
+
+def _fits_data(call: cst.Call) -> bool:
+    """``x.fit_transform(...)`` / ``x.fit_resample(...)``: a fit whose value is the fitted data."""
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value in ("fit_transform", "fit_resample")
 
 
 class LeakageAnalysis:
@@ -246,7 +292,7 @@ class LeakageAnalysis:
         self.functions = local_functions(module)
         self.summaries: dict[str, Summary] = {}
         self.reported: set[int] = set()
-        self._split_parameters: list[dict[int, cst.Call]] = []
+        self._summaries: list[Summary] = []
 
     def run(self) -> None:
         LeakageScope(self, 0).run(list(self.module.body))
@@ -266,19 +312,26 @@ class LeakageAnalysis:
             return self.summaries[name]
         self.summaries[name] = Summary()  # recursion guard
         function = self.functions[name]
-        scope = LeakageScope(self, depth)
+        scope = LeakageScope(self, depth, summarising=True)
         params = [p for p in function.params.params if p.name.value not in ("self", "cls")]
         for index, param in enumerate(params):
             scope.tainted[param.name.value] = Fit(None, param.name.value, index)
-        self._split_parameters.append({})
+        scope.bound.update(p.name.value for p in function.params.params)
+        self._summaries.append(Summary())
         scope.run(function_body(function))
-        summary = Summary(returns=scope.returns, splits_parameters=self._split_parameters.pop())
+        summary = self._summaries.pop()
+        summary.returns = scope.returns
         self.summaries[name] = summary
         return summary
 
-    def parameter_split(self, index: int, call: cst.Call) -> None:
-        if self._split_parameters:
-            self._split_parameters[-1].setdefault(index, call)
+    def placeholder_split(self, fit: Fit, call: cst.Call) -> None:
+        """A summarised helper splits its parameter or a global: its callers check what they pass."""
+        if not self._summaries:
+            return
+        if fit.parameter >= 0:
+            self._summaries[-1].splits_parameters.setdefault(fit.parameter, call)
+        else:
+            self._summaries[-1].splits_globals.setdefault(fit.global_name, call)
 
     def report_leak(self, fit: Fit, split: cst.Call, label: str) -> None:
         assert fit.call is not None

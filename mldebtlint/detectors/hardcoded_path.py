@@ -11,20 +11,6 @@ from mldebtlint.rule import Rule
 from mldebtlint.syntax.flow import last_name, string_value
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_PATH_CALL_WORDS = (
-    "read",
-    "load",
-    "open",
-    "save",
-    "write",
-    "dump",
-    "to_",
-    "Path",
-    "join",
-    "exists",
-    "makedirs",
-    "mkdir",
-)
 
 
 def path_kind(text: str, options: dict) -> str | None:
@@ -43,14 +29,19 @@ def path_kind(text: str, options: dict) -> str | None:
         return None
     if not _looks_like_data(value):
         return None
-    if any(value.startswith(root) or value == root.rstrip("/") for root in options["machine-roots"]):
+    if any(value.startswith(root) and len(value) > len(root) for root in options["machine-roots"]):
         return "machine"
     return "absolute"
 
 
 def _looks_like_data(value: str) -> bool:
-    name = value.rstrip("/").rsplit("/", 1)[-1].lower()
-    return not name.endswith(api.CODE_OR_CONFIG_SUFFIXES)
+    """Not a code, config or hidden file: ``/app/config/x.json``, ``/.dockerenv``, ``/app/src``."""
+    parts = [part.lower() for part in value.replace("\\", "/").split("/") if part]
+    if not parts or parts[-1].startswith("."):
+        return False
+    if any(part in api.CODE_OR_CONFIG_DIRS for part in parts):
+        return False
+    return not parts[-1].endswith(api.CODE_OR_CONFIG_SUFFIXES)
 
 
 def _has_data_suffix(value: str) -> bool:
@@ -100,6 +91,14 @@ class HardcodedPath(Rule):
             self._settings_class_depth -= 1
 
     def _is_settings_class(self, node: cst.ClassDef) -> bool:
+        """Settings and config classes: their field defaults are overridden by env, CLI or callers."""
+        if node.name.value.endswith(api.CONFIG_CLASS_SUFFIXES):
+            return True
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            callee = expression.func if isinstance(expression, cst.Call) else expression
+            if last_name(self.names.qualified_or_local(callee)) in ("dataclass", "define", "frozen"):
+                return True
         for base in node.bases:
             name = self.names.qualified_or_local(base.value) or ""
             if last_name(name).endswith(api.SETTINGS_BASE_SUFFIXES):
@@ -132,7 +131,7 @@ class HardcodedPath(Rule):
     def _in_path_call(self) -> bool:
         for call in self._calls:
             name = last_name(self.names.call_name(call) or "")
-            if any(word in name for word in _PATH_CALL_WORDS):
+            if any(word in name for word in api.PATH_USE_CALL_WORDS):
                 return True
         return False
 
@@ -162,7 +161,9 @@ class HardcodedPath(Rule):
             return
         shown = shown or text
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        where = "an object-store location" if kind == "bucket" else "a machine-specific absolute path"
+        where = {"bucket": "an object-store location", "machine": "a machine-specific absolute path"}.get(
+            kind, "an absolute data path"
+        )
         self.report(
             node,
             f"{where} '{shown}' is written into the code; read it from config, a CLI argument "

@@ -19,6 +19,7 @@ from mldebtlint.knowledge import debt_apis as api
 from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
 from mldebtlint.rule import Rule
 from mldebtlint.syntax.flow import (
+    calls_in,
     decorator_names,
     enclosing_statement,
     function_body,
@@ -174,12 +175,24 @@ class UncontrolledRandomness(Rule):
             )
 
     def _cli_functions(self, module: cst.Module) -> list[cst.FunctionDef]:
+        """Functions run by a CLI or an orchestrator: decorated, or passed as ``python_callable=``."""
+        handed = {
+            arg.value.value
+            for call in calls_in(module)
+            for arg in call.args
+            if arg.keyword is not None
+            and arg.keyword.value in api.ENTRY_CALLABLE_KEYWORDS
+            and isinstance(arg.value, cst.Name)
+        }
         out = []
         for statement in module.body:
-            if isinstance(statement, cst.FunctionDef) and any(
+            if not isinstance(statement, cst.FunctionDef):
+                continue
+            decorated = any(
                 last_name(self.names.qualified_or_local(decorator)) in api.CLI_DECORATORS
                 for decorator in decorator_names(statement)
-            ):
+            )
+            if decorated or statement.name.value in handed:
                 out.append(statement)
         return out
 

@@ -108,6 +108,10 @@ DATA_FILE_SUFFIXES = (
     ".avro",
     ".orc",
 )
+# Folder names that locate code or configuration (``/app/config``, ``/opt/project/src``).
+CODE_OR_CONFIG_DIRS = frozenset({"config", "configs", "conf", "src", "bin", "scripts", "lib", "site-packages"})
+# Words in a callee's name that show it reads or writes its path argument.
+PATH_USE_CALL_WORDS = ("read", "load", "open", "save", "write", "dump", "to_", "connect")
 # Calls whose string arguments locate code, not data: ``sys.path.append``.
 CODE_PATH_CALLS = frozenset(
     {
@@ -145,6 +149,8 @@ OVERRIDABLE_DEFAULT_CALLS = frozenset(
 )
 # Base-class name endings of settings classes whose fields environment variables override.
 SETTINGS_BASE_SUFFIXES = ("Settings", "BaseSettings", "Config", "Configuration")
+# Class-name endings of config objects (their field defaults are overridable too).
+CONFIG_CLASS_SUFFIXES = ("Config", "Settings", "Configuration", "Params", "Arguments", "Args", "Options")
 
 # -- MLD501 data-leakage --------------------------------------------------------
 
@@ -429,8 +435,12 @@ GENERATOR_CONSTRUCTORS: dict[str, str] = {
 # Evidence that code trains: method names (receiver any) and functions.
 TRAINING_METHODS = frozenset({"fit", "partial_fit", "fit_generator", "train_on_batch", "fit_predict", "backward"})
 TRAINING_FUNCTIONS = frozenset({"xgboost.train", "lightgbm.train", "catboost.train", "xgboost.cv", "lightgbm.cv"})
-# CLI decorators whose function is an entry point (last name of the decorator).
-CLI_DECORATORS = frozenset({"command", "main", "callback"})
+# CLI and orchestrator decorators whose function is an entry point (last name
+# of the decorator): click/typer commands, hydra.main, Airflow/Prefect/ZenML/
+# Dagster tasks and flows.
+CLI_DECORATORS = frozenset({"command", "main", "callback", "task", "flow", "step", "op", "asset", "pipeline"})
+# Keywords that hand a function to an orchestrator as a task (Airflow's PythonOperator).
+ENTRY_CALLABLE_KEYWORDS = frozenset({"python_callable"})
 
 # -- MLD701 untested-model-code -------------------------------------------------
 

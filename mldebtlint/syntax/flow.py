@@ -96,16 +96,20 @@ def head_expressions(statement: cst.CSTNode) -> list[cst.CSTNode]:
 
 
 def calls_in(node: cst.CSTNode) -> Iterator[cst.Call]:
-    """Calls inside an expression or small statement, outermost first, skipping nested scopes."""
-    stack = [node]
+    """Calls inside an expression or small statement in evaluation order (arguments
+    before the call that receives them), skipping nested scopes."""
     found: list[cst.Call] = []
+    stack: list[tuple[cst.CSTNode, bool]] = [(node, False)]
     while stack:
-        current = stack.pop()
+        current, expanded = stack.pop()
+        if expanded:
+            found.append(current)  # type: ignore[arg-type]
+            continue
         if isinstance(current, _NESTED_SCOPES):
             continue
         if isinstance(current, cst.Call):
-            found.append(current)
-        stack.extend(reversed(list(current.children)))
+            stack.append((current, True))
+        stack.extend((child, False) for child in reversed(list(current.children)))
     yield from found
 
 
