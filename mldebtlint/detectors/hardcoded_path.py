@@ -82,6 +82,29 @@ class HardcodedPath(Rule):
         if isinstance(original_node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
             self._exempt_depth -= 1
 
+    # An environment a program sets for another (``ENV_VARS = {...}``,
+    # ``DockerOperator(environment={...})``) is configuration, not a use.
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._sets_environment(node):
+            self._exempt_depth += 1
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        if self._sets_environment(original_node):
+            self._exempt_depth -= 1
+
+    def _sets_environment(self, node: cst.Assign) -> bool:
+        return isinstance(node.value, cst.Dict) and any(
+            isinstance(target.target, cst.Name) and _is_environment_name(target.target.value) for target in node.targets
+        )
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None and _is_environment_name(node.keyword.value):
+            self._exempt_depth += 1
+
+    def leave_Arg(self, original_node: cst.Arg) -> None:
+        if original_node.keyword is not None and _is_environment_name(original_node.keyword.value):
+            self._exempt_depth -= 1
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self._is_settings_class(node):
             self._settings_class_depth += 1
@@ -171,6 +194,10 @@ class HardcodedPath(Rule):
             path=text,
             kind=kind,
         )
+
+
+def _is_environment_name(name: str) -> bool:
+    return bool({word.lower() for word in name.split("_")} & api.ENVIRONMENT_WORDS)
 
 
 def _contains(root: cst.CSTNode, target: cst.CSTNode) -> bool:

@@ -77,6 +77,9 @@ class UnmonitoredPrediction(Rule):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         module = original_node
+        folders = {word for part in self.context.path.split("/")[:-1] for word in words(part)}
+        if folders & set(self.options["skip-folder-words"]):
+            return  # demos, examples and benchmarks are not production serving paths
         self.module = module
         self.functions = local_functions(module)
         roots = self.names.imported_roots()
@@ -170,7 +173,10 @@ class UnmonitoredPrediction(Rule):
             return True  # model(x), self.model(x)
         if self._local_callee(call) is not None:
             return False  # followed by the caller
-        return bool(words(last) & _PREDICTION_WORDS)  # recommender.recommend_for_user(uid)
+        named = words(last)
+        receiver = words(chain[-2]) if len(chain) > 1 else set()
+        # recommender.recommend_for_user(uid), predict_fn(x); not validate_prediction_input(x)
+        return bool(named & _PREDICTION_WORDS) and not (named | receiver) & api.NOT_PREDICTION_WORDS
 
     def _records(self, function: cst.FunctionDef, depth: int, seen: set[str]) -> bool:
         for call in success_calls(function):
@@ -228,7 +234,7 @@ class UnmonitoredPrediction(Rule):
         scopes: list[tuple[cst.CSTNode, str]] = [(module, "the scoring script")]
         scopes += [(function, f"{function.name.value}()") for function in self.functions.values()]
         for scope, label in scopes:
-            calls = list(_scope_calls(scope))
+            calls = sorted(_scope_calls(scope), key=_order_key(scope))
             if not any(self._loads_model(call) for call in calls) or any(_fits(call) for call in calls):
                 continue
             prediction = next((call for call in calls if self._is_prediction(call)), None)

@@ -27,8 +27,9 @@ from libcst.metadata import PositionProvider
 from mldebtlint.graph.facts import module_name
 from mldebtlint.knowledge import debt_apis as api
 from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
+from mldebtlint.knowledge.graph_apis import MODEL_LOAD_FUNCTIONS
 from mldebtlint.rule import FactCollector, FileContext
-from mldebtlint.syntax.flow import string_value
+from mldebtlint.syntax.flow import last_name, string_value
 from mldebtlint.syntax.names import dotted_name
 
 
@@ -57,9 +58,13 @@ class CoverageFacts(FactCollector):
         self.package = PurePosixPath(context.path).name == "__init__.py"
         self.imports: set[str] = set()
         self.scripts: set[str] = set()
-        self.model: dict[str, Any] | None = None
+        # Candidate definitions: (position, name, kind); classes another model
+        # class of the file builds (``CrossNetwork`` inside ``DCNRanker``) are components.
+        self.candidates: list[dict[str, Any]] = []
         self.model_classes: set[str] = set()
-        self._class_depth = 0
+        self.components: set[str] = set()
+        self.loads_model = False
+        self._classes: list[str] = []
         self._function: list[cst.FunctionDef] = []
 
     # -- imports ----------------------------------------------------------------------
@@ -92,21 +97,22 @@ class CoverageFacts(FactCollector):
 
     # -- model definitions ----------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._class_depth += 1
+        self._classes.append(node.name.value)
         if self._is_model_class(node):
             self.model_classes.add(node.name.value)
             self._record(node, node.name.value, "model class")
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._class_depth -= 1
+        self._classes.pop()
 
     def _is_model_class(self, node: cst.ClassDef) -> bool:
-        if node.name.value.endswith(api.NON_MODEL_CLASS_SUFFIXES):
+        name = node.name.value
+        if name.startswith("_") or name.endswith(api.NON_MODEL_CLASS_SUFFIXES):
             return False
         for base in node.bases:
             qualified = self.context.names.qualified_or_local(base.value) or ""
             tail = ".".join(qualified.split(".")[-2:])
-            if qualified.endswith(api.LAYER_BASE_SUFFIXES):
+            if qualified.endswith(api.LAYER_BASE_SUFFIXES) or qualified.endswith(api.TRANSFORMER_BASE_SUFFIXES):
                 return False
             if qualified in MODEL_BASE_CLASSES or tail in MODEL_BASE_SUFFIXES or qualified in self.model_classes:
                 return True
@@ -119,32 +125,50 @@ class CoverageFacts(FactCollector):
         self._function.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self._function or self.context.is_test:
+        if self.context.is_test:
+            return
+        qualified = self.context.names.call_name(node) or ""
+        if qualified in MODEL_LOAD_FUNCTIONS or last_name(qualified) in api.MODEL_LOAD_NAMES:
+            self.loads_model = True
+        if self._classes and isinstance(node.func, cst.Name):
+            self.components.add(node.func.value)  # built inside a class body
+        if not self._function:
             return
         function = self._function[0]
-        qualified = self.context.names.call_name(node) or ""
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
-        if qualified in api.TRAINING_FUNCTIONS or method in api.TRAINING_METHODS:
+        receiver = dotted_name(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        if qualified in api.TRAINING_FUNCTIONS or (method in api.TRAINING_METHODS and not _preprocessor(receiver)):
             self._record(function, function.name.value, "training function")
         elif method in api.MODEL_PREDICT_METHODS:
             self._record(function, function.name.value, "predict function")
 
     def _record(self, node: cst.FunctionDef | cst.ClassDef, name: str, kind: str) -> None:
-        if self.context.is_test:
+        if self.context.is_test or any(item["name"] == name for item in self.candidates):
             return
         span = self.context.get_metadata(PositionProvider, node.name)
         if span is None:
             return
-        if self.model is not None and self.model["line"] <= span.start.line:
-            return
-        self.model = {
-            "name": name,
-            "kind": kind,
-            "line": span.start.line,
-            "column": span.start.column + 1,
-            "end_line": span.end.line,
-            "end_column": span.end.column + 1,
-        }
+        self.candidates.append(
+            {
+                "name": name,
+                "kind": kind,
+                "line": span.start.line,
+                "column": span.start.column + 1,
+                "end_line": span.end.line,
+                "end_column": span.end.column + 1,
+            }
+        )
+
+    def model(self) -> dict[str, Any] | None:
+        """The first model definition: not a component of another model class, and a
+        predict function only where the file loads a model or the name says it predicts."""
+        chosen = [
+            item
+            for item in self.candidates
+            if not (item["kind"] == "model class" and item["name"] in self.components)
+            and (item["kind"] != "predict function" or self.loads_model or _predicting_name(item["name"]))
+        ]
+        return min(chosen, key=lambda item: item["line"]) if chosen else None
 
     def facts(self) -> dict[str, Any]:
         return {
@@ -153,8 +177,18 @@ class CoverageFacts(FactCollector):
             "test": self.context.is_test,
             "imports": sorted(self.imports),
             "scripts": sorted(self.scripts),
-            "model": self.model,
+            "model": self.model(),
         }
+
+
+def _preprocessor(receiver: str | None) -> bool:
+    """``scaler.fit(X)``: fitting a preprocessing step is not training a model."""
+    words = {word.lower() for word in (receiver or "").replace(".", "_").split("_")}
+    return bool(words & api.PREPROCESSOR_WORDS)
+
+
+def _predicting_name(name: str) -> bool:
+    return bool({word.lower() for word in name.split("_")} & api.PREDICTING_FUNCTION_WORDS)
 
 
 def is_imported(module: str, imported: set[str]) -> bool:

@@ -11,47 +11,7 @@ from __future__ import annotations
 
 # -- MLD104 hardcoded-path ------------------------------------------------------
 
-# Object-store and distributed file system schemes: always a deployment detail.
-BUCKET_SCHEMES = (
-    "s3://",
-    "s3a://",
-    "s3n://",
-    "gs://",
-    "gcs://",
-    "abfs://",
-    "abfss://",
-    "az://",
-    "adl://",
-    "wasb://",
-    "wasbs://",
-    "hdfs://",
-    "dbfs:/",
-    "oss://",
-)
-# Absolute roots that name one machine, notebook host or container layout.
-MACHINE_ROOTS = (
-    "/home/",
-    "/Users/",
-    "/content/",
-    "/kaggle/",
-    "/mnt/",
-    "/data/",
-    "/datasets/",
-    "/opt/",
-    "/app/",
-    "/workspace/",
-    "/workspaces/",
-    "/root/",
-    "/srv/",
-    "/scratch/",
-    "/storage/",
-    "/gpfs/",
-    "/nfs/",
-    "/media/",
-    "/Volumes/",
-    "/dbfs/",
-    "/models/",
-)
+# Bucket schemes and machine-specific roots are the rule's options (rules/hardcoded-path.toml).
 # System locations a program reads for itself, never data or models.
 SYSTEM_ROOTS = ("/dev/", "/proc/", "/sys/", "/etc/", "/usr/", "/bin/", "/sbin/", "/lib/", "/var/run/", "/run/")
 # Endings of paths that locate code or configuration, not data or models.
@@ -112,6 +72,8 @@ DATA_FILE_SUFFIXES = (
 CODE_OR_CONFIG_DIRS = frozenset({"config", "configs", "conf", "src", "bin", "scripts", "lib", "site-packages"})
 # Words in a callee's name that show it reads or writes its path argument.
 PATH_USE_CALL_WORDS = ("read", "load", "open", "save", "write", "dump", "to_", "connect")
+# Words naming an environment a program sets for another (``ENV_VARS``, ``environment=``).
+ENVIRONMENT_WORDS = frozenset({"env", "environ", "environment", "envs"})
 # Calls whose string arguments locate code, not data: ``sys.path.append``.
 CODE_PATH_CALLS = frozenset(
     {
@@ -464,6 +426,30 @@ NON_MODEL_CLASS_SUFFIXES = (
 )
 # Keras layers are building blocks even though they derive a framework base.
 LAYER_BASE_SUFFIXES = ("layers.Layer", "keras.layers.Layer")
+# Custom feature transformers (sklearn ``TransformerMixin``) are feature code, not models.
+TRANSFORMER_BASE_SUFFIXES = ("TransformerMixin",)
+# Receivers whose ``fit`` fits a preprocessing step, not a model (``scaler.fit(X)``).
+PREPROCESSOR_WORDS = frozenset(
+    {
+        "scaler",
+        "encoder",
+        "imputer",
+        "vectorizer",
+        "tokenizer",
+        "pca",
+        "selector",
+        "transformer",
+        "binarizer",
+        "le",
+        "ohe",
+    }
+)
+# Load calls (last name) that show a file serves a loaded model.
+MODEL_LOAD_NAMES = frozenset({"load_model", "from_pretrained", "load_from_checkpoint", "load_learner"})
+# Function-name words of predict/serve code (a predict call elsewhere needs a loaded model).
+PREDICTING_FUNCTION_WORDS = frozenset(
+    {"predict", "prediction", "predictions", "infer", "inference", "serve", "score", "scoring", "forecast", "recommend"}
+)
 # Methods that show a function serves a model's predictions.
 MODEL_PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function"})
 
@@ -495,6 +481,32 @@ PREDICTION_METHODS = frozenset(
 )
 # Names of callables that are a model when called directly: ``model(x)``.
 MODEL_CALLABLE_NAMES = frozenset({"model", "classifier", "clf", "predictor", "pipe", "estimator", "net"})
+# Words that make a prediction-like name something else: a check of the input,
+# an explanation, a plot, a business rule (``validate_prediction_input``).
+NOT_PREDICTION_WORDS = frozenset(
+    {
+        "validate",
+        "validation",
+        "check",
+        "explain",
+        "explanation",
+        "format",
+        "parse",
+        "log",
+        "save",
+        "store",
+        "record",
+        "input",
+        "inputs",
+        "schema",
+        "histogram",
+        "plot",
+        "rule",
+        "rules",
+        "load",
+        "get_model",
+    }
+)
 # Recording calls: logging, metrics, tracing, experiment trackers, stores.
 LOGGING_ROOTS = frozenset({"logging", "structlog", "loguru", "absl.logging"})
 LOGGER_NAMES = frozenset({"logger", "log", "logging", "_logger", "_log", "LOGGER", "LOG", "app_logger", "structlog"})
