@@ -171,8 +171,8 @@ class UnmonitoredPrediction(Rule):
         last = chain[-1]
         if last in api.MODEL_CALLABLE_NAMES and (len(chain) == 1 or chain[-2] == "self"):
             return True  # model(x), self.model(x)
-        if self._local_callee(call) is not None:
-            return False  # followed by the caller
+        if self._local_callee(call) is not None or last[:1].isupper():
+            return False  # followed by the caller; a constructor (ActionRecommendation(...)) is data
         named = words(last)
         receiver = words(chain[-2]) if len(chain) > 1 else set()
         # recommender.recommend_for_user(uid), predict_fn(x); not validate_prediction_input(x)

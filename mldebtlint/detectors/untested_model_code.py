@@ -43,14 +43,22 @@ def tested_names(facts_by_path: Mapping[str, Any]) -> tuple[set[str], set[str], 
     return imported, scripts, tests
 
 
+def path_words(path: str) -> set[str]:
+    """Words of a path's folders and file stem: ``scripts/visualize_calibration.py`` -> {scripts, visualize, calibration}."""
+    pure = PurePosixPath(path)
+    parts = [*pure.parts[:-1], pure.stem]
+    return {word.lower() for part in parts for word in part.replace("-", "_").split("_") if word}
+
+
 class UntestedModelCode(RepoRule):
     code = "MLD701"
     collector = CoverageFacts
 
     def check(self, facts_by_path: Mapping[str, Any]) -> Iterator[tuple[str, Report]]:
         imported, scripts, tests = tested_names(facts_by_path)
+        skip = set(self.options["skip-path-words"])
         for path, facts in sorted(facts_by_path.items()):
-            if not facts or facts["test"] or not facts["model"]:
+            if not facts or facts["test"] or not facts["model"] or path_words(path) & skip:
                 continue
             module = facts["module"]
             if is_imported(module, imported) or PurePosixPath(path).name in scripts or module in scripts:

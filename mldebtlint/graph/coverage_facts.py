@@ -18,6 +18,7 @@ single staged file is judged against the whole repo's tests.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -45,6 +46,9 @@ def resolve_relative(module: str, is_package: bool, target: str) -> str:
         parts = parts[: len(parts) - (dots - 1)]
     rest = target[dots:]
     return ".".join([*parts, rest] if rest else parts)
+
+
+_CAMEL_WORDS = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])")
 
 
 class CoverageFacts(FactCollector):
@@ -107,16 +111,17 @@ class CoverageFacts(FactCollector):
 
     def _is_model_class(self, node: cst.ClassDef) -> bool:
         name = node.name.value
-        if name.startswith("_") or name.endswith(api.NON_MODEL_CLASS_SUFFIXES):
+        if name.startswith("_") or set(_CAMEL_WORDS.findall(name)) & api.NON_MODEL_CLASS_WORDS:
             return False
-        for base in node.bases:
-            qualified = self.context.names.qualified_or_local(base.value) or ""
-            tail = ".".join(qualified.split(".")[-2:])
-            if qualified.endswith(api.LAYER_BASE_SUFFIXES) or qualified.endswith(api.TRANSFORMER_BASE_SUFFIXES):
-                return False
-            if qualified in MODEL_BASE_CLASSES or tail in MODEL_BASE_SUFFIXES or qualified in self.model_classes:
-                return True
-        return False
+        bases = [self.context.names.qualified_or_local(base.value) or "" for base in node.bases]
+        if any(base.endswith(api.LAYER_BASE_SUFFIXES + api.TRANSFORMER_BASE_SUFFIXES) for base in bases):
+            return False
+        return any(
+            base in MODEL_BASE_CLASSES
+            or ".".join(base.split(".")[-2:]) in MODEL_BASE_SUFFIXES
+            or base in self.model_classes
+            for base in bases
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function.append(node)

@@ -406,23 +406,27 @@ ENTRY_CALLABLE_KEYWORDS = frozenset({"python_callable"})
 
 # -- MLD701 untested-model-code -------------------------------------------------
 
-# Class-name endings of building blocks that are not models by themselves.
-NON_MODEL_CLASS_SUFFIXES = (
-    "Loss",
-    "Layer",
-    "Block",
-    "Attention",
-    "Embedding",
-    "Embeddings",
-    "Norm",
-    "Head",
-    "Metric",
-    "Callback",
-    "Dataset",
-    "DataModule",
-    "Cell",
-    "Activation",
-    "Pooling",
+# CamelCase words of building-block class names: not models by themselves
+# (``FocalLoss``, ``CrossLayer``, ``BatchNorm2dReimpl``, ``ChurnDataset``).
+NON_MODEL_CLASS_WORDS = frozenset(
+    {
+        "Loss",
+        "Layer",
+        "Block",
+        "Attention",
+        "Embedding",
+        "Embeddings",
+        "Norm",
+        "Head",
+        "Metric",
+        "Callback",
+        "Dataset",
+        "Data",
+        "Cell",
+        "Activation",
+        "Pooling",
+        "Adapter",
+    }
 )
 # Keras layers are building blocks even though they derive a framework base.
 LAYER_BASE_SUFFIXES = ("layers.Layer", "keras.layers.Layer")
