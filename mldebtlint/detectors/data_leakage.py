@@ -13,7 +13,6 @@ the fit, ``related`` pointing at the split.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -34,9 +33,9 @@ from mldebtlint.syntax.flow import (
     statement_calls,
     target_names,
 )
+from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.names import ImportResolver
 
-_WORDS = re.compile(r"[A-Za-z][a-z0-9]*|[A-Z]+(?![a-z])")
 _MAX_DEPTH = 4
 
 
@@ -63,7 +62,7 @@ class Summary:
 
 
 def held_out(name: str) -> bool:
-    return any(word.lower() in api.HELD_OUT_WORDS for word in _WORDS.findall(name))
+    return any(word in api.HELD_OUT_WORDS for word in words(name))
 
 
 class LeakageScope:

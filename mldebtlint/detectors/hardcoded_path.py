@@ -9,6 +9,7 @@ import libcst as cst
 from mldebtlint.knowledge import debt_apis as api
 from mldebtlint.rule import Rule
 from mldebtlint.syntax.flow import last_name, string_value
+from mldebtlint.syntax.identifiers import words
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -197,7 +198,7 @@ class HardcodedPath(Rule):
 
 
 def _is_environment_name(name: str) -> bool:
-    return bool({word.lower() for word in name.split("_")} & api.ENVIRONMENT_WORDS)
+    return bool(set(words(name)) & api.ENVIRONMENT_WORDS)
 
 
 def _contains(root: cst.CSTNode, target: cst.CSTNode) -> bool:

@@ -15,7 +15,6 @@ counts too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import libcst as cst
@@ -31,9 +30,9 @@ from mldebtlint.syntax.flow import (
     local_functions,
     string_value,
 )
+from mldebtlint.syntax.identifiers import words as identifier_words
 from mldebtlint.syntax.names import attribute_chain
 
-_WORDS = re.compile(r"[A-Za-z][a-z0-9]*|[A-Z]+(?![a-z])")
 _PREDICTION_WORDS = frozenset(
     {
         "predict",
@@ -53,7 +52,7 @@ _MAX_DEPTH = 3
 
 
 def words(name: str) -> set[str]:
-    return {word.lower() for word in _WORDS.findall(name)}
+    return set(identifier_words(name))
 
 
 def success_calls(node: cst.CSTNode) -> Iterator[cst.Call]:

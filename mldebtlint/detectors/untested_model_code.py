@@ -15,6 +15,7 @@ from typing import Any
 
 from mldebtlint.graph.coverage_facts import CoverageFacts, is_imported
 from mldebtlint.rule import Report, RepoRule
+from mldebtlint.syntax.identifiers import words
 
 
 def tested_names(facts_by_path: Mapping[str, Any]) -> tuple[set[str], set[str], int]:
@@ -47,7 +48,7 @@ def path_words(path: str) -> set[str]:
     """Words of a path's folders and file stem: ``scripts/visualize_calibration.py`` -> {scripts, visualize, calibration}."""
     pure = PurePosixPath(path)
     parts = [*pure.parts[:-1], pure.stem]
-    return {word.lower() for part in parts for word in part.replace("-", "_").split("_") if word}
+    return {word for part in parts for word in words(part)}
 
 
 class UntestedModelCode(RepoRule):

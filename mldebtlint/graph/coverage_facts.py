@@ -31,6 +31,7 @@ from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
 from mldebtlint.knowledge.graph_apis import MODEL_LOAD_FUNCTIONS
 from mldebtlint.rule import FactCollector, FileContext
 from mldebtlint.syntax.flow import last_name, string_value
+from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.names import dotted_name
 
 
@@ -48,7 +49,8 @@ def resolve_relative(module: str, is_package: bool, target: str) -> str:
     return ".".join([*parts, rest] if rest else parts)
 
 
-_CAMEL_WORDS = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])")
+# ``norm2d`` -> ``norm``: layer names carry their dimensionality.
+_DIGIT_SUFFIX = re.compile(r"[0-9]+[a-z]*$")
 
 
 class CoverageFacts(FactCollector):
@@ -111,7 +113,7 @@ class CoverageFacts(FactCollector):
 
     def _is_model_class(self, node: cst.ClassDef) -> bool:
         name = node.name.value
-        if name.startswith("_") or set(_CAMEL_WORDS.findall(name)) & api.NON_MODEL_CLASS_WORDS:
+        if name.startswith("_") or {_DIGIT_SUFFIX.sub("", word) for word in words(name)} & api.NON_MODEL_CLASS_WORDS:
             return False
         bases = [self.context.names.qualified_or_local(base.value) or "" for base in node.bases]
         if any(base.endswith(api.LAYER_BASE_SUFFIXES + api.TRANSFORMER_BASE_SUFFIXES) for base in bases):
@@ -188,12 +190,11 @@ class CoverageFacts(FactCollector):
 
 def _preprocessor(receiver: str | None) -> bool:
     """``scaler.fit(X)``: fitting a preprocessing step is not training a model."""
-    words = {word.lower() for word in (receiver or "").replace(".", "_").split("_")}
-    return bool(words & api.PREPROCESSOR_WORDS)
+    return bool(set(words((receiver or "").replace(".", "_"))) & api.PREPROCESSOR_WORDS)
 
 
 def _predicting_name(name: str) -> bool:
-    return bool({word.lower() for word in name.split("_")} & api.PREDICTING_FUNCTION_WORDS)
+    return bool(set(words(name)) & api.PREDICTING_FUNCTION_WORDS)
 
 
 def is_imported(module: str, imported: set[str]) -> bool:

@@ -410,22 +410,22 @@ ENTRY_CALLABLE_KEYWORDS = frozenset({"python_callable"})
 # (``FocalLoss``, ``CrossLayer``, ``BatchNorm2dReimpl``, ``ChurnDataset``).
 NON_MODEL_CLASS_WORDS = frozenset(
     {
-        "Loss",
-        "Layer",
-        "Block",
-        "Attention",
-        "Embedding",
-        "Embeddings",
-        "Norm",
-        "Head",
-        "Metric",
-        "Callback",
-        "Dataset",
-        "Data",
-        "Cell",
-        "Activation",
-        "Pooling",
-        "Adapter",
+        "loss",
+        "layer",
+        "block",
+        "attention",
+        "embedding",
+        "embeddings",
+        "norm",
+        "head",
+        "metric",
+        "callback",
+        "dataset",
+        "data",
+        "cell",
+        "activation",
+        "pooling",
+        "adapter",
     }
 )
 # Keras layers are building blocks even though they derive a framework base.
