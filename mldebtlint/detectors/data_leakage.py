@@ -48,6 +48,8 @@ class Fit:
     parameter: int = -1
     # In a helper's summary: the module-level name the helper reads (its caller decides).
     global_name: str = ""
+    # Earlier leaking fits whose output this fit was fitted on (scaler, then selector).
+    upstream: tuple[Fit, ...] = ()
 
     @property
     def placeholder(self) -> bool:
@@ -119,9 +121,10 @@ class LeakageScope:
             if id(inner) in self.call_fits:
                 return self.call_fits[id(inner)]
         names = sorted(names_in(node))
-        for name in names:
-            if name in self.tainted:
-                return self.tainted[name]
+        found = [self.tainted[name] for name in names if name in self.tainted]
+        real = [fit for fit in found if not fit.placeholder]
+        if real or found:
+            return (real or found)[0]
         if self.summarising:
             for name in names:
                 if name not in self.bound and name not in self.names.aliases:
@@ -221,7 +224,9 @@ class LeakageScope:
         if any(held_out(name) for name in data_names):
             self.analysis.report_held_out(call, label, self.analysis.module.code_for_node(data))
             return None
-        fit = Fit(call, f"{label}.{method}({self.analysis.module.code_for_node(data)})")
+        earlier = self.tainted_in(data)
+        upstream = (earlier, *earlier.upstream) if earlier is not None and not earlier.placeholder else ()
+        fit = Fit(call, f"{label}.{method}({self.analysis.module.code_for_node(data)})", upstream=upstream)
         if method == "fit":
             for name in data_names:
                 self._taint(name, fit)
@@ -333,6 +338,8 @@ class LeakageAnalysis:
             self._summaries[-1].splits_globals.setdefault(fit.global_name, call)
 
     def report_leak(self, fit: Fit, split: cst.Call, label: str) -> None:
+        for earlier in fit.upstream:
+            self.report_leak(earlier, split, label)
         assert fit.call is not None
         if id(fit.call) in self.reported:
             return

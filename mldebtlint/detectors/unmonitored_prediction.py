@@ -236,6 +236,8 @@ class UnmonitoredPrediction(Rule):
             calls = sorted(_scope_calls(scope), key=_order_key(scope))
             if not any(self._loads_model(call) for call in calls) or any(_fits(call) for call in calls):
                 continue
+            if words(label) & api.EVALUATION_WORDS or any(self._evaluates(call) for call in calls):
+                continue  # an evaluation writes predictions next to labels for a report, not for consumers
             prediction = next((call for call in calls if self._is_prediction(call)), None)
             write = next((call for call in calls if self._writes_rows(call)), None)
             if prediction is None or write is None:
@@ -255,9 +257,18 @@ class UnmonitoredPrediction(Rule):
             MODEL_LOAD_METHODS | {"from_pretrained"}
         )
 
-    def _writes_rows(self, call: cst.Call) -> bool:
+    def _evaluates(self, call: cst.Call) -> bool:
+        qualified = self.names.call_name(call) or ""
+        return qualified.startswith("sklearn.metrics.") or (
+            self._writes_rows(call, allow_any=True)
+            and bool(words(self.module.code_for_node(call)) & api.EVALUATION_WORDS)
+        )
+
+    def _writes_rows(self, call: cst.Call, allow_any: bool = False) -> bool:
         if not isinstance(call.func, cst.Attribute) or call.func.attr.value not in api.PREDICTION_WRITE_METHODS:
             return False
+        if allow_any:
+            return True
         text = self.module.code_for_node(call)
         return not (words(text) & api.SUBMISSION_WORDS)
 

@@ -563,3 +563,8 @@ PREDICTION_WRITE_METHODS = frozenset(
 )
 # Words in a written file's name or variable that mark a one-off competition submission.
 SUBMISSION_WORDS = frozenset({"submission", "submit", "sub", "oof", "sample"})
+# Words of an evaluation (its function name or the file it writes): predictions
+# written next to labels for a report are not a scoring job's output.
+EVALUATION_WORDS = frozenset(
+    {"eval", "evaluate", "evaluation", "holdout", "report", "reports", "metrics", "validation", "backtest", "test"}
+)
