@@ -238,5 +238,5 @@ def _describe(generator: str) -> str:
         api.NUMPY: "numpy global generator (sklearn, surprise and implicit use it when random_state is None)",
         api.TORCH: "torch global generator",
         api.TENSORFLOW: "TensorFlow global generator",
-        _UNSEEDABLE: "a generator created from OS entropy",
+        _UNSEEDABLE: "operating system's entropy",
     }.get(generator, generator)

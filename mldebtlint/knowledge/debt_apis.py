@@ -387,12 +387,12 @@ TORCH_INIT_LAYERS = frozenset(
 )
 KERAS_INIT_LAYERS = frozenset({"Dense", "Conv1D", "Conv2D", "Conv3D", "LSTM", "GRU", "SimpleRNN", "Embedding"})
 KERAS_ROOTS = ("tensorflow.keras.", "keras.", "tf_keras.")
-# Unseeded generator objects: ``np.random.default_rng()`` with no seed argument.
+# Unseeded generator objects: ``np.random.default_rng()`` with no seed argument
+# draws its seed from OS entropy (``torch.Generator()`` starts from a fixed seed).
 GENERATOR_CONSTRUCTORS: dict[str, str] = {
     "numpy.random.default_rng": NUMPY,
     "numpy.random.RandomState": NUMPY,
     "random.Random": PYTHON,
-    "torch.Generator": TORCH,
 }
 # Evidence that code trains: method names (receiver any) and functions.
 TRAINING_METHODS = frozenset({"fit", "partial_fit", "fit_generator", "train_on_batch", "fit_predict", "backward"})
