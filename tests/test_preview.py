@@ -152,3 +152,29 @@ def test_explain_shows_the_preview_state_and_the_measured_precision():
 def test_every_preview_rule_records_its_measured_precision():
     for code in PREVIEW_RULES:
         assert load_catalog()[code].precision, f"{code} has no measured precision in its catalog entry"
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown", "json", "html"])
+def test_report_shows_data_and_testing_debt_in_every_format(output_format):
+    from conftest import FIXTURES
+
+    result = invoke(["report", FIXTURES / "serving_monitoring", "--preview", "--no-cache", "--format", output_format])
+    assert result.exit_code == 0, result.stderr
+    if output_format == "json":
+        report = json.loads(result.stdout)
+        categories = {row["category"]: row for row in report["categories"]}
+        assert set(categories) == {"data", "testing"}
+        assert categories["data"]["findings"] == 1 and categories["testing"]["findings"] == 10
+        assert all(row["rating"] in "ABCDE" for row in categories.values())
+        assert report["summary"]["untested_model_modules"] == {"modules": 6, "repo_has_tests": True}
+        return
+    text = result.stdout
+    for category in ("data", "testing"):
+        assert any(category in line and "%" in line for line in text.splitlines()), f"no {category} row"
+    assert "6 model modules have no test" in text
+
+
+def test_report_headline_says_when_the_repo_has_no_tests(tmp_path):
+    write(tmp_path, {"mldebtlint.toml": "", "train.py": "def train(model, X, y):\n    model.fit(X, y)\n"})
+    text = invoke(["report", tmp_path, "--select", "MLD701", "--no-cache"]).stdout
+    assert "1 model module has no test (the repo has no tests at all)" in text

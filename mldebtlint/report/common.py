@@ -107,3 +107,11 @@ def cycle_text(models: list[str]) -> str:
     if loop[0] != loop[-1]:
         loop.append(loop[0])
     return " -> ".join(loop)
+
+
+def untested_models(summary: dict[str, Any]) -> str:
+    """The headline sentence of MLD701: ``3 model modules have no test (the repo has no tests at all)``."""
+    count = summary["modules"]
+    noun = "model module has" if count == 1 else "model modules have"
+    tail = " (the repo has no tests at all)" if not summary["repo_has_tests"] else ""
+    return f"{count} {noun} no test{tail}"

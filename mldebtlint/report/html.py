@@ -71,7 +71,9 @@ def _headline(report: dict[str, Any]) -> str:
             _card(f"<span id='lines'>{s['lines']}</span>", "lines of code"),
         ]
     )
-    return header + f"<div class='cards'>{cards}</div>"
+    untested = s.get("untested_model_modules")
+    note = f"<p id='untested-models'>{escape(fmt.untested_models(untested))}</p>" if untested else ""
+    return header + f"<div class='cards'>{cards}</div>" + note
 
 
 def _breakdowns(report: dict[str, Any]) -> str:

@@ -39,6 +39,7 @@ def _headline(report: dict[str, Any]) -> list[str]:
             [[s["findings"], s["files_with_findings"], s["files"], s["lines"], fmt.minutes(s["development_minutes"])]],
             {0, 1, 2, 3, 4},
         ),
+        *([fmt.untested_models(s["untested_model_modules"]), ""] if s.get("untested_model_modules") else []),
     ]
 
 

@@ -51,9 +51,24 @@ def _share(debt: int, total: int) -> float:
     return round(debt / total, 4) if total else 0.0
 
 
+# MLD701 untested-model-code: the headline counts the model modules no test covers.
+UNTESTED_MODEL_CODE = "MLD701"
+
+
+def untested_model_modules(result: CheckResult) -> dict[str, Any] | None:
+    """How many model modules have no test, and whether the repo has tests at all
+    (None when MLD701 reported nothing)."""
+    findings = [finding for finding in result.findings if finding.code == UNTESTED_MODEL_CODE]
+    if not findings:
+        return None
+    has_tests = all(dict(finding.data).get("repo_has_tests", True) for finding in findings)
+    return {"modules": len({finding.path for finding in findings}), "repo_has_tests": has_tests}
+
+
 def _summary(result: CheckResult, settings: Settings, basis: scoring.Basis) -> dict[str, Any]:
     repo = scoring.repo_score(result, basis)
     return {
+        "untested_model_modules": untested_model_modules(result),
         "rating": repo.rating,
         "debt_ratio": None if repo.ratio is None else round(repo.ratio, 6),
         "debt_minutes": repo.debt_minutes,

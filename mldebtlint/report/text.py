@@ -48,6 +48,8 @@ def _headline(report: dict[str, Any]) -> list[str]:
     )
     if s.get("suppressed"):
         lines.append(f"{s['suppressed']} findings suppressed by comments or per-file-ignores")
+    if s.get("untested_model_modules"):
+        lines.append(fmt.untested_models(s["untested_model_modules"]))
     return lines
 
 
