@@ -196,6 +196,21 @@ TWINS = [
         """,
     ),
     (
+        "a literal that is an environment variable's default through a name",
+        """
+        import os
+        def output_path(year):
+            pattern = "s3://predictions-bucket/year={year}/predictions.parquet"  # <- MLD104
+            return pattern.format(year=year)
+        """,
+        """
+        import os
+        def output_path(year):
+            pattern = "s3://predictions-bucket/year={year}/predictions.parquet"
+            return os.getenv("OUTPUT_PATTERN", pattern).format(year=year)
+        """,
+    ),
+    (
         "config file, not data",
         """
         import yaml

@@ -278,6 +278,19 @@ TWINS = [
         """,
     ),
     (
+        "**params may carry random_state",
+        """
+        from sklearn.ensemble import RandomForestRegressor
+        rf = RandomForestRegressor(max_depth=params["max_depth"])  # <- MLD601
+        rf.fit(X_train, y_train)
+        """,
+        """
+        from sklearn.ensemble import RandomForestRegressor
+        rf = RandomForestRegressor(**params)
+        rf.fit(X_train, y_train)
+        """,
+    ),
+    (
         "lightgbm is deterministic by default",
         """
         import lightgbm as lgb

@@ -61,6 +61,11 @@ class HardcodedPath(Rule):
         self._exempt_depth = 0
         self._calls: list[cst.Call] = []
         self._settings_class_depth = 0
+        # Reported at the end of the file: a literal bound to a name that later
+        # serves as an overridable default (``os.getenv("OUT", default_out)``) is not debt.
+        self._pending: list[tuple[cst.CSTNode, str, str, str, cst.CSTNode | None, str]] = []
+        self._default_names: set[str] = set()
+        self._assigned: list[str] = []
 
     # -- exemptions --------------------------------------------------------------
     def visit_Decorator(self, node: cst.Decorator) -> None:
@@ -88,10 +93,13 @@ class HardcodedPath(Rule):
     def visit_Assign(self, node: cst.Assign) -> None:
         if self._sets_environment(node):
             self._exempt_depth += 1
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        self._assigned.append(target.value if isinstance(target, cst.Name) else "")
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         if self._sets_environment(original_node):
             self._exempt_depth -= 1
+        self._assigned.pop()
 
     def _sets_environment(self, node: cst.Assign) -> bool:
         return isinstance(node.value, cst.Dict) and any(
@@ -131,6 +139,14 @@ class HardcodedPath(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         self._calls.append(node)
+        name = last_name(self.names.call_name(node) or "")
+        if name in api.OVERRIDABLE_DEFAULT_CALLS:
+            for index, arg in enumerate(node.args):
+                default = (arg.keyword is not None and arg.keyword.value in ("default", "default_value")) or (
+                    arg.keyword is None and index >= 1 and name in ("getenv", "get", "setdefault")
+                )
+                if default and isinstance(arg.value, cst.Name):
+                    self._default_names.add(arg.value.value)
 
     def leave_Call(self, original_node: cst.Call) -> None:
         self._calls.pop()
@@ -183,18 +199,26 @@ class HardcodedPath(Rule):
             return
         if self._overridable_or_code(node):
             return
-        shown = shown or text
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        where = {"bucket": "an object-store location", "machine": "a machine-specific absolute path"}.get(
-            kind, "an absolute data path"
-        )
-        self.report(
-            node,
-            f"{where} '{shown}' is written into the code; read it from config, a CLI argument "
-            "or an environment variable (os.environ['DATA_DIR']) so the code runs elsewhere",
-            path=text,
-            kind=kind,
-        )
+        statement = self.context.statement_stack[-1] if self.context.statement_stack else None
+        assigned = self._assigned[-1] if self._assigned else ""
+        self._pending.append((node, text, shown or text, kind, statement, assigned))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for node, text, shown, kind, statement, assigned in self._pending:
+            if assigned and assigned in self._default_names:
+                continue
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            where = {"bucket": "an object-store location", "machine": "a machine-specific absolute path"}.get(
+                kind, "an absolute data path"
+            )
+            self.report(
+                node,
+                f"{where} '{shown}' is written into the code; read it from config, a CLI argument "
+                "or an environment variable (os.environ['DATA_DIR']) so the code runs elsewhere",
+                statement=statement,
+                path=text,
+                kind=kind,
+            )
 
 
 def _is_environment_name(name: str) -> bool:

@@ -56,6 +56,9 @@ class EntryState:
 
 
 def seeded_on_call(call: cst.Call) -> bool:
+    """A seed keyword that is not None, or ``**params`` (a search space often carries random_state)."""
+    if any(arg.star == "**" for arg in call.args):
+        return True
     for name in api.SEED_KEYWORDS:
         arg = keyword(call, name)
         if arg is not None and not is_none(arg.value):
