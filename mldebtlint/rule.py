@@ -123,8 +123,8 @@ class Rule:
         node: cst.CSTNode,
         message: str,
         *,
-        related: tuple[tuple[cst.CSTNode, str], ...] = (),
-        statement: cst.CSTNode | None = None,
+        related: Any = (),  # tuple of (cst.CSTNode, note)
+        statement: Any = None,  # cst.CSTNode | None
         **data: Any,
     ) -> None:
         """Report ``node``; ``related`` lists other sites in this file as (node, note).

@@ -130,7 +130,7 @@ def test_explain_shows_the_preview_state_and_the_measured_precision():
     assert "Measured precision on the real-application corpus: " + load_catalog()["MLD501"].precision in text
     graduated = parse_entry(
         {
-            "code": "MLD999",
+            "code": "MLD599",
             "name": "proven-rule",
             "category": "data",
             "severity": "warning",

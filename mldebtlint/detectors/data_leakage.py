@@ -214,8 +214,10 @@ class LeakageScope:
         elif method in ("append", "extend") and isinstance(func.value, cst.Name) and held_out(func.value.value):
             # X_valid.append(scaler.fit_transform(fold_rows)): fitted on the held-out part.
             for inner in calls_in(call):
-                if inner is not call and _fits_data(inner) and self.constructor_kind(inner.func.value) == "fit":
-                    self.analysis.report_held_out(inner, self.receiver_label(inner.func.value), func.value.value)
+                step = inner.func
+                if inner is not call and _fits_data(inner) and isinstance(step, cst.Attribute):
+                    if self.constructor_kind(step.value) == "fit":
+                        self.analysis.report_held_out(inner, self.receiver_label(step.value), func.value.value)
         return None
 
     def on_fit(self, call: cst.Call, receiver: cst.BaseExpression, method: str, data: cst.BaseExpression) -> Fit | None:

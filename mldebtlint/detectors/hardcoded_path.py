@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import libcst as cst
 
@@ -14,7 +16,7 @@ from mldebtlint.syntax.identifiers import words
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
-def path_kind(text: str, options: dict) -> str | None:
+def path_kind(text: str, options: Mapping[str, Any]) -> str | None:
     """``bucket``, ``machine`` or ``absolute`` for a location literal, else None."""
     value = text.strip()
     if not value or "\n" in value or len(value) > 300:

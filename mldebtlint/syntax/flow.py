@@ -192,10 +192,7 @@ def decorator_names(function: cst.FunctionDef | cst.ClassDef) -> list[cst.BaseEx
 
 def string_value(node: cst.CSTNode) -> str | None:
     """The text of a plain or concatenated string literal, else None."""
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
