@@ -106,7 +106,9 @@ def on_changed_line(finding: Finding, changed: ChangedLines) -> bool:
     if lines is None:
         return True
     location = finding.location
-    return any(line in lines for line in range(location.line, max(location.line, location.end_line) + 1))
+    # git diffs a notebook's JSON text: compare with the lines of that text.
+    start, end = finding.file_lines or (location.line, location.end_line)
+    return any(line in lines for line in range(start, max(start, end) + 1))
 
 
 def filter_changed(result: CheckResult, changed: ChangedLines) -> CheckResult:

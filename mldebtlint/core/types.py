@@ -70,6 +70,9 @@ class Finding:
     cell: int | None = None
     # "safe" (``--fix``), "unsafe" (``--fix --unsafe-fixes``) or "" (no fix).
     fix: str = ""
+    # Notebook findings: the first and last line of the ``.ipynb`` file's own
+    # text that hold the finding (formats without cells point there).
+    file_lines: tuple[int, int] | None = None
 
     @property
     def line(self) -> int:
@@ -80,7 +83,7 @@ class Finding:
         return self.location.column
 
     def sort_key(self) -> tuple:
-        return (self.path, self.location.line, self.location.column, self.code)
+        return (self.path, self.cell or 0, self.location.line, self.location.column, self.code)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape documented in SPEC section 4."""
@@ -126,6 +129,10 @@ class FileResult:
     skip_file: bool = False
     # Internal errors (a rule crashed on this file): reported on stderr.
     errors: tuple[str, ...] = ()
+    # Notebooks: per line of the module the code cells form, (cell, line in
+    # the cell, line of the .ipynb text); findings and ``noqa`` use module lines
+    # until the runner moves the findings to their cells.
+    cells: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import canonicalize_name
 
 from mldebtlint.core.types import PARSE_ERROR_CODE
+from mldebtlint.manifests.install_commands import INSTALL_GROUP
 from mldebtlint.manifests.names import is_manifest
 from mldebtlint.manifests.requirements import ParsedManifest, RequirementEntry
 from mldebtlint.manifests.specs import EXACT, UPPER_BOUND
@@ -98,6 +99,9 @@ class UnpinnedFramework(ManifestRule):
             line, column, end_column = entry.span.line, entry.span.column, entry.span.end_column
         hint = "pin it with == or commit a lock file" if want == "an exact pin" else "add a < bound or pin it with =="
         message = f"ML framework '{entry.name}' is required without {want} ({entry.text}{where}); {hint}"
+        if entry.group == INSTALL_GROUP:  # a notebook's %pip install line: no lock file applies
+            hint = "pin it with == in the command" if want == "an exact pin" else "add a < bound or pin it with =="
+            message = f"ML framework '{entry.name}' is installed without {want} ({entry.text}); {hint}"
         self.report_at(line, column, message, end_column=end_column, package=entry.key, specifier=entry.specifier)
 
 

@@ -46,7 +46,7 @@ DEFAULT_EXCLUDE = (
     ".ipynb_checkpoints",
 )
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks are linted as Python (engine.notebook)
 
 
 def is_python(name: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mldebtlint.core.catalog import load_catalog
@@ -16,10 +16,12 @@ from mldebtlint.core.config import Settings
 from mldebtlint.core.types import PARSE_ERROR_CODE, FileResult, Finding, Location
 from mldebtlint.engine.source import (
     MAX_FILE_BYTES,
+    MAX_NOTEBOOK_BYTES,
     FileTask,
     build_finding,
     count_lines,
     decode_source,
+    is_notebook,
     make_fingerprint,
     parse_error,
     syntax_error,
@@ -27,6 +29,7 @@ from mldebtlint.engine.source import (
 from mldebtlint.engine.suppressions import parse_suppressions
 
 if TYPE_CHECKING:
+    from mldebtlint.engine.notebook import NotebookModule
     from mldebtlint.rule import FactCollector, ManifestRule, RepoRule, Rule
 
 
@@ -76,8 +79,18 @@ def _split(codes: frozenset[str]) -> tuple[list, list, list, list]:
 # -- findings -----------------------------------------------------------------
 
 
-def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, rules: RuleSet) -> FileResult:
-    suppressions = parse_suppressions(text)
+def _analyze_python(
+    task: FileTask,
+    raw: bytes,
+    text: str,
+    settings: Settings,
+    rules: RuleSet,
+    comments: str | None = None,
+    syntax_checked: bool = False,
+) -> FileResult:
+    """Lint Python source; ``comments`` is the text whose suppression comments count (default
+    ``text``); ``syntax_checked``: the caller already compiled it (notebook cells)."""
+    suppressions = parse_suppressions(text if comments is None else comments)
     noqa = tuple((line, tuple(sorted(codes))) for line, codes in sorted(suppressions.by_line.items()))
     lines = count_lines(text)
     base: dict[str, Any] = dict(path=task.display, lines=lines, noqa=noqa, skip_file=suppressions.skip_file)
@@ -90,7 +103,7 @@ def _analyze_python(task: FileTask, raw: bytes, text: str, settings: Settings, r
     )
     collector_classes = rules.collectors()
     if not rule_classes and not collector_classes:
-        if PARSE_ERROR_CODE in rules.codes and not task.facts_only:
+        if PARSE_ERROR_CODE in rules.codes and not task.facts_only and not syntax_checked:
             # No rule needs the tree: a syntax check with the (much faster)
             # built-in compiler still reports broken files.
             error = syntax_error(text, task.display)
@@ -132,7 +145,6 @@ def _analyze_manifest(
     task: FileTask, text: str, settings: Settings, rules: RuleSet
 ) -> tuple[list[Finding], list[dict[str, Any]]]:
     """Run the manifest rules on one parse of the manifest; also return its requirements."""
-    catalog = load_catalog()
     folder = os.path.dirname(task.path)
     try:
         siblings = os.listdir(folder)
@@ -141,6 +153,13 @@ def _analyze_manifest(
     from mldebtlint.rule import ManifestContext
 
     context = ManifestContext(task.relative, text, siblings, settings, folder)
+    return _run_manifest_rules(task, context, text.splitlines(), settings, rules)
+
+
+def _run_manifest_rules(
+    task: FileTask, context: Any, source_lines: list[str], settings: Settings, rules: RuleSet
+) -> tuple[list[Finding], list[dict[str, Any]]]:
+    catalog = load_catalog()
     for cls in rules.manifest_rules():
         rule = cls(context, settings.options_for(cls.code))
         try:
@@ -150,7 +169,6 @@ def _analyze_manifest(
             return [parse_error(task, settings, message)], _dependency_facts(context)
     findings = []
     occurrences: dict[tuple[str, str], int] = {}
-    source_lines = text.splitlines()
     for report in context.reports:
         line_text = source_lines[report.line - 1] if 0 < report.line <= len(source_lines) else ""
         key = (report.code, line_text.strip())
@@ -182,7 +200,7 @@ def analyze_file_digest(task: FileTask, settings: Settings, rules: RuleSet) -> t
     """``analyze_file`` plus the SHA-256 of the bytes it read (None if unreadable), for the cache."""
     try:
         with open(task.path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read((MAX_NOTEBOOK_BYTES if is_notebook(task.path) else MAX_FILE_BYTES) + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return FileResult(
@@ -195,6 +213,8 @@ def analyze_file_digest(task: FileTask, settings: Settings, rules: RuleSet) -> t
 
 def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet) -> FileResult:
     """Lint the content ``raw`` of ``task``'s file."""
+    if task.python and is_notebook(task.path):
+        return analyze_notebook(task, raw, settings, rules)
     if len(raw) > MAX_FILE_BYTES:
         message = f"file skipped: larger than {MAX_FILE_BYTES // 1_000_000} MB"
         return FileResult(path=task.display, findings=(parse_error(task, settings, message),))
@@ -219,8 +239,86 @@ def analyze_bytes(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet
         )
     result = _analyze_python(task, raw, text, settings, rules)
     if manifest_findings or manifest_facts:
-        from dataclasses import replace
-
         facts = {**(result.facts or {}), **manifest_facts} or None
         result = replace(result, findings=result.findings + tuple(manifest_findings), facts=facts)
     return result
+
+
+# -- notebooks ----------------------------------------------------------------
+# The code cells go through the same pass as a ``.py`` file, one MLD000 per cell
+# that is not Python, and the install lines through the manifest rules (MLD301).
+# Findings leave here in module lines (like ``noqa``), with the line table in
+# ``FileResult.cells``; the runner moves them to their cells after suppressions,
+# so repo-wide findings about a notebook get the same treatment.
+
+# How many cells libcst may reject after CPython accepted them before we give up.
+_MAX_RETRIES = 5
+
+
+def analyze_notebook(task: FileTask, raw: bytes, settings: Settings, rules: RuleSet) -> FileResult:
+    """Lint one ``.ipynb`` file. Never raises for bad input: it becomes MLD000."""
+    from mldebtlint.engine.notebook import NotebookError, build_module, read_notebook
+
+    if len(raw) > MAX_NOTEBOOK_BYTES:
+        message = f"file skipped: larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB"
+        return FileResult(path=task.display, findings=(parse_error(task, settings, message),))
+    try:
+        notebook = read_notebook(raw)
+    except NotebookError as exc:
+        return FileResult(path=task.display, findings=(parse_error(task, settings, f"cannot read notebook: {exc}"),))
+    if not notebook.is_python:
+        return FileResult(path=task.display, is_python=False)
+    broken: dict[int, tuple[str, int, int]] = {}
+    for _ in range(_MAX_RETRIES):
+        module = build_module(notebook, broken)
+        if len(module.text) > MAX_FILE_BYTES:
+            message = f"notebook skipped: its code is larger than {MAX_FILE_BYTES // 1_000_000} MB"
+            return FileResult(path=task.display, findings=(parse_error(task, settings, message),))
+        raw_module = module.text.encode("utf-8", "surrogatepass")
+        result = _analyze_python(task, raw_module, module.text, settings, rules, module.original_text, True)
+        whole = next((f for f in result.findings if f.code == PARSE_ERROR_CODE), None)
+        if whole is None or not 0 < whole.line <= len(module.cells):
+            break
+        # CPython accepted every cell but libcst rejects one: blank it and go again.
+        cell, cell_line, _ = module.cells[whole.line - 1]
+        if cell in broken:
+            break
+        broken[cell] = (whole.message, cell_line, whole.column)
+    extra: list[Finding] = []
+    if not task.facts_only and not result.skip_file:
+        extra.extend(_cell_errors(task, settings, module))
+        extra.extend(_install_findings(task, settings, rules, module))
+    findings = result.findings + tuple(extra)
+    return replace(result, findings=findings, cells=module.cells, lines=module.code_lines)
+
+
+def _cell_errors(task: FileTask, settings: Settings, module: NotebookModule) -> list[Finding]:
+    entry = load_catalog()[PARSE_ERROR_CODE]
+    findings, seen = [], {}
+    for error in module.errors:
+        snippet = f"{error.message}\0{module.original[error.module_line - 1].strip()}"
+        occurrence = seen.get(snippet, 0)
+        seen[snippet] = occurrence + 1
+        location = Location(error.module_line, error.column, error.module_line, error.column)
+        fingerprint = make_fingerprint(PARSE_ERROR_CODE, task.relative, "", snippet, occurrence)
+        message = f"cell is not Python ({error.message}); the other cells are still checked"
+        findings.append(
+            build_finding(entry, settings, message, task.display, location, fingerprint, (error.module_line,))
+        )
+    return findings
+
+
+def _install_findings(task: FileTask, settings: Settings, rules: RuleSet, module: NotebookModule) -> list[Finding]:
+    """MLD301 (and any manifest rule) over the notebook's install commands."""
+    if not module.installs or not rules.manifest_rules():
+        return []
+    from pathlib import Path
+
+    from mldebtlint.manifests.install_commands import parse_install_commands
+    from mldebtlint.rule import ManifestContext
+
+    folder = os.path.dirname(task.path)
+    context = ManifestContext(task.relative, "", (), settings, folder)
+    context._parsed = parse_install_commands(module.installs, Path(folder) if folder else None)
+    findings, _ = _run_manifest_rules(task, context, list(module.original), settings, rules)
+    return [replace(finding, fix="") for finding in findings]

@@ -314,13 +314,13 @@ def _finish(
         if _per_file_ignored(finding, relative, settings):
             suppressed += 1
             continue
-        kept.append(finding)
+        kept.append(_in_cells(finding, by_relative, relative_of_display))
     if UNUSED_SUPPRESSION_CODE in enabled:
         for finding in _unused_suppressions(results, tasks, used, enabled, settings, stdin_source):
             if _per_file_ignored(finding, relative_of_display.get(finding.path, finding.path), settings):
                 suppressed += 1
             else:
-                kept.append(finding)
+                kept.append(_in_cells(finding, by_relative, relative_of_display))
     kept.sort(key=Finding.sort_key)
     return CheckResult(findings=tuple(kept), files=tuple(results), suppressed=suppressed)
 
@@ -360,12 +360,34 @@ def _unused_suppressions(
     return findings
 
 
+def _in_cells(finding: Finding, by_relative: dict[str, FileResult], relative_of_display: dict[str, str]) -> Finding:
+    """A finding about a notebook (or resting on one) located in cells, as SPEC section 4 says."""
+    result = by_relative.get(relative_of_display.get(finding.path, finding.path))
+    notebook_related = any(
+        (other := by_relative.get(relative_of_display.get(item.path, item.path))) is not None and other.cells
+        for item in finding.related
+    )
+    if (result is None or not result.cells) and not notebook_related:
+        return finding
+    from dataclasses import replace
+
+    from mldebtlint.engine.notebook import related_to_cell, to_cell
+
+    if notebook_related:
+        related = []
+        for item in finding.related:
+            other = by_relative.get(relative_of_display.get(item.path, item.path))
+            related.append(related_to_cell(item, other.cells) if other is not None and other.cells else item)
+        finding = replace(finding, related=tuple(related))
+    return to_cell(finding, result.cells) if result is not None and result.cells else finding
+
+
 def _stdin_file(name: str, root: Path) -> SourceFile:
     from mldebtlint.engine.discovery import is_manifest
 
     path = Path(os.path.abspath(name))
     manifest = is_manifest(path.name)
-    python = path.suffix in (".py", ".pyi") or not manifest
+    python = path.suffix in (".py", ".pyi", ".ipynb") or not manifest
     return SourceFile(path, display_path(path), relative_to_root(path, root), python, manifest)
 
 

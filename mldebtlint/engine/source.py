@@ -13,6 +13,14 @@ from mldebtlint.core.scoring import priority_of
 from mldebtlint.core.types import PARSE_ERROR_CODE, Finding, Location, Related
 
 MAX_FILE_BYTES = 2_000_000
+# A notebook's size is mostly outputs, which are skipped unread; its code is
+# still held to MAX_FILE_BYTES.
+MAX_NOTEBOOK_BYTES = 512_000_000
+NOTEBOOK_SUFFIX = ".ipynb"
+
+
+def is_notebook(name: str) -> bool:
+    return name.endswith(NOTEBOOK_SUFFIX)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Each finding becomes a Code Climate issue with the keys GitLab reads:
 ``description``, ``check_name``, ``fingerprint`` (unique and stable across
 unrelated edits, so merge requests show only new debt), ``severity`` and
-``location.path`` / ``location.lines.begin``.
+``location.path`` / ``location.lines.begin`` (in a notebook, lines of the
+``.ipynb`` text).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def severity(finding: Finding) -> str:
 
 def issue(finding: Finding) -> dict:
     location = finding.location
+    begin, end = finding.file_lines or (location.line, location.end_line)
     return {
         "type": "issue",
         "engine_name": "mldebtlint",
@@ -43,7 +45,7 @@ def issue(finding: Finding) -> dict:
         "fingerprint": finding.fingerprint,
         "location": {
             "path": finding.path,
-            "lines": {"begin": location.line, "end": max(location.end_line, location.line)},
+            "lines": {"begin": begin, "end": max(end, begin)},
         },
     }
 

@@ -2,7 +2,8 @@
 
 One ``<testsuite>`` per checked file; each finding is a failing
 ``<testcase>`` and a file without findings gets one passing testcase, so the
-CI page also shows what was checked.
+CI page also shows what was checked. A notebook finding's ``line`` attribute is
+the line of the ``.ipynb`` text; its name says the cell.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from mldebtlint.core.types import CheckResult, Finding
+from mldebtlint.output.text import location_text
 
 # Characters XML 1.0 cannot hold (binary files can put them in messages).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -23,20 +25,21 @@ def _clean(text: str) -> str:
 
 def _failure_case(suite: ET.Element, finding: Finding) -> None:
     location = finding.location
+    cell = f"cell {finding.cell}, " if finding.cell is not None else ""
+    file_line = finding.file_lines[0] if finding.file_lines is not None else location.line
     case = ET.SubElement(
         suite,
         "testcase",
         {
-            "name": _clean(f"{finding.code} [{finding.rule}] line {location.line}, col {location.column}"),
+            "name": _clean(f"{finding.code} [{finding.rule}] {cell}line {location.line}, col {location.column}"),
             "classname": _clean(finding.path),
             "file": _clean(finding.path),
-            "line": str(location.line),
+            "line": str(file_line),
         },
     )
     failure = ET.SubElement(case, "failure", {"message": _clean(finding.message), "type": finding.code})
     failure.text = _clean(
-        f"{finding.path}:{location.line}:{location.column}: {finding.code} [{finding.rule}] "
-        f"{finding.message} (debt {finding.debt_minutes} min)"
+        f"{location_text(finding)}: {finding.code} [{finding.rule}] {finding.message} (debt {finding.debt_minutes} min)"
     )
 
 

@@ -86,6 +86,11 @@ def artifact_location(path: str) -> dict:
 
 
 def region(finding: Finding) -> dict:
+    if finding.file_lines is not None:
+        # A notebook: the lines of the .ipynb text holding the cell's source
+        # lines (columns there would count JSON escapes, so none are given).
+        start, end = finding.file_lines
+        return {"startLine": max(start, 1), "endLine": max(end, start, 1)}
     location = finding.location
     start_line, start_column = max(location.line, 1), max(location.column, 1)
     end_line = max(location.end_line, start_line)
@@ -111,6 +116,8 @@ def result_object(finding: Finding, rule_index: dict[str, int]) -> dict:
             "priority": finding.priority,
         },
     }
+    if finding.cell is not None:
+        result["properties"].update(cell=finding.cell, cellLine=finding.line, cellColumn=finding.column)
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     return result

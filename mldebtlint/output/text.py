@@ -1,14 +1,23 @@
-"""``path:line:col: CODE [name] message (debt N min)``, one finding a line."""
+"""``path:line:col: CODE [name] message (debt N min)``, one finding a line.
+
+Notebook findings read ``nb.ipynb:cell 3:2:5: ...`` (ruff's convention: the
+1-based cell among all cells, then the line and column in that cell).
+"""
 
 from __future__ import annotations
 
 from mldebtlint.core.types import CheckResult
 
 
+def location_text(finding) -> str:
+    """``path:line:col`` or, in a notebook, ``path:cell N:line:col``."""
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    return f"{finding.path}:{cell}{finding.line}:{finding.column}"
+
+
 def format_line(finding) -> str:
     return (
-        f"{finding.path}:{finding.line}:{finding.column}: {finding.code} [{finding.rule}] "
-        f"{finding.message} (debt {finding.debt_minutes} min)"
+        f"{location_text(finding)}: {finding.code} [{finding.rule}] {finding.message} (debt {finding.debt_minutes} min)"
     )
 
 
