@@ -1,10 +1,11 @@
 """Each project under fixtures/ is linted end to end and its findings are
 compared exactly with the ``expected-findings.txt`` kept beside it.
 
-The file holds one ``path:line: CODE`` per line (paths relative to the
-project, sorted); ``#`` starts a comment. It is written by hand from the
-``# expect: CODE`` comments in the fixture's source (tests/test_oracles.py
-checks that both agree); it is never regenerated from the tool's output.
+The file holds one ``path:line: CODE`` per line (``path:cell N:line: CODE`` in
+a notebook; paths relative to the project, sorted); ``#`` starts a comment. It
+is written by hand from the ``# expect: CODE`` comments in the fixture's source
+(tests/test_oracles.py checks that both agree); it is never regenerated from
+the tool's output.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def actual_lines(project: Path) -> list[str]:
     lines = []
     for finding in result.findings:
         relative = os.path.relpath(Path(finding.path).resolve(), project)
-        lines.append(f"{Path(relative).as_posix()}:{finding.line}: {finding.code}")
+        cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+        lines.append(f"{Path(relative).as_posix()}:{cell}{finding.line}: {finding.code}")
     return sorted(lines)
 
 

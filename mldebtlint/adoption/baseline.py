@@ -150,24 +150,29 @@ def write_baseline(path: Path, entries: Iterable[BaselineEntry]) -> None:
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` through a temp file beside it; an OSError names ``path``."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """``atomic_write_text`` for bytes (a notebook is rewritten byte for byte)."""
     path = Path(path)
     try:
         if path.exists() and not path.is_file():  # /dev/stdout, a named pipe: nothing to replace
-            with open(path, "w", encoding=encoding, newline="") as handle:
-                handle.write(text)
+            with open(path, "wb") as handle:
+                handle.write(data)
             return
-        _atomic_write(path, text, encoding)
+        _atomic_write(path, data)
     except OSError as exc:
         # The user asked for ``path``; the temp file's name would only confuse.
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
 
 
-def _atomic_write(path: Path, text: str, encoding: str) -> None:
+def _atomic_write(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

@@ -7,7 +7,8 @@ inside a multi-line string, not after a backslash continuation. Codes are
 merged into an existing ``mldebtlint: ignore[...]`` comment; any other comment
 on the line (``# type: ignore``, ``# noqa: E501``) is kept and the directive is
 appended after it. Running it twice changes nothing: the second run finds no
-unsuppressed finding. Files that do not tokenize are left alone.
+unsuppressed finding. Files that do not tokenize are left alone. In a notebook
+the directive goes on the cell's line; only those cell sources change.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mldebtlint.adoption.baseline import atomic_write_text
+from mldebtlint.adoption.baseline import atomic_write_bytes, atomic_write_text
 from mldebtlint.core.types import PARSE_ERROR_CODE, Finding
 
 _DIRECTIVE = re.compile(r"(#\s*mldebtlint\s*:\s*ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -115,5 +116,55 @@ def add_noqa(findings: Iterable[Finding], python_paths: set[str]) -> NoqaOutcome
             continue
         by_file[finding.path].append(finding)
     for path, file_findings in sorted(by_file.items()):
-        add_noqa_to_file(Path(path), file_findings, outcome)
+        if path.endswith(".ipynb"):
+            add_noqa_to_notebook(Path(path), file_findings, outcome)
+        else:
+            add_noqa_to_file(Path(path), file_findings, outcome)
     return outcome
+
+
+def add_noqa_to_notebook(path: Path, findings: list[Finding], outcome: NoqaOutcome) -> None:
+    """The directives go into the cells' sources; the rest of the file stays byte-identical.
+
+    Legal lines come from the module the rules saw (IPython lines are masked
+    there), the edit is made on the cells' own lines (so ``!pip install torch``
+    keeps its text and gains the comment).
+    """
+    from mldebtlint.engine.notebook import NotebookError, build_module, read_notebook
+    from mldebtlint.engine.notebook_edit import cell_sources, module_findings, write_sources
+
+    def skip_all(why: str) -> None:
+        outcome.skipped.extend(f"{f.path}:cell {f.cell}:{f.line}: {f.code} ({why})" for f in findings)
+
+    try:
+        notebook = read_notebook(path.read_bytes())
+        module = build_module(notebook)
+        legal, comments = _comment_lines(module.text)
+    except (OSError, NotebookError, SyntaxError, tokenize.TokenError) as exc:
+        skip_all(f"cannot edit the notebook: {exc}")
+        return
+    lines = list(module.original)
+    wanted: dict[int, set[str]] = defaultdict(set)
+    added = 0
+    for finding, located in zip(findings, module_findings(findings, module)):
+        target = _target_line(located, legal)
+        if target is None or target > len(lines) or located.cell is not None:
+            outcome.skipped.append(
+                f"{finding.path}:cell {finding.cell}:{finding.line}: {finding.code} (no line can hold a comment)"
+            )
+            continue
+        wanted[target].add(finding.code)
+        added += 1
+    if not wanted:
+        return
+    for number, codes in wanted.items():
+        comment = comments.get(number) if number not in module.masked else None
+        lines[number - 1] = _edit_line(lines[number - 1], comment, codes)
+    sources = cell_sources(notebook, module, module.original_text, "".join(line + "\n" for line in lines), True)
+    edit = write_sources(notebook, sources) if sources else None
+    if edit is None:
+        skip_all("the notebook could not be rewritten safely")
+        return
+    atomic_write_bytes(path, edit.data)
+    outcome.added += added
+    outcome.files.add(str(path))

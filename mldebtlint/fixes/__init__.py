@@ -106,6 +106,9 @@ def apply_fixes(findings: Iterable[Finding], settings: Settings, unsafe: bool, w
     diffs = []
     for display, file_findings in sorted(by_path.items()):
         path = Path(display)
+        if path.suffix == ".ipynb":
+            diffs.append(_fix_notebook(path, display, file_findings, settings, unsafe, write, outcome))
+            continue
         source = read_source(path)
         if source is None:
             outcome.skipped.append(f"{display}: cannot read the file; not fixed")
@@ -132,3 +135,60 @@ def apply_fixes(findings: Iterable[Finding], settings: Settings, unsafe: bool, w
             )
     outcome.diff = "".join(diffs)
     return outcome
+
+
+def _fix_notebook(
+    path: Path,
+    display: str,
+    findings: list[Finding],
+    settings: Settings,
+    unsafe: bool,
+    write: bool,
+    outcome: FixOutcome,
+) -> str:
+    """Fix a notebook through its module text; write the changed cell sources back (or diff them)."""
+    from mldebtlint.adoption.baseline import atomic_write_bytes
+    from mldebtlint.engine.notebook import NotebookError, build_module, read_notebook
+    from mldebtlint.engine.notebook_edit import cell_diff, cell_sources, module_findings, write_sources
+
+    try:
+        notebook = read_notebook(path.read_bytes())
+    except (OSError, NotebookError) as exc:
+        outcome.skipped.append(f"{display}: cannot read the notebook ({exc}); not fixed")
+        return ""
+    module = build_module(notebook)
+    fixable = []
+    for finding in module_findings(findings, module):
+        if finding.cell is not None:
+            outcome.skipped.append(
+                f"{display}:cell {finding.cell}:{finding.line}: {finding.code} not fixed: no such line"
+            )
+        elif finding.location.line in module.masked:
+            # An install line or another IPython line: not Python the fixers can rewrite.
+            outcome.skipped.append(
+                f"{display}:cell {_cell_label(module, finding)}: {finding.code} not fixed in a notebook's IPython line; edit it by hand"
+            )
+        else:
+            fixable.append(finding)
+    if not fixable:
+        return ""
+    result = fix_text(path, module.text, fixable, settings, unsafe)
+    outcome.skipped.extend(result.skipped)
+    if result.text == module.text:
+        return ""
+    sources = cell_sources(notebook, module, module.text, result.text, edit_masked=False)
+    edit = write_sources(notebook, sources) if sources else None
+    if edit is None:
+        outcome.skipped.append(f"{display}: fixes not applied: they would change IPython lines or span cells")
+        return ""
+    outcome.fixed += result.fixed
+    outcome.files.append(display)
+    if write:
+        atomic_write_bytes(path, edit.data)
+        return ""
+    return cell_diff(display, edit)
+
+
+def _cell_label(module, finding: Finding) -> str:
+    cell, line, _ = module.cells[finding.location.line - 1]
+    return f"{cell}:{line}"

@@ -44,7 +44,7 @@ def parses(path: Path, old: str, new: str) -> bool:
     """Whether ``new`` is still a valid file of ``path``'s kind (no worse than ``old``)."""
     name = path.name
     try:
-        if path.suffix in (".py", ".pyi"):
+        if path.suffix in (".py", ".pyi", ".ipynb"):  # a notebook is fixed through its module text
             import libcst as cst
 
             cst.parse_module(new)
