@@ -41,15 +41,37 @@ def _comments(path: Path) -> list[tuple[int, str]]:
     return [(number, line[line.index("#") :]) for number, line in enumerate(text.splitlines(), 1) if "#" in line]
 
 
+def _cell_comments(path: Path, relative: str) -> list[tuple[str, int, str]]:
+    """(``nb.ipynb:cell N``, line in the cell, text from '#') of a notebook's code cells, read with json."""
+    import json
+
+    if ".ipynb_checkpoints" in path.parts:
+        return []
+    out = []
+    for number, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"], start=1):
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        for line, text in enumerate(source.splitlines(), start=1):
+            if "#" in text:
+                out.append((f"{relative}:cell {number}", line, text[text.index("#") :]))
+    return out
+
+
 def annotations(project: Path) -> tuple[Counter[Key], Counter[Key]]:
-    """The (expected, known-missed) findings written in a project's files."""
+    """The (expected, known-missed) findings written in a project's files (in a notebook, the
+    path is ``nb.ipynb:cell N`` and the line counts in that cell, as mldebtlint reports them)."""
     expected: Counter[Key] = Counter()
     missed: Counter[Key] = Counter()
     for path in sorted(project.rglob("*")):
         if not path.is_file() or path.name == "expected-findings.txt" or ".mldebtlint_cache" in path.parts:
             continue
         relative = path.relative_to(project).as_posix()
-        for line, comment in _comments(path):
+        if path.suffix == ".ipynb":
+            sites = _cell_comments(path, relative)
+        else:
+            sites = [(relative, line, comment) for line, comment in _comments(path)]
+        for relative, line, comment in sites:
             for match in EXPECT.finditer(comment):
                 target = missed if match.group("missed") else expected
                 for code in re.split(r"\s*,\s*", match.group("codes")):
@@ -62,6 +84,8 @@ def findings(project: Path) -> Counter[Key]:
     found: Counter[Key] = Counter()
     for finding in result.findings:
         relative = Path(os.path.relpath(Path(finding.path).resolve(), project.resolve())).as_posix()
+        if finding.cell is not None:
+            relative = f"{relative}:cell {finding.cell}"
         found[(relative, finding.line, finding.code)] += 1
     return found
 
