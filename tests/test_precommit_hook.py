@@ -142,6 +142,28 @@ def test_a_staged_file_in_an_excluded_folder_passes(work_repo, scenario):
     assert commit_count(git) == 2
 
 
+def test_a_notebook_with_debt_is_rejected_with_its_cell_location(work_repo, scenario):
+    from notebooks import code, markdown, write_notebook
+
+    work, git = work_repo
+    bad, fixed, diagnostic = scenario
+    cells = [markdown("# Serving"), code("%matplotlib inline\nimport numpy as np"), code(bad)]
+    write_notebook(work / "serve.ipynb", cells)
+    git("add", "serve.ipynb")
+    rejected = git("commit", "-m", "add a notebook")
+    output = rejected.stdout + rejected.stderr
+    assert rejected.returncode != 0, output
+    flagged = next(n for n, line in enumerate(bad.splitlines(), 1) if "0.7" in line or "= =" in line)
+    assert f"serve.ipynb:cell 3:{flagged}:" in output and diagnostic in output
+    assert commit_count(git) == 1
+
+    write_notebook(work / "serve.ipynb", [*cells[:2], code(fixed)])
+    git("add", "serve.ipynb")
+    accepted = git("commit", "-m", "add a notebook")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert commit_count(git) == 2
+
+
 def test_hook_manifest_declares_the_mldebtlint_hook():
     import yaml
 
@@ -163,7 +185,9 @@ def test_hook_manifest_declares_the_mldebtlint_hook():
         "environment.yml",
         "Pipfile",
         "constraints.txt",
+        "notebooks/explore.ipynb",
     ):
         assert pattern.search(name), name
+    assert "jupyter" in hook["types_or"]
     for name in ("README.md", "Pipfile.lock", "data.csv", "notes/pyproject.toml.bak"):
         assert not pattern.search(name), name

@@ -46,6 +46,24 @@ def module_findings(findings: list[Finding], module: NotebookModule) -> list[Fin
     return out
 
 
+def cell_module(module: NotebookModule, cell: int) -> NotebookModule:
+    """The part of ``module`` that is one cell, as a module of its own (a cell parses alone)."""
+    indexes = [index for index, (number, _, _) in enumerate(module.cells) if number == cell]
+    if not indexes:
+        return NotebookModule("", (), (), frozenset(), (), (), 0)
+    first = indexes[0]
+    lines = module.text.split("\n")[first : first + len(indexes)]
+    return NotebookModule(
+        "".join(line + "\n" for line in lines),
+        module.original[first : first + len(indexes)],
+        module.cells[first : first + len(indexes)],
+        frozenset(line - first for line in module.masked if first < line <= first + len(indexes)),
+        (),
+        (),
+        0,
+    )
+
+
 def _cell_of(module: NotebookModule, index: int) -> int:
     return module.cells[index][0]
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mldebtlint.core.config import Settings
@@ -49,6 +50,7 @@ FIXERS: dict[str, FixerSpec] = {
 }
 
 Fixer = Callable[[Path, str, list[Finding], Settings], FixResult]
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
 
 
 @dataclass
@@ -146,10 +148,11 @@ def _fix_notebook(
     write: bool,
     outcome: FixOutcome,
 ) -> str:
-    """Fix a notebook through its module text; write the changed cell sources back (or diff them)."""
+    """Fix a notebook cell by cell (each cell parses alone, so a hoisted constant lands at the
+    top of the cell that uses it); write the changed cell sources back, or diff them."""
     from mldebtlint.adoption.baseline import atomic_write_bytes
     from mldebtlint.engine.notebook import NotebookError, build_module, read_notebook
-    from mldebtlint.engine.notebook_edit import cell_diff, cell_sources, module_findings, write_sources
+    from mldebtlint.engine.notebook_edit import cell_diff, cell_module, cell_sources, module_findings, write_sources
 
     try:
         notebook = read_notebook(path.read_bytes())
@@ -157,38 +160,44 @@ def _fix_notebook(
         outcome.skipped.append(f"{display}: cannot read the notebook ({exc}); not fixed")
         return ""
     module = build_module(notebook)
-    fixable = []
-    for finding in module_findings(findings, module):
-        if finding.cell is not None:
-            outcome.skipped.append(
-                f"{display}:cell {finding.cell}:{finding.line}: {finding.code} not fixed: no such line"
-            )
-        elif finding.location.line in module.masked:
-            # An install line or another IPython line: not Python the fixers can rewrite.
-            outcome.skipped.append(
-                f"{display}:cell {_cell_label(module, finding)}: {finding.code} not fixed in a notebook's IPython line; edit it by hand"
-            )
+    by_cell: dict[int, list[Finding]] = defaultdict(list)
+    for finding, located in zip(findings, module_findings(findings, module)):
+        where = f"{display}:cell {finding.cell}:{finding.line}: {finding.code}"
+        if located.cell is not None:
+            outcome.skipped.append(f"{where} not fixed: no such line in the notebook")
+        elif located.location.line in module.masked:
+            outcome.skipped.append(f"{where} not fixed: an IPython line; edit it by hand")
         else:
-            fixable.append(finding)
-    if not fixable:
-        return ""
-    result = fix_text(path, module.text, fixable, settings, unsafe)
-    outcome.skipped.extend(result.skipped)
-    if result.text == module.text:
-        return ""
-    sources = cell_sources(notebook, module, module.text, result.text, edit_masked=False)
+            by_cell[finding.cell or 0].append(replace(finding, cell=None, file_lines=None))
+    names_before = set(_NAME.findall(module.text))
+    sources: dict[int, list[str]] = {}
+    fixed = 0
+    for cell, cell_findings in sorted(by_cell.items()):
+        part = cell_module(module, cell)
+        result = fix_text(path, part.text, cell_findings, settings, unsafe)
+        outcome.skipped.extend(result.skipped)
+        if result.text == part.text:
+            continue
+        clashes = (set(_NAME.findall(result.text)) - set(_NAME.findall(part.text))) & names_before
+        changed = cell_sources(notebook, part, part.text, result.text, edit_masked=False)
+        if clashes or not changed:
+            why = (
+                f"{', '.join(sorted(clashes))} already used in another cell"
+                if clashes
+                else "it would change IPython lines"
+            )
+            outcome.skipped.append(f"{display}:cell {cell}: fixes not applied: {why}")
+            continue
+        sources.update(changed)
+        fixed += result.fixed
     edit = write_sources(notebook, sources) if sources else None
     if edit is None:
-        outcome.skipped.append(f"{display}: fixes not applied: they would change IPython lines or span cells")
+        if sources:
+            outcome.skipped.append(f"{display}: fixes not applied: the notebook could not be rewritten safely")
         return ""
-    outcome.fixed += result.fixed
+    outcome.fixed += fixed
     outcome.files.append(display)
     if write:
         atomic_write_bytes(path, edit.data)
         return ""
     return cell_diff(display, edit)
-
-
-def _cell_label(module, finding: Finding) -> str:
-    cell, line, _ = module.cells[finding.location.line - 1]
-    return f"{cell}:{line}"
