@@ -349,6 +349,21 @@ def test_the_module_maps_every_line_back_to_its_cell_and_file_line(tmp_path):
     module = build_module(read_notebook(text.encode()))
     file_lines = text.splitlines()
     assert module.text == "a = 1\nb = 2\nc = 3\n"
-    assert [(cell, line) for cell, line, _ in module.cells] == [(2, 1), (2, 2), (4, 1)]
-    assert [file_lines[n - 1].strip().strip(",") for _, _, n in module.cells] == ['"a = 1\\n"', '"b = 2"', '"c = 3"']
+    assert [entry[:2] for entry in module.cells] == [(2, 1), (2, 2), (4, 1)]
+    assert [file_lines[entry[2] - 1].strip().strip(",") for entry in module.cells] == [
+        '"a = 1\\n"',
+        '"b = 2"',
+        '"c = 3"',
+    ]
     assert json.loads(text)["cells"][1]["source"] == ["a = 1\n", "b = 2"]
+
+
+def test_a_cell_indented_as_a_whole_runs_dedented_and_keeps_its_columns(tmp_path):
+    cell = code("x = 1")
+    cell["source"] = ["  proba = model.predict_proba(X)[:, 1]\n", "  flagged = proba > 0.7"]  # not dedented
+    path = write_notebook(tmp_path / "nb.ipynb", [cell])
+    assert located(lint(path)) == [(1, 2, 13, "MLD101")]
+    # The twin: an indented line after an unindented first line is a real error.
+    cell["source"] = ["proba = model.predict_proba(X)[:, 1]\n", "  flagged = proba > 0.7"]
+    write_notebook(path, [cell])
+    assert [(cell, line, code) for cell, line, _, code in located(lint(path))] == [(1, 2, "MLD000")]

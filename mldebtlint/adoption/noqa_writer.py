@@ -158,7 +158,8 @@ def add_noqa_to_notebook(path: Path, findings: list[Finding], outcome: NoqaOutco
     if not wanted:
         return
     for number, codes in wanted.items():
-        comment = comments.get(number) if number not in module.masked else None
+        # IPython and dedented lines: the comment's column in the module is not the cell's.
+        comment = comments.get(number) if number not in module.masked | module.shifted else None
         lines[number - 1] = _edit_line(lines[number - 1], comment, codes)
     sources = cell_sources(notebook, module, module.original_text, "".join(line + "\n" for line in lines), True)
     edit = write_sources(notebook, sources) if sources else None

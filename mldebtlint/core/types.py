@@ -130,9 +130,10 @@ class FileResult:
     # Internal errors (a rule crashed on this file): reported on stderr.
     errors: tuple[str, ...] = ()
     # Notebooks: per line of the module the code cells form, (cell, line in
-    # the cell, line of the .ipynb text); findings and ``noqa`` use module lines
-    # until the runner moves the findings to their cells.
-    cells: tuple[tuple[int, int, int], ...] = ()
+    # the cell, line of the .ipynb text, columns the line was dedented by);
+    # findings and ``noqa`` use module lines until the runner moves the
+    # findings to their cells.
+    cells: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)

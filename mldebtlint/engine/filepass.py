@@ -280,7 +280,7 @@ def analyze_notebook(task: FileTask, raw: bytes, settings: Settings, rules: Rule
         if whole is None or not 0 < whole.line <= len(module.cells):
             break
         # CPython accepted every cell but libcst rejects one: blank it and go again.
-        cell, cell_line, _ = module.cells[whole.line - 1]
+        cell, cell_line = module.cells[whole.line - 1][:2]
         if cell in broken:
             break
         broken[cell] = (whole.message, cell_line, whole.column)

@@ -329,6 +329,9 @@ class CellMask:
     installs: list[list[tuple[int, int, str]]] = field(default_factory=list)
     error: tuple[str, int, int] | None = None
     skipped: bool = False  # a non-Python cell magic
+    # Columns each line lost to IPython's leading-indent removal (a cell whose
+    # first line is indented runs dedented); 0 for most lines.
+    shifts: list[int] = field(default_factory=list)
 
 
 def _advance(line: str, quote: str, depth: int) -> tuple[str, int, bool]:
@@ -520,7 +523,20 @@ class _Masker:
 
 
 def mask_cell(lines: tuple[str, ...]) -> CellMask:
-    return _Masker(lines).run()
+    dedented, shifts = _leading_indent(lines)
+    mask = _Masker(dedented).run()
+    mask.shifts = shifts  # positions stay in the dedented lines; to_cell adds the shift
+    return mask
+
+
+def _leading_indent(lines: tuple[str, ...]) -> tuple[tuple[str, ...], list[int]]:
+    """IPython drops the indent of a cell's first line from every line that starts with it."""
+    first = next((line for line in lines if line.strip()), "")
+    prefix = first[: len(first) - len(first.lstrip())]
+    if not prefix:
+        return lines, [0] * len(lines)
+    shifts = [len(prefix) if line.startswith(prefix) else 0 for line in lines]
+    return tuple(line[shift:] for line, shift in zip(lines, shifts)), shifts
 
 
 # -- the module -------------------------------------------------------------------
@@ -541,19 +557,21 @@ class NotebookModule:
 
     text: str  # masked: what the rules see
     original: tuple[str, ...]  # per module line: the cell's line as written
-    cells: tuple[tuple[int, int, int], ...]  # per module line: (cell, line in cell, line of the file)
+    # Per module line: (cell, line in cell, line of the file, columns dedented by).
+    cells: tuple[tuple[int, int, int, int], ...]
     masked: frozenset[int]  # module lines that are not the cell's text
     errors: tuple[CellError, ...]
     installs: tuple[tuple[tuple[int, int, str], ...], ...]  # install commands, module lines
     code_lines: int
+    shifted: frozenset[int] = frozenset()  # module lines dedented (their columns moved)
 
     @property
     def original_text(self) -> str:
         return "".join(line + "\n" for line in self.original)
 
     def module_line(self, cell: int, line: int) -> int | None:
-        for index, (number, cell_line, _) in enumerate(self.cells):
-            if number == cell and cell_line == line:
+        for index, entry in enumerate(self.cells):
+            if entry[0] == cell and entry[1] == line:
                 return index + 1
         return None
 
@@ -563,8 +581,9 @@ def build_module(notebook: Notebook, broken: dict[int, tuple[str, int, int]] | N
     broken = broken or {}
     lines: list[str] = []
     original: list[str] = []
-    cells: list[tuple[int, int, int]] = []
+    cells: list[tuple[int, int, int, int]] = []
     masked: set[int] = set()
+    shifted: set[int] = set()
     errors: list[CellError] = []
     installs: list[tuple[tuple[int, int, str], ...]] = []
     for cell in notebook.cells:
@@ -582,47 +601,62 @@ def build_module(notebook: Notebook, broken: dict[int, tuple[str, int, int]] | N
         lines.extend(mask.lines)
         original.extend(cell.lines)
         masked.update(offset + number for number in mask.masked)
-        cells.extend((cell.number, number, cell.file_lines[number - 1]) for number in range(1, len(cell.lines) + 1))
-        installs.extend(tuple((offset + line, column, text) for line, column, text in cmd) for cmd in mask.installs)
+        shifts = mask.shifts or [0] * len(cell.lines)
+        cells.extend(
+            (cell.number, number, cell.file_lines[number - 1], shifts[number - 1])
+            for number in range(1, len(cell.lines) + 1)
+        )
+        shifted.update(offset + number for number, shift in enumerate(shifts, start=1) if shift)
+        installs.extend(
+            tuple((offset + line, column, text) for line, column, text in command) for command in mask.installs
+        )
     text = "".join(line + "\n" for line in lines)
     code_lines = sum(1 for index, line in enumerate(lines, start=1) if line.strip() and index not in masked)
     return NotebookModule(
-        text, tuple(original), tuple(cells), frozenset(masked), tuple(errors), tuple(installs), code_lines
+        text,
+        tuple(original),
+        tuple(cells),
+        frozenset(masked),
+        tuple(errors),
+        tuple(installs),
+        code_lines,
+        frozenset(shifted),
     )
 
 
 # -- findings: module lines -> cells ------------------------------------------------
 
 
-def to_cell(finding: Finding, cells: tuple[tuple[int, int, int], ...]) -> Finding:
+def to_cell(finding: Finding, cells: tuple[tuple[int, int, int, int], ...]) -> Finding:
     """``finding`` (module lines) located in its cell; ``file_lines`` hold the .ipynb lines."""
     location = finding.location
     if finding.cell is not None or not cells or not 0 < location.line <= len(cells):
         return finding
-    cell, line, file_line = cells[location.line - 1]
+    cell, line, file_line, shift = cells[location.line - 1]
     end = location.end_line if 0 < location.end_line <= len(cells) else location.line
-    end_cell, end_line, end_file_line = cells[end - 1]
+    end_cell, end_line, end_file_line, end_shift = cells[end - 1]
+    column = location.column + shift
     if end_cell != cell:
-        end_line, end_file_line, end_column = line, file_line, location.column
+        end_line, end_file_line, end_column = line, file_line, column
     else:
-        end_column = location.end_column
+        end_column = location.end_column + end_shift
     related = tuple(_related_to_cell(item, finding.path, cells) for item in finding.related)
     return replace(
         finding,
-        location=Location(line, location.column, end_line, end_column),
+        location=Location(line, column, end_line, end_column),
         cell=cell,
         file_lines=(file_line, end_file_line),
         related=related,
     )
 
 
-def _related_to_cell(item: Related, path: str, cells: tuple[tuple[int, int, int], ...]) -> Related:
+def _related_to_cell(item: Related, path: str, cells: tuple[tuple[int, int, int, int], ...]) -> Related:
     if item.cell is not None or item.path != path or not 0 < item.line <= len(cells):
         return item
-    cell, line, _ = cells[item.line - 1]
+    cell, line = cells[item.line - 1][:2]
     return replace(item, line=line, cell=cell)
 
 
-def related_to_cell(item: Related, cells: tuple[tuple[int, int, int], ...]) -> Related:
+def related_to_cell(item: Related, cells: tuple[tuple[int, int, int, int], ...]) -> Related:
     """A related site in a notebook (module line) located in its cell."""
     return _related_to_cell(item, item.path, cells)

@@ -30,7 +30,7 @@ class NotebookEdit:
 
 def module_findings(findings: list[Finding], module: NotebookModule) -> list[Finding]:
     """Cell-located findings back in module lines (what the fixers and the noqa writer edit), in order."""
-    index = {(cell, line): number for number, (cell, line, _) in enumerate(module.cells, start=1)}
+    index = {entry[:2]: number for number, entry in enumerate(module.cells, start=1)}
     out = []
     for finding in findings:
         if finding.cell is None:
@@ -48,9 +48,9 @@ def module_findings(findings: list[Finding], module: NotebookModule) -> list[Fin
 
 def cell_module(module: NotebookModule, cell: int) -> NotebookModule:
     """The part of ``module`` that is one cell, as a module of its own (a cell parses alone)."""
-    indexes = [index for index, (number, _, _) in enumerate(module.cells) if number == cell]
+    indexes = [index for index, entry in enumerate(module.cells) if entry[0] == cell]
     if not indexes:
-        return NotebookModule("", (), (), frozenset(), (), (), 0)
+        return NotebookModule("", (), (), frozenset(), (), (), 0, frozenset())
     first = indexes[0]
     lines = module.text.split("\n")[first : first + len(indexes)]
     return NotebookModule(
@@ -61,6 +61,7 @@ def cell_module(module: NotebookModule, cell: int) -> NotebookModule:
         (),
         (),
         0,
+        frozenset(line - first for line in module.shifted if first < line <= first + len(indexes)),
     )
 
 
@@ -92,18 +93,18 @@ def cell_sources(
         return None
     cells = {cell.number: cell for cell in notebook.cells}
     built: dict[int, list[tuple[str, str | None]]] = {}
-    for cell_number, _, _ in module.cells:
-        built.setdefault(cell_number, [])
+    for entry in module.cells:
+        built.setdefault(entry[0], [])
     touched: set[int] = set()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for offset in range(i2 - i1):
-                cell_number, line, _ = module.cells[i1 + offset]
+                cell_number, line = module.cells[i1 + offset][:2]
                 built[cell_number].append((module.original[i1 + offset], cells[cell_number].endings[line - 1]))
             continue
-        if not edit_masked and any(index + 1 in module.masked for index in range(i1, i2)):
-            return None  # an IPython line or a cell that was not linted
+        if not edit_masked and any(index + 1 in module.masked | module.shifted for index in range(i1, i2)):
+            return None  # an IPython line, a cell that was not linted, or a dedented one
         if tag == "replace" and i2 - i1 == j2 - j1:
             for offset in range(i2 - i1):
                 cell_number = _cell_of(module, i1 + offset)

@@ -31,7 +31,35 @@ def facts_of_result(result: CheckResult) -> dict[str, Any]:
 
 
 def graph_for_result(result: CheckResult) -> nx.DiGraph:
-    return build_model_graph(facts_of_result(result))
+    graph = build_model_graph(facts_of_result(result))
+    cells = {file.path: file.cells for file in result.files if file.cells}
+    if cells:
+        for _, _, attrs in graph.edges(data=True):
+            _sites_in_cells(attrs, cells)
+        for _, attrs in graph.nodes(data=True):
+            _sites_in_cells(attrs, cells)
+    return graph
+
+
+def _sites_in_cells(value: Any, cells: Mapping[str, tuple[tuple[int, ...], ...]]) -> None:
+    """Notebook sites (module lines of the code cells) moved to ``cell`` + the line in that cell."""
+    if isinstance(value, list):
+        for item in value:
+            _sites_in_cells(item, cells)
+    elif isinstance(value, dict):
+        table = cells.get(value.get("path")) if isinstance(value.get("path"), str) else None
+        line = value.get("line")
+        if table and "cell" not in value and isinstance(line, int) and 0 < line <= len(table):
+            cell, cell_line = table[line - 1][:2]
+            end = value.get("end_line")
+            value["cell"], value["line"] = cell, cell_line
+            if isinstance(end, int) and 0 < end <= len(table) and table[end - 1][0] == cell:
+                value["end_line"] = table[end - 1][1]
+            elif isinstance(end, int):
+                value["end_line"] = cell_line
+            return
+        for item in value.values():
+            _sites_in_cells(item, cells)
 
 
 def annotate(graph: nx.DiGraph, max_len: int = 1) -> nx.DiGraph:

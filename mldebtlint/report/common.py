@@ -93,6 +93,9 @@ def shorten(text: str, width: int, keep_end: bool = False) -> str:
 
 
 def location(item: dict[str, Any]) -> str:
+    """``train.py:12``; in a notebook ``nb.ipynb, cell 3, line 2`` (cells count markdown cells)."""
+    if item.get("cell") is not None:
+        return f"{item['path']}, cell {item['cell']}, line {item['line']}"
     return f"{item['path']}:{item['line']}"
 
 

@@ -25,7 +25,8 @@ def requirement_of(finding: Finding) -> dict[str, Any]:
     specifier = str(data.get("specifier", ""))
     return {
         "framework": normalize(str(data["package"])),
-        "path": finding.path,
+        # A notebook's install line: the cell goes with the path (the line counts in the cell).
+        "path": finding.path if finding.cell is None else f"{finding.path}, cell {finding.cell}",
         "line": finding.line,
         "specifier": specifier,
         "status": "range" if specifier else "unpinned",

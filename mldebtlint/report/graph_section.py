@@ -23,7 +23,10 @@ def models_of(finding: Finding) -> list[str]:
 
 
 def _entry(finding: Finding) -> dict[str, Any]:
-    return {"models": models_of(finding), "path": finding.path, "line": finding.line, "message": finding.message}
+    entry = {"models": models_of(finding), "path": finding.path, "line": finding.line, "message": finding.message}
+    if finding.cell is not None:
+        entry["cell"] = finding.cell
+    return entry
 
 
 def model_graph_section(result: CheckResult) -> dict[str, Any]:

@@ -169,6 +169,7 @@ def _item(rank: int, group: list[Finding], settings: Settings) -> dict[str, Any]
         "severity": finding.severity,
         "message": finding.message,
         "path": finding.path,
+        **({"cell": finding.cell} if finding.cell is not None else {}),
         "line": finding.line,
         "column": finding.column,
         "count": len(group),
