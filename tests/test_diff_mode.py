@@ -172,3 +172,17 @@ def test_repo_wide_findings_on_a_changed_line_still_see_the_whole_graph(tmp_path
     upsell = repo / "cascade" / "train_upsell.py"
     upsell.write_text("# upstream model\n" + upsell.read_text(encoding="utf-8"), encoding="utf-8")
     assert check_json(capsys, "--no-cache", "--diff-from", "HEAD", ".") == (0, [])
+
+
+def test_a_notebook_reports_only_findings_on_changed_cell_lines(repo, capsys):
+    from notebooks import code, markdown, write_notebook
+
+    scoring = "proba = model.predict_proba(X)[:, 1]\nlabels = np.where(proba > 0.7, 1, 0)"
+    write_notebook(repo / "nb.ipynb", [markdown("# Scoring"), code("import numpy as np"), code(scoring, 1)])
+    git(repo, "add", "nb.ipynb")
+    git(repo, "commit", "-q", "-m", "notebook")
+    assert check_json(capsys, "--diff-from", "HEAD", ".") == (0, [])
+    # Re-running the notebook (new execution counts) and adding a cell below changes other lines only.
+    changed = [markdown("# Scoring"), code("import numpy as np", 5), code(scoring, 6), code("flag = proba >= 0.4", 7)]
+    write_notebook(repo / "nb.ipynb", changed)
+    assert check_json(capsys, "--diff-from", "HEAD", ".")[1] == [("nb.ipynb", 1)]
