@@ -97,6 +97,11 @@ def test_installed_cli_reports_the_fixture_findings(installed):
             for line in (project / "expected-findings.txt").read_text(encoding="utf-8").splitlines()
             if line.split("#", 1)[0].strip()
         )
-        actual = sorted(f"{item['path']}:{item['line']}: {item['code']}" for item in json.loads(result.stdout or "[]"))
+        findings = json.loads(result.stdout or "[]")
+        actual = sorted(f"{item['path']}:{_cell(item)}{item['line']}: {item['code']}" for item in findings)
         assert actual == expected, project.name
         assert result.returncode == (1 if expected else 0)
+
+
+def _cell(item: dict) -> str:
+    return f"cell {item['cell']}:" if "cell" in item else ""

@@ -294,7 +294,8 @@ def analyze_notebook(task: FileTask, raw: bytes, settings: Settings, rules: Rule
 
 def _cell_errors(task: FileTask, settings: Settings, module: NotebookModule) -> list[Finding]:
     entry = load_catalog()[PARSE_ERROR_CODE]
-    findings, seen = [], {}
+    findings: list[Finding] = []
+    seen: dict[str, int] = {}
     for error in module.errors:
         snippet = f"{error.message}\0{module.original[error.module_line - 1].strip()}"
         occurrence = seen.get(snippet, 0)

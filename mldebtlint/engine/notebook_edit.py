@@ -155,7 +155,7 @@ def _encode(value: str, notebook: Notebook, reuse: dict[str, bytes]) -> bytes:
 
 def _source_bytes(notebook: Notebook, cell: Cell, lines: list[str]) -> bytes:
     data = notebook.data
-    reuse = {}
+    reuse: dict[str, bytes] = {}
     for start, end in cell.tokens:
         reuse.setdefault(json.loads(data[start:end]), data[start:end])
     if not cell.is_list:

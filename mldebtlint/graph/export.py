@@ -47,7 +47,8 @@ def _sites_in_cells(value: Any, cells: Mapping[str, tuple[tuple[int, ...], ...]]
         for item in value:
             _sites_in_cells(item, cells)
     elif isinstance(value, dict):
-        table = cells.get(value.get("path")) if isinstance(value.get("path"), str) else None
+        path = value.get("path")
+        table = cells.get(path) if isinstance(path, str) else None
         line = value.get("line")
         if table and "cell" not in value and isinstance(line, int) and 0 < line <= len(table):
             cell, cell_line = table[line - 1][:2]

@@ -14,8 +14,8 @@ like pip would (they are linted as manifests themselves), ``-c`` files constrain
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mldebtlint.core.types import Location
@@ -26,7 +26,7 @@ from mldebtlint.knowledge.notebooks import (
     PIP_VALUE_OPTIONS,
     PYTHON_PROGRAMS,
 )
-from mldebtlint.manifests.requirements import ParsedManifest, Problem, _include, _parse_requirement
+from mldebtlint.manifests.requirements import ParsedManifest, Problem, RequirementEntry, _include, _parse_requirement
 
 INSTALL_GROUP = "install command"
 _SEPARATORS = ("&&", "||", ";", "|", "&")
@@ -113,7 +113,7 @@ def _program(text: str) -> str:
     return name if name in PYTHON_PROGRAMS or not name.startswith("python") else "python"
 
 
-def parse_install_commands(commands: Iterable[list[tuple[int, int, str]]], folder: Path | None) -> ParsedManifest:
+def parse_install_commands(commands: Iterable[Sequence[tuple[int, int, str]]], folder: Path | None) -> ParsedManifest:
     """The requirements installed by ``commands`` (each a list of physical segments)."""
     from mldebtlint.manifests.formats import _conda_entry
 
@@ -158,7 +158,5 @@ def parse_install_commands(commands: Iterable[list[tuple[int, int, str]]], folde
     return manifest
 
 
-def _grouped(entry):
-    from dataclasses import replace
-
+def _grouped(entry: RequirementEntry) -> RequirementEntry:
     return entry if entry.origin else replace(entry, group=INSTALL_GROUP)
