@@ -10,6 +10,7 @@ rest checks what keeps a fingerprint and what renews it, end to end.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import textwrap
 from collections import Counter
@@ -238,6 +239,13 @@ def test_every_fixture_finding_keeps_its_fingerprint_when_every_file_gains_a_lin
             and path.name != "uv.lock"
         ):
             path.write_text("# a line on top\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+        elif path.is_file() and path.suffix == ".ipynb":  # a notebook gains a cell on top
+            document = json.loads(path.read_text(encoding="utf-8"))
+            cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+            document["cells"].insert(0, {**cell, "id": "on-top", "source": ["# a cell on top"]})
+            path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     after = lint_folder(project).findings
     assert Counter((f.code, f.fingerprint) for f in before) == Counter((f.code, f.fingerprint) for f in after)
-    assert [f.line + 1 for f in before] == [f.line for f in after]
+    assert [(f.cell, f.line + 1) if f.cell is None else (f.cell + 1, f.line) for f in before] == [
+        (f.cell, f.line) for f in after
+    ]
