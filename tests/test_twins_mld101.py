@@ -162,3 +162,70 @@ def test_test_files_are_not_checked_but_their_twin_is(lint):
     source = "def gate(proba):\n    if proba > 0.7:\n        return 1\n    return 0\n"
     assert lint(source, select=("MLD101",), filename="tests/test_gate.py", rule_options=LOOSEST) == []
     assert len(lint(source, select=("MLD101",), filename="gate.py", rule_options=LOOSEST)) == 1
+
+
+def test_a_star_parameter_shadows_a_module_level_literal(lint):
+    positive = "cut = 0.7\n\n\ndef decide(proba, *others):\n    if proba > cut:\n        return 1\n    return 0\n"
+    assert [f.line for f in lint(positive, select=("MLD101",))] == [5]
+    for shadowing in ("*cut", "**cut"):
+        negative = positive.replace("*others", shadowing)
+        assert lint(negative, select=("MLD101",), rule_options=LOOSEST) == [], shadowing
+
+
+def test_an_annotated_local_literal_is_followed(lint):
+    source = "def decide(proba):\n    cut: float = 0.7\n    if proba > cut:\n        return 1\n    return 0\n"
+    assert [f.line for f in lint(source, select=("MLD101",))] == [3]
+    twin = source.replace("cut: float = 0.7", "cut: float")
+    assert lint(twin, select=("MLD101",), rule_options=LOOSEST) == []
+
+
+def test_a_bare_validation_error_class_exempts_and_a_bare_gate_error_does_not(lint):
+    source = "def check(val_loss):\n    if val_loss > 0.3:\n        raise ModelRejected\n    return True\n"
+    assert len(lint(source, select=("MLD101",))) == 1
+    assert lint(source.replace("ModelRejected", "ValueError"), select=("MLD101",), rule_options=LOOSEST) == []
+
+
+def test_a_slice_assignment_of_a_literal_is_not_a_clamp_and_does_not_crash(lint):
+    source = "def clean(scores):\n    scores[1:] = 0.5\n    if scores.max() > 0.9:\n        return 1\n    return 0\n"
+    assert [(f.code, f.line) for f in lint(source, select=("MLD000", "MLD101"))] == [("MLD101", 3)]
+
+
+def test_a_validation_error_exempts_every_comparison_of_its_condition(lint):
+    gate = "def check(val_loss, ok):\n    if val_loss > 0.3 or not val_loss > 0.1 and ok:\n        raise ModelRejected('no')\n    return True\n"
+    assert len(lint(gate, select=("MLD101",))) == 2
+    validation = gate.replace("ModelRejected", "ValueError")
+    assert lint(validation, select=("MLD101",), rule_options=LOOSEST) == []
+
+
+def errors_and_findings(tmp_path, source: str) -> tuple[tuple[str, ...], list[int]]:
+    from conftest import lint_source
+
+    result = lint_source(tmp_path, source, ("MLD101",))
+    return tuple(error for file in result.files for error in file.errors), [f.line for f in result.findings]
+
+
+def test_a_raise_under_a_plain_flag_is_read_without_error(tmp_path):
+    source = (
+        "def check(proba, strict):\n"
+        "    if strict:\n"
+        "        raise ValueError('strict mode')\n"
+        "    if proba > 0.7:\n"
+        "        return 1\n"
+        "    return 0\n"
+    )
+    assert errors_and_findings(tmp_path, source) == ((), [4])
+
+
+def test_locals_assigned_from_each_other_end_the_search(tmp_path):
+    source = (
+        "def check(model, x):\n"
+        "    a = model.predict_proba(x)\n"
+        "    for _ in range(3):\n"
+        "        b = a\n"
+        "        a = b\n"
+        "    if a > 0.7:\n"
+        "        return 1\n"
+        "    return 0\n"
+    )
+    errors, lines = errors_and_findings(tmp_path, source)
+    assert errors == () and lines == [6]
