@@ -381,3 +381,48 @@ def test_a_manifest_entry_ignores_new_scripts_and_hidden_files_but_not_setup_py(
     assert cache.probe("requirements.txt", str(manifest), True, True).hit is not None
     (tmp_path / "setup.py").write_text("")
     assert cache.probe("requirements.txt", str(manifest), True, True).hit is None
+
+
+def test_a_file_changed_one_second_ago_is_still_racy(tmp_path, monkeypatch):
+    target = tmp_path / "m.py"
+    target.write_text(THRESHOLD)
+    changed = max(target.stat().st_mtime_ns, target.stat().st_ctime_ns) / 1e9
+    monkeypatch.setattr(cache_module, "time", SimpleNamespace(time=lambda: changed + RACY_SECONDS / 2))
+    cache = ResultCache(tmp_path / "c", "k")
+    store_result(cache, "m.py", target)
+    assert cache.entries["m.py"].mtime_ns == -1
+    monkeypatch.setattr(cache_module, "time", SimpleNamespace(time=lambda: changed + RACY_SECONDS * 1.5))
+    fresh = ResultCache(tmp_path / "e", "k")
+    store_result(fresh, "m.py", target)
+    assert fresh.entries["m.py"].mtime_ns == target.stat().st_mtime_ns
+
+
+def test_a_warm_run_does_not_rewrite_the_index(tmp_path, an_hour_later):
+    root, target = one_file_project(tmp_path)
+    check(root, cache=True)
+    check(root, cache=True)
+    (index,) = (root / CACHE_DIR_NAME).glob("results-*.pickle")
+    stamp = index.stat().st_mtime_ns - 10**9
+    set_mtime_ns(index, stamp)
+    check(root, cache=True)
+    assert index.stat().st_mtime_ns == stamp
+
+
+def test_the_files_digest_needs_every_file_seen_this_run(tmp_path):
+    cache = ResultCache(tmp_path / "c", "k")
+    cache.digests["a.py"] = "da"
+    assert cache.files_digest(["a.py", "b.py"]) is None
+    cache.digests["b.py"] = "db"
+    both = cache.files_digest(["b.py", "a.py"])
+    assert both is not None and both == cache.files_digest(["a.py", "b.py"])
+    cache.digests["b.py"] = "other"
+    assert cache.files_digest(["a.py", "b.py"]) != both
+
+
+def test_preparing_a_folder_keeps_its_own_gitignore_and_tag(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / ".gitignore").write_text("*.log\n")
+    prepare_folder(folder)
+    assert (folder / ".gitignore").read_text() == "*.log\n"
+    assert (folder / "CACHEDIR.TAG").read_text() == cache_module.CACHEDIR_TAG

@@ -229,3 +229,20 @@ def test_locals_assigned_from_each_other_end_the_search(tmp_path):
     )
     errors, lines = errors_and_findings(tmp_path, source)
     assert errors == () and lines == [6]
+
+
+def test_a_compare_method_is_a_threshold_and_another_method_is_not(lint):
+    source = "import torch\n\n\ndef keep(probs):\n    mask = probs.gt(0.9)\n    return mask\n"
+    assert [f.line for f in lint(source, select=("MLD101",))] == [5]
+    for other in ("probs.append(0.9)", "probs.fill_(0.9)", "probs.mul(0.9)"):
+        twin = source.replace("probs.gt(0.9)", other)
+        assert lint(twin, select=("MLD101",), rule_options=LOOSEST) == [], other
+
+
+def test_a_score_through_a_value_preserving_module_call(lint):
+    source = (
+        "def decide(model, x):\n    if float(model.predict_proba(x)[0, 1]) > 0.7:\n        return 1\n    return 0\n"
+    )
+    assert [f.line for f in lint(source, select=("MLD101",))] == [2]
+    twin = source.replace("float(model.predict_proba(x)[0, 1])", "float(len(x))")
+    assert lint(twin, select=("MLD101",), rule_options=LOOSEST) == []

@@ -22,8 +22,10 @@ Each mutant is written into a private copy of the repository (``--work``,
 default a temporary folder), the selected tests run there with ``pytest -x``
 (the copy first on PYTHONPATH), and the mutant is *killed* when they fail or
 time out, *survived* when they pass. Mutants listed in
-``tools/mutation-equivalent.txt`` (``module<TAB>mutant id<TAB>why``) are
-equivalent: they cannot change behaviour, and are reported apart.
+``tools/mutation-equivalent.txt`` (``module<TAB>signature<TAB>why``, the
+signature being ``line text || operator: before -> after`` as ``--list``
+prints it, so that it survives lines moving) are equivalent: they cannot change
+behaviour, and are reported apart.
 
 Usage:
   python tools/mutation.py                      # every module, report on stdout
@@ -104,6 +106,7 @@ class Mutant:
     before: str
     after: str
     span: tuple[int, int, int, int]  # lineno, col, end_lineno, end_col (ast offsets)
+    context: str = ""  # the stripped source line where the mutant starts
 
 
 def _docstring_nodes(tree: ast.AST) -> set[int]:
@@ -143,13 +146,15 @@ def mutants_of(module: str, source: str) -> list[Mutant]:
     tree = ast.parse(source)
     parents = {id(child): parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     docstrings = _docstring_nodes(tree)
+    lines = source.splitlines()
     found: list[Mutant] = []
 
     def add(node: ast.AST, operator: str, replacement: str, tag: str = "") -> None:
         span = _span(node)
         before = ast.get_source_segment(source, node) or ast.unparse(node)
         ident = f"{span[0]}:{span[1]}:{operator}{':' + tag if tag else ''}:{replacement}"
-        found.append(Mutant(module, ident, span[0], operator, before, replacement, span))
+        context = lines[span[0] - 1].strip() if span[0] <= len(lines) else ""
+        found.append(Mutant(module, ident, span[0], operator, before, replacement, span, context))
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
@@ -198,6 +203,11 @@ def apply(source: str, mutant: Mutant) -> str:
     mutated = "".join(lines[: line - 1]) + new + "".join(lines[end_line:])
     ast.parse(mutated)  # a mutant must still be Python
     return mutated
+
+
+def signature(operator: str, before: str, after: str, context: str = "") -> str:
+    """How a mutant is named in tools/mutation-equivalent.txt: stable while its line's text is."""
+    return f"{context} || {operator}: {' '.join(before.split())} -> {after}"
 
 
 def load_equivalent() -> dict[tuple[str, str], str]:
@@ -281,11 +291,40 @@ def run_module(
     return [r for r in results if r.get("status") != "invalid"]
 
 
+def retest(results: list[dict], work: Path, jobs: int, log) -> list[dict]:
+    """The earlier results, with each non-equivalent survivor tested again on today's code
+    (found by its signature, so moved lines do not matter; one no longer there is dropped)."""
+    equivalent = load_equivalent()
+    updated = [r for r in results if r["status"] != "survived" or is_equivalent(r, equivalent)]
+    pending = [r for r in results if r["status"] == "survived" and not is_equivalent(r, equivalent)]
+    for module in dict.fromkeys(r["module"] for r in pending):
+        current = {
+            signature(m.operator, m.before, m.after, m.context): m.id
+            for m in mutants_of(module, (REPO / module).read_text(encoding="utf-8"))
+        }
+        ids = {current[key] for r in pending if r["module"] == module and (key := _key(r)) in current}
+        gone = [r for r in pending if r["module"] == module and _key(r) not in current]
+        for r in gone:
+            log(f"  gone     {r['id']}  (the code it mutated changed)")
+        if ids:
+            updated.extend(run_module(module, work, jobs, ids, log))
+    return updated
+
+
+def _key(result: dict) -> str:
+    return signature(result["operator"], result["before"], result["after"], result.get("context", ""))
+
+
+def is_equivalent(result: dict, equivalent: dict[tuple[str, str], str]) -> bool:
+    key = signature(result["operator"], result["before"], result["after"], result.get("context", ""))
+    return (result["module"], key) in equivalent or (result["module"], result["id"]) in equivalent
+
+
 def summarise(results: list[dict], equivalent: dict[tuple[str, str], str]) -> list[dict]:
     rows = []
     for module in dict.fromkeys(r["module"] for r in results):
         mine = [r for r in results if r["module"] == module]
-        eq = [r for r in mine if r["status"] == "survived" and (module, r["id"]) in equivalent]
+        eq = [r for r in mine if r["status"] == "survived" and is_equivalent(r, equivalent)]
         killed = sum(r["status"] == "killed" for r in mine)
         survived = sum(r["status"] == "survived" for r in mine) - len(eq)
         relevant = killed + survived
@@ -310,6 +349,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (default 1)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="write every mutant's result here")
+    parser.add_argument("--report", type=Path, nargs="+", help="only print the report of earlier --json files")
+    parser.add_argument(
+        "--retest",
+        type=Path,
+        help="test again the survivors of an earlier --json file (after adding tests); --json: the update",
+    )
     parser.add_argument("--sample", type=int, default=0, help="test a seeded random sample of N mutants per module")
     parser.add_argument("--seed", type=int, default=11, help="the sample's seed (default 11)")
     args = parser.parse_args()
@@ -320,12 +365,23 @@ def main() -> None:
     if args.list:
         for module in modules:
             for mutant in mutants_of(module, (REPO / module).read_text(encoding="utf-8")):
-                print(f"{module}\t{mutant.id}\t{mutant.before[:60]!r} -> {mutant.after[:60]!r}")
+                key = signature(mutant.operator, mutant.before, mutant.after, mutant.context)
+                print(f"{module}\t{key}\t(at {mutant.id})")
+        return
+    if args.report:
+        report([result for path in args.report for result in json.loads(path.read_text(encoding="utf-8"))])
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="mldebtlint-mutation-"))
 
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
+
+    if args.retest:
+        results = retest(json.loads(args.retest.read_text(encoding="utf-8")), work, max(1, args.jobs), log)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        report(results)
+        return
 
     results: list[dict] = []
     for module in modules:
@@ -333,6 +389,12 @@ def main() -> None:
         results.extend(run_module(module, work, max(1, args.jobs), only, log, args.sample, args.seed))
         if args.json:
             args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    report(results)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: list[dict]) -> None:
     equivalent = load_equivalent()
     print("| module | mutants | killed | survived | equivalent | score (killed / non-equivalent) |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -340,11 +402,11 @@ def main() -> None:
         print(
             f"| {row['module']} | {row['mutants']} | {row['killed']} | {row['survived']} | {row['equivalent']} | {row['score']}% |"
         )
-    survivors = [r for r in results if r["status"] == "survived" and (r["module"], r["id"]) not in equivalent]
-    for r in survivors:
-        print(f"survived: {r['module']} {r['id']}  {r['before'][:70]!r} -> {r['after'][:70]!r}")
-    if args.work is None:
-        shutil.rmtree(work, ignore_errors=True)
+    for r in results:
+        if r["status"] == "survived":
+            kind = "equivalent" if is_equivalent(r, equivalent) else "survived"
+            key = signature(r["operator"], r["before"], r["after"], r.get("context", ""))
+            print(f"{kind}: {r['module']}\t{key}\t(at {r['id']})")
 
 
 if __name__ == "__main__":
