@@ -103,8 +103,16 @@ def test_a_file_that_is_not_a_baseline_object_is_refused(tmp_path, data):
 
 def test_a_binary_file_is_refused_not_crashed_on(tmp_path):
     (tmp_path / "base.json").write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(ConfigError, match="base.json"):
+    with pytest.raises(ConfigError, match="base.json") as error:
         load_baseline(tmp_path / "base.json")
+    assert "utf-8" in str(error.value) and "None" not in str(error.value)
+
+
+def test_a_folder_given_as_baseline_names_the_reason(tmp_path):
+    (tmp_path / "base.json").mkdir()
+    with pytest.raises(ConfigError, match="base.json") as error:
+        load_baseline(tmp_path / "base.json")
+    assert "directory" in str(error.value).lower()
 
 
 # -- read ----------------------------------------------------------------------------------
