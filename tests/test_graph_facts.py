@@ -71,7 +71,7 @@ def test_constants_resolve_across_modules():
     """)
     assert "NOT_A_PATH" not in constants["constants"]
     both = [constants, user]
-    loads = [instance["loads"][0] for instance in user["instances"]]
+    loads = [instance["loads"][0]["path"] for instance in user["instances"]]
     assert [resolve(both, parts) for parts in loads] == ["artifacts/models/ranker.pt", "artifacts/a.pkl"]
     assert resolve(both, constants["constants"]["LOG"]) == "logs/served.csv"
     assert resolve(both, constants["constants"]["NAMED"]) == "reports/metrics.json"
@@ -86,8 +86,14 @@ def test_config_keys_and_unknown_parts():
             c = joblib.load(f"{out_dir}/model.joblib")
             d = joblib.load(out_dir)
     """)
-    loads = {instance["name"]: resolve([facts], instance["loads"][0]) for instance in facts["instances"]}
-    assert loads == {"a": "{paths.ranker}", "b": "{model_path}", "c": "*/model.joblib", "d": None}
+    loads = {instance["name"]: resolve([facts], instance["loads"][0]["path"]) for instance in facts["instances"]}
+    # A parameter is a named hole of its function (``<out_dir@...>``); alone it names nothing.
+    assert loads == {
+        "a": "{paths.ranker}",
+        "b": "{model_path}",
+        "c": "<out_dir@pkg.train.main>/model.joblib",
+        "d": None,
+    }
 
 
 def test_instances_record_training_serving_and_saving():
@@ -108,7 +114,7 @@ def test_instances_record_training_serving_and_saving():
     by_name = {instance["name"]: instance for instance in facts["instances"]}
     model = by_name["model"]
     assert model["ctor"] == "sklearn.linear_model.LogisticRegression"
-    assert model["saves"] == [[["s", "models/model.joblib"]]]
+    assert model["saves"] == [{"path": [["s", "models/model.joblib"]], "line": 12}]
     (site,) = model["trains"]
     assert site["line"] == 11
     assert {"model": "pkg.train.train:upstream"} in site["inputs"]
@@ -128,7 +134,9 @@ def test_function_summaries_carry_returns_and_loads():
             ranker = load_ranker()
             return ranker.predict(frame)
     """)
-    assert facts["functions"]["pkg.train.load_ranker"]["loads"] == [[["s", "models/ranker.joblib"]]]
+    assert facts["functions"]["pkg.train.load_ranker"]["loads"] == [
+        {"path": [["s", "models/ranker.joblib"]], "line": 4, "generic": True}
+    ]
     assert facts["functions"]["pkg.train.scores"]["returns"] == [{"model": "pkg.train.scores:ranker"}]
 
 
@@ -149,10 +157,19 @@ def test_normalize(text, expected):
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
-        ("logs/p_*.parquet", "logs/p_20240101.parquet", True),
+        # An unknown part explains nothing: no match, unless a whole folder is read.
+        ("logs/p_*.parquet", "logs/p_20240101.parquet", False),
         ("logs", "logs/p_*.parquet", True),
-        ("*/models/a.pkl", "models/a.pkl", True),
-        ("*/models/a.pkl", "other/models/a.pkl", True),
+        ("*/models/a.pkl", "models/a.pkl", False),
+        ("*/models/a.pkl", "other/models/a.pkl", False),
+        # Named holes match only the same hole: the same variable, or a loop over the same values.
+        ("out/<fold@a.main>/m.pkl", "out/<fold@a.main>/m.pkl", True),
+        ("out/<fold@a.main>/m.pkl", "out/<fold@b.main>/m.pkl", False),
+        ("out/<in:0..5>/m.pkl", "out/<in:0..5>/m.pkl", True),
+        ("out/<fold@a.main>/m.pkl", "out/3/m.pkl", False),
+        # A container's absolute path ending in the relative one.
+        ("/opt/airflow/model/model.pkl", "model/model.pkl", True),
+        ("/opt/airflow/model.pkl", "model.pkl", False),
         ("models/a.pkl", "models/b.pkl", False),
         ("*/a.pkl", "models/ab.pkl", False),
     ],

@@ -456,7 +456,14 @@ def test_edges_under_different_values_of_one_subject_are_not_a_loop(tmp_path):
     project(tmp_path / "exclusive", {"uplift.py": exclusive})
     findings, _ = check(tmp_path / "exclusive")
     assert findings == []
-    # Under an unrelated condition both directions can happen in one run: a real loop.
+    # Under an unrelated condition both directions can happen in one run: a loop, in memory,
+    # so reported only on request (report-explicit-loops).
     project(tmp_path / "loop", {"uplift.py": UPLIFT.replace("{branch}", "if self.refit:")})
     findings, _ = check(tmp_path / "loop")
+    assert findings == []
+    findings, _ = check(tmp_path / "loop", rule_options=(("MLD402", (("report-explicit-loops", True),)),))
     assert [code for _, _, code in findings] == ["MLD402"]
+    findings, _ = check(
+        tmp_path / "exclusive", rule_options=(("MLD402", (("report-explicit-loops", True),)),), paths=None
+    )
+    assert findings == []

@@ -15,11 +15,21 @@ class ModelDependencyCycle(RepoRule):
     collector = ModelGraphFacts
 
     def check(self, facts_by_path: Mapping[str, Any]) -> Iterator[tuple[str, Report]]:
-        from mldebtlint.graph import build_model_graph, find_cycles
+        from mldebtlint.graph import build_model_graph, evidence, find_cycles
 
-        for cycle in find_cycles(build_model_graph(facts_by_path)):
+        explicit = bool(self.options.get("report-explicit-loops", False))
+        graph = build_model_graph(facts_by_path)
+        for cycle in find_cycles(graph, explicit):
             closing = cycle.labels[0]
-            message = f"feedback loop: {cycle.text()}; {closing} is trained on outputs that depend on itself"
+            kind = "feedback loop" if cycle.persisted else "in-memory loop within one run"
+            message = f"{kind}: {cycle.text()}; {closing} is trained on outputs that depend on itself"
             yield site_report(
-                self.code, message, cycle.site, closing, cycle=list(cycle.labels), nodes=list(cycle.nodes)
+                self.code,
+                message,
+                cycle.site,
+                closing,
+                evidence(graph, list(cycle.edges)),
+                cycle=list(cycle.labels),
+                nodes=list(cycle.nodes),
+                persisted=cycle.persisted,
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -163,7 +163,12 @@ def run_repo_rules(
                     fingerprint,
                     (location.line, location.end_line),
                     report.data,
-                    [item for item in report.related if isinstance(item, Related)],
+                    # A repo rule names related files as it names its own: map them to display paths.
+                    [
+                        replace(item, path=display_of.get(item.path, item.path))
+                        for item in report.related
+                        if isinstance(item, Related)
+                    ],
                 )
             )
     return findings

@@ -19,9 +19,12 @@ facts. The repo phase only reads those facts:
 ``find_chains(graph, max_len=1) -> list[Chain]``
     Per consumer model, its longest chain when longer than ``max_len`` edges.
     ``Chain.nodes``, ``.labels``, ``.length``, ``.site``, ``.text()``.
-``find_cycles(graph) -> list[Cycle]``
-    Each cycle once: ``.nodes``, ``.labels``, ``.via``, ``.site`` (closing
-    edge's consuming site), ``.text()``.
+``find_cycles(graph, explicit=False) -> list[Cycle]``
+    One loop per strongly connected component: ``.nodes``, ``.labels``,
+    ``.via``, ``.site`` (closing edge's consuming site), ``.persisted``,
+    ``.members``, ``.text()``. In-memory loops only when ``explicit``.
+``evidence(graph, pairs) -> list[(path, line, note)]``
+    The load/save/write/train sites a chain or loop rests on.
 ``graph_for_result(result) -> networkx.DiGraph``
     The graph of a ``CheckResult`` (its files' facts, keyed by display path).
 ``annotate(graph, max_len=1) -> networkx.DiGraph``
@@ -47,6 +50,7 @@ _EXPORTS = {
     "find_cycles": "mldebtlint.graph.analysis",
     "Chain": "mldebtlint.graph.analysis",
     "Cycle": "mldebtlint.graph.analysis",
+    "evidence": "mldebtlint.graph.analysis",
     "graph_for_result": "mldebtlint.graph.export",
     "annotate": "mldebtlint.graph.export",
 }

@@ -36,6 +36,11 @@ class Cycle:
     via: tuple[tuple[str, ...], ...]  # data labels on each edge, in order
     site: dict[str, Any]  # the consuming site of the closing edge
     edges: tuple[tuple[str, str], ...] = field(default=())
+    # Whether the loop closes through something persisted (a file, a table, the
+    # same checkpoint reloaded) rather than in memory within one run.
+    persisted: bool = True
+    # Every model of the strongly connected component the loop belongs to.
+    members: tuple[str, ...] = field(default=())
 
     def text(self) -> str:
         pieces = [self.labels[0]]
@@ -126,42 +131,77 @@ def find_chains(graph: nx.DiGraph, max_len: int = 1) -> list[Chain]:
     return chains
 
 
-def find_cycles(graph: nx.DiGraph) -> list[Cycle]:
-    """Each cycle once, starting after its closing edge.
+def persisted_edge(projection: nx.DiGraph, edge: tuple[str, str]) -> bool:
+    """Through stored data, or from a model instance loaded from its artifact."""
+    attrs = projection.edges[edge]
+    return bool(attrs["via"]) or any(site.get("stored") for site in attrs["sites"])
+
+
+def find_cycles(graph: nx.DiGraph, explicit: bool = False) -> list[Cycle]:
+    """One loop per strongly connected component of the model projection,
+    starting after its closing edge.
 
     The closing edge is where the loop's outputs come back: preferably an
     edge through stored data, then a training site, then the first by path.
+    Loops that close in memory within one run (no edge through storage) are
+    deliberate and reported only when ``explicit`` is set.
     """
     projection = model_projection(graph)
     cycles = []
-    for count, nodes in enumerate(nx.simple_cycles(projection)):
+    for component in nx.strongly_connected_components(projection):
+        members = sorted(component)
+        if len(members) == 1 and not projection.has_edge(members[0], members[0]):
+            continue
+        cycle = _component_loop(projection, projection.subgraph(members), explicit)
+        if cycle is not None:
+            cycles.append(Cycle(*cycle, members=tuple(members)))  # type: ignore[misc]
+    cycles.sort(key=lambda cycle: cycle.nodes)
+    return cycles
+
+
+def _component_loop(projection: nx.DiGraph, component: nx.DiGraph, explicit: bool) -> tuple | None:
+    best = None
+    for count, nodes in enumerate(nx.simple_cycles(component)):
         if count >= _MAX_CYCLES:
             break
         edges = [(nodes[i], nodes[(i + 1) % len(nodes)]) for i in range(len(nodes))]
         if _exclusive_branches(projection, edges):
             continue
+        persisted = any(persisted_edge(projection, edge) for edge in edges)
+        if not persisted and not explicit:
+            continue
         closing = min(edges, key=lambda edge: _closing_order(projection, edge))
-        start = nodes.index(closing[1])
-        ordered = tuple(nodes[start:] + nodes[:start])
-        ring = [(ordered[i], ordered[(i + 1) % len(ordered)]) for i in range(len(ordered))]
-        via = tuple(tuple(_label(projection, d) for d in projection.edges[edge]["via"]) for edge in ring)
-        cycles.append(
-            Cycle(
-                ordered,
-                tuple(_label(projection, n) for n in ordered),
-                via,
-                projection.edges[closing]["sites"][0],
-                tuple(ring),
-            )
-        )
-    cycles.sort(key=lambda cycle: cycle.nodes)
-    return cycles
+        rank = (not persisted, _closing_order(projection, closing), len(nodes))
+        if best is None or rank < best[0]:
+            best = (rank, nodes, closing, persisted)
+    if best is None:
+        return None
+    _, nodes, closing, persisted = best
+    start = nodes.index(closing[1])
+    ordered = tuple(nodes[start:] + nodes[:start])
+    ring = [(ordered[i], ordered[(i + 1) % len(ordered)]) for i in range(len(ordered))]
+    via = tuple(tuple(_label(projection, d) for d in projection.edges[edge]["via"]) for edge in ring)
+    return (
+        ordered,
+        tuple(_label(projection, n) for n in ordered),
+        via,
+        projection.edges[closing]["sites"][0],
+        tuple(ring),
+        persisted,
+    )
 
 
 def _closing_order(projection: nx.DiGraph, edge: tuple[str, str]) -> tuple:
     attrs = projection.edges[edge]
     site = attrs["sites"][0]
-    return (not attrs["via"], site["kind"] != "trains", site["path"], site["line"], edge)
+    return (
+        not attrs["via"],
+        not persisted_edge(projection, edge),
+        site["kind"] != "trains",
+        site["path"],
+        site["line"],
+        edge,
+    )
 
 
 def _exclusive_branches(projection: nx.DiGraph, edges: list[tuple[str, str]]) -> bool:
@@ -177,3 +217,41 @@ def _exclusive_branches(projection: nx.DiGraph, edges: list[tuple[str, str]]) ->
 
 def _conflict(a: dict, b: dict) -> bool:
     return any(subject in b and b[subject] != value for subject, value in a.items())
+
+
+_NOTES = {
+    "writes": "{target} written from {source}'s outputs",
+    "trains": "{target} trained on {source}",
+    "serves": "{target} run on {source}",
+}
+_MAX_RELATED = 24
+
+
+def evidence(graph: nx.DiGraph, pairs: list[tuple[str, str]]) -> list[tuple[str, int, str]]:
+    """``(path, line, note)`` of every site a chain or loop rests on, in order:
+    where each model is loaded or saved, where its outputs are written to data,
+    and where the next model is trained or run on them."""
+    projection = model_projection(graph)
+    out: list[tuple[str, int, str]] = []
+
+    def add(path: str, line: int, note: str) -> None:
+        entry = (path, line, note)
+        if entry not in out and len(out) < _MAX_RELATED:
+            out.append(entry)
+
+    def persist_sites(node: str) -> None:
+        attrs = graph.nodes[node] if node in graph.nodes else {}
+        for site in attrs.get("sites", ()):
+            verb = "loaded from" if site["kind"] == "loads" else "saved to"
+            add(site["path"], site["line"], f"{_label(projection, node)} {verb} {site['identity']}")
+
+    for source, target in pairs:
+        hops = [source, *projection.edges[source, target]["via"], target]
+        persist_sites(source)
+        for a, b in zip(hops, hops[1:]):
+            sites = graph.edges[a, b]["sites"] if graph.has_edge(a, b) else projection.edges[source, target]["sites"]
+            for site in sites:
+                note = _NOTES.get(site["kind"], "{target} uses {source}")
+                add(site["path"], site["line"], note.format(source=_label(graph, a), target=_label(graph, b)))
+        persist_sites(target)
+    return out

@@ -59,6 +59,10 @@ class _Repo:
         return self.files[path]["module"]
 
     def identity(self, parts: Any, path: str) -> str | None:
+        defaults = self.files[path].get("argdefaults") or {}
+        if defaults and any(kind == "key" and value in defaults for kind, value in parts or ()):
+            # ``args.model_path`` with ``add_argument("--model-path", default=...)`` in this file.
+            parts = [piece for kind, value in parts for piece in defaults.get(value, [[kind, value]])]
         return self.resolver.identity(parts, self.module_of(path))
 
 
@@ -74,18 +78,31 @@ class _Builder:
         """An independent model: persisted (saved/loaded), trained here, or asked to predict.
 
         Sub-modules of a network (``self.encoder(x)`` inside ``forward``) are
-        none of these, so layer composition never becomes a model chain.
+        none of these, so layer composition never becomes a model chain. An
+        object a generic loader (pickle, joblib, torch.load) returns is a model
+        only once it is used as one; optimizers, scalers, checkpointers never are.
         """
-        if instance["trains"] or instance["loads"] or instance["saves"] or instance["evidence"]:
+        if instance.get("not_model"):
+            return False
+        if instance["trains"] or instance["saves"] or instance["evidence"]:
+            return True
+        if any(not load.get("generic") for load in instance["loads"]):
+            return True
+        if instance["loads"] and instance["serves"]:
             return True
         return bool(self._called_loads(path, instance))
 
-    def _called_loads(self, path: str, instance: dict) -> list[str]:
+    def _called_loads(self, path: str, instance: dict) -> list[tuple[str, dict, str]]:
+        """(identity, load, path of the load) of the functions returning this model."""
         found = []
         for name in instance.get("load_calls", []):
             entry = self.repo.function(name, self.repo.module_of(path))
             if entry:
-                found += [i for i in (self.repo.identity(p, entry[0]) for p in entry[1].get("loads", [])) if i]
+                for load in entry[1].get("loads", []):
+                    identity = self.repo.identity(load["path"], entry[0])
+                    # A hole left by the helper's parameter is filled by each caller: unknown here.
+                    if identity and "<" not in identity:
+                        found.append((identity, load, entry[0]))
         return found
 
     def add_models(self) -> None:
@@ -97,27 +114,43 @@ class _Builder:
             return item
 
         groups: dict[str, list[str]] = {}
+        self.persist_sites: dict[str, list[dict]] = {}  # global id -> its save/load sites
         for global_id, (path, instance) in self.repo.instances.items():
             if not self.is_model(path, instance):
                 continue
-            loads = [i for i in (self.repo.identity(p, path) for p in instance["loads"]) if i]
-            loads += self._called_loads(path, instance)
-            saves = [i for i in (self.repo.identity(p, path) for p in instance["saves"]) if i]
+            load_sites = [(self.repo.identity(load["path"], path), load, path) for load in instance["loads"]]
+            load_sites += self._called_loads(path, instance)
+            save_sites = [(self.repo.identity(save["path"], path), save, path) for save in instance["saves"]]
+            loads = [identity for identity, _, _ in load_sites if identity]
+            saves = [identity for identity, _, _ in save_sites if identity]
             if instance["trains"]:
                 names = saves or loads
             else:
                 names = loads + saves  # an export/conversion: the same model in another format
-            names = [n for n in dict.fromkeys(names) if "*" not in n] or [f"local:{instance['id']}"]
+            names = [n for n in dict.fromkeys(names) if "*" not in n] or [f"local:{global_id}"]
             for name in names[1:]:
                 parent[find(name)] = find(names[0])
             groups[global_id] = names
+            self.persist_sites[global_id] = [
+                {"path": where, "line": site.get("line", 0), "kind": kind, "identity": identity}
+                for kind, sites in (("loads", load_sites), ("saves", save_sites))
+                for identity, site, where in sites
+                if identity and identity in names
+            ]
+        # Parts trained by one loss are one model (two towers, encoder + head).
+        for global_id, (path, instance) in self.repo.instances.items():
+            for other in instance.get("joint", []):
+                other_id = f"{path}::{other}"
+                if global_id in groups and other_id in groups:
+                    parent[find(groups[other_id][0])] = find(groups[global_id][0])
         members: dict[str, list[str]] = {}
         for names in groups.values():
             bucket = members.setdefault(find(names[0]), [])
             bucket.extend(n for n in names if n not in bucket)
-        for global_id, names in groups.items():
+        for global_id, names in sorted(groups.items()):
             identities = members[find(names[0])]
-            preferred = next((i for i in identities if not _CHECKPOINT.search(i)), identities[0])
+            persisted = [i for i in identities if not i.startswith("local:")]
+            preferred = next((i for i in persisted if not _CHECKPOINT.search(i)), (persisted or identities)[0])
             node = f"model:{preferred}"
             self.node_of[global_id] = node
             path, instance = self.repo.instances[global_id]
@@ -126,32 +159,40 @@ class _Builder:
                     node,
                     kind="model",
                     label=self._label(preferred, instance),
-                    identities=sorted(identities),
+                    identities=sorted(i for i in identities if not i.startswith("local:")),
                     path=path,
                     line=instance["line"],
+                    module=self.repo.module_of(path),
+                    persisted=bool(persisted),
+                    sites=[],
                 )
+            sites = self.graph.nodes[node]["sites"]
+            for site in self.persist_sites[global_id]:
+                if site not in sites:
+                    sites.append(site)
+            sites.sort(key=lambda site: (site["path"], site["line"], site["kind"]))
 
     def _label(self, identity: str, instance: dict) -> str:
         if not identity.startswith("local:"):
             return label_for(identity)
-        ctor = instance.get("ctor")
-        if ctor and instance["name"].lower() in _GENERIC_NAMES:
-            return ctor.rsplit(".", 1)[-1]
+        if instance["name"].lower() in _GENERIC_NAMES and instance.get("ctor"):
+            return instance["ctor"].rsplit(".", 1)[-1]
         return instance["name"]
 
     # -- sources --------------------------------------------------------------------
-    def resolve(self, sources: list[dict], path: str, depth: int = 0) -> set[tuple[str, str]]:
-        """Sources -> {("model", node), ("data", identity)}."""
-        out: set[tuple[str, str]] = set()
+    def resolve(self, sources: list[dict], path: str, depth: int = 0) -> set[tuple[str, str, str]]:
+        """Sources -> {("model", node, instance id), ("data", identity, "")}."""
+        out: set[tuple[str, str, str]] = set()
         for source in sources:
             if "model" in source:
-                node = self.node_of.get(f"{path}::{source['model']}")
+                global_id = f"{path}::{source['model']}"
+                node = self.node_of.get(global_id)
                 if node:
-                    out.add(("model", node))
+                    out.add(("model", node, global_id))
             elif "data" in source:
                 identity = self.repo.identity(source["data"], path)
                 if identity:
-                    out.add(("data", identity))
+                    out.add(("data", identity, ""))
             elif "call" in source and depth < _MAX_CALL_DEPTH:
                 entry = self.repo.function(source["call"], self.repo.module_of(path))
                 if entry:
@@ -162,8 +203,6 @@ class _Builder:
         return sorted({f"data:{written}" for written, _, _ in self.writes if identities_match(written, identity)})
 
     def add_edge(self, source: str, target: str, site: dict) -> None:
-        if source == target:
-            return
         if not self.graph.has_edge(source, target):
             self.graph.add_edge(source, target, sites=[])
         sites = self.graph.edges[source, target]["sites"]
@@ -179,18 +218,25 @@ class _Builder:
                     self.writes.append((identity, write, path))
         for identity, write, path in self.writes:
             node = f"data:{identity}"
-            for kind, value in self.resolve(write["sources"], path):
+            for kind, value, _ in self.resolve(write["sources"], path):
                 if kind == "model" or any(identities_match(w, value) for w, _, _ in self.writes):
-                    self.graph.add_node(node, kind="data", label=label_for(identity), identities=[identity])
+                    self.graph.add_node(node, kind="data", label=label_for(identity), identities=[identity], path=path)
             if node in self.graph:
                 self._consume(node, write["sources"], path, write, "writes")
         for global_id, node in self.node_of.items():
             path, instance = self.repo.instances[global_id]
             for kind, sites in (("trains", instance["trains"]), ("serves", instance["serves"])):
                 for site in sites:
-                    self._consume(node, site["inputs"], path, site, kind)
+                    self._consume(node, site["inputs"], path, site, kind, global_id)
 
-    def _consume(self, node: str, sources: list[dict], path: str, site: dict, kind: str) -> None:
+    def _from_storage(self, global_id: str) -> bool:
+        """Whether this instance of a model was loaded from its persisted artifact."""
+        path, instance = self.repo.instances[global_id]
+        return bool(instance["loads"] or self._called_loads(path, instance))
+
+    def _consume(
+        self, node: str, sources: list[dict], path: str, site: dict, kind: str, consumer: str | None = None
+    ) -> None:
         where = {
             "path": path,
             "line": site["line"],
@@ -201,12 +247,15 @@ class _Builder:
         }
         if site.get("guards"):
             where["guards"] = site["guards"]
-        for source_kind, value in sorted(self.resolve(sources, path)):
+        for source_kind, value, producer in sorted(self.resolve(sources, path)):
             if source_kind == "model":
-                self.add_edge(value, node, where)
+                stored = self._from_storage(producer)
+                if value == node and (producer == consumer or not stored):
+                    continue  # one object's own outputs, in memory: not a loop through anything
+                self.add_edge(value, node, {**where, "stored": stored})
             else:
                 for data_node in self.data_nodes_for(value):
-                    if data_node in self.graph:
+                    if data_node in self.graph and data_node != node:
                         self.add_edge(data_node, node, where)
 
 

@@ -14,6 +14,11 @@ from mldebtlint.graph.scopes import Instance, Source, capped, data_source
 from mldebtlint.knowledge import graph_apis as api
 
 _SQL_TABLE = re.compile(r"\bfrom\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
+_SQL_WRITE = re.compile(
+    r"^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update|copy|merge\s+into)\s+[`\"\[]?([A-Za-z_][\w.]*)",
+    re.IGNORECASE,
+)
+_SQL_READ = re.compile(r"^\s*(?:select|with)\b", re.IGNORECASE)
 
 
 class ExpressionEvaluator(FlowEvaluator):
@@ -43,6 +48,10 @@ class ExpressionEvaluator(FlowEvaluator):
         if key is not None and self.scope_of(key) is not None:
             instance = self.instance(key, self.position(node)["line"])
             return self._output(instance, key, node, args)
+        if isinstance(func, cst.Attribute) and func.attr.value in api.SQL_EXECUTE_METHODS:
+            handled = self._sql_execute(node, func.value, per_arg)
+            if handled is not None:
+                return handled
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver_key = self.root_key(func.value)
@@ -70,6 +79,52 @@ class ExpressionEvaluator(FlowEvaluator):
             if qualified:
                 args.add(("call", qualified))
         return args
+
+    def _sql_text(self, node: cst.BaseExpression | None) -> str | None:
+        """The text of a SQL statement: a string, or SQLAlchemy's ``text("...")``."""
+        if isinstance(node, cst.Call) and (self.names.call_name(node) or "").rsplit(".", 1)[-1] == "text":
+            positional = _positional(node)
+            node = positional[0] if positional else None
+        value = node.evaluated_value if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) else None
+        return value if isinstance(value, str) else None
+
+    def _sql_execute(
+        self, node: cst.Call, receiver: cst.BaseExpression, per_arg: dict[int, set[Source]]
+    ) -> set[Source] | None:
+        """``cursor.execute("INSERT INTO t ...", params)`` writes the table ``sql:t`` from
+        the parameters; ``execute("SELECT ... FROM t")`` reads it (into the cursor)."""
+        statement = _argument(node, 0, ("sql", "statement", "query", "operation"))
+        text = self._sql_text(statement)
+        if text is None:
+            return None
+        written = _SQL_WRITE.match(text)
+        if written:
+            sources: set[Source] = set()
+            for arg in node.args:
+                if arg.value is not statement:
+                    sources |= per_arg.get(id(arg.value), set())
+            self.record_write(node, None, sources, parts=[["s", f"sql:{written.group(1)}"]])
+            return set()
+        read = _SQL_TABLE.search(text) if _SQL_READ.match(text) else None
+        if read is None:
+            return set()
+        found = {data_source([["s", f"sql:{read.group(1)}"]])}
+        key = self.root_key(receiver)
+        scope = self.scope_of(key) if key else None
+        if scope is not None:
+            scope.taints[key] = capped(scope.taints.get(key, set()) | found)
+        return found
+
+    def not_model(self, instance: Instance) -> bool:
+        """Optimizers, schedulers, scalers, checkpointers...: never model nodes."""
+        if instance.name.rsplit(".", 1)[-1].lower() in api.NON_MODEL_NAMES:
+            return True
+        if not instance.ctor:
+            return False
+        if instance.ctor.startswith(api.NON_MODEL_CTOR_PREFIXES):
+            return True
+        last = instance.ctor.rsplit(".", 1)[-1]
+        return any(marker in last for marker in api.NON_MODEL_CTOR_MARKERS)
 
     def _modelish(self, instance: Instance) -> bool:
         return bool(instance.evidence or instance.params or instance.trains or instance.loads)
@@ -189,11 +244,19 @@ class ExpressionEvaluator(FlowEvaluator):
         """``loss.backward()``: models whose parameters are optimised here are trained."""
         models = [self.instances[value] for kind, value in loss_sources if kind == "model" and value in self.instances]
         scope = self.scopes[-1]
-        for instance in models:
-            if instance.id in scope.frozen_outputs and instance.id not in scope.grad_outputs:
-                continue  # called only under ``torch.no_grad()`` here: a frozen teacher/target
-            if instance.params:
-                instance.trains.append(self.site(node, loss_sources - {("model", instance.id)}))
+        trained = [
+            instance
+            for instance in models
+            # called only under ``torch.no_grad()`` here: a frozen teacher/target
+            if instance.params and not (instance.id in scope.frozen_outputs and instance.id not in scope.grad_outputs)
+        ]
+        # Parts trained by one loss (two towers, encoder + head) are one model:
+        # none of them is trained on the others' outputs.
+        together = {("model", instance.id) for instance in trained}
+        for instance in trained:
+            instance.trains.append(self.site(node, loss_sources - together))
+            if len(trained) > 1:
+                instance.joint = sorted({*instance.joint, *(other.id for other in trained if other is not instance)})
 
     def _save_method(self, node: cst.Call, key: str, method: str) -> None:
         path = _argument(node, 0, api.SAVE_PATH_KEYWORDS)
@@ -204,14 +267,19 @@ class ExpressionEvaluator(FlowEvaluator):
             instance = self.instances[instance.trainer_model]
         elif method not in api.MODEL_ONLY_SAVE_METHODS and not (self._modelish(instance) or self._model_ctor(instance)):
             return  # ``tokenizer.save_pretrained(...)``, ``frame.save(...)``: not a model
-        instance.saves.append(self.paths.parts(path))
+        if self.not_model(instance):
+            return
+        instance.saves.append({"path": self.paths.parts(path), "line": self.position(node)["line"]})
 
     def _load_method(self, node: cst.Call, key: str) -> None:
         positional = _positional(node)
         if not positional:
             return
         arg = positional[0]
-        instance = self.instance(key, self.position(node)["line"])
+        line = self.position(node)["line"]
+        instance = self.instance(key, line)
+        if self.not_model(instance):
+            return  # ``optimizer.load_state_dict(state["optimizer"])``
         instance.evidence = True
         loaded = [self.loaded[id(call)] for call in self.receiver_calls(arg) if id(call) in self.loaded]
         source_key = self.root_key(arg)
@@ -221,8 +289,8 @@ class ExpressionEvaluator(FlowEvaluator):
             if source_id in self.instances:
                 loaded = list(self.instances[source_id].loads)
         if not loaded and not isinstance(arg, cst.Name):
-            loaded = [self.paths.parts(arg)]
-        instance.loads.extend(loaded)
+            loaded = [{"path": self.paths.parts(arg), "line": line, "generic": False}]
+        instance.loads.extend({**load, "generic": False} for load in loaded)
 
     def _static_method(
         self, node: cst.Call, method: str, receiver: cst.BaseExpression, args: set[Source]
@@ -233,7 +301,11 @@ class ExpressionEvaluator(FlowEvaluator):
                 return args
             path = _argument(node, 0, ("pretrained_model_name_or_path", "checkpoint_path", "model_name_or_path"))
             if path is not None:
-                self.loaded[id(node)] = self.paths.parts(path)
+                self.loaded[id(node)] = {
+                    "path": self.paths.parts(path),
+                    "line": self.position(node)["line"],
+                    "generic": False,
+                }
             return args
         if isinstance(receiver, cst.Name) and receiver.value == "self":
             for scope in reversed(self.scopes):
@@ -259,7 +331,11 @@ class ExpressionEvaluator(FlowEvaluator):
             parts = self._path_parts(_argument(node, index, keywords))
             if parts is None:
                 return args
-            self.loaded[id(node)] = parts
+            self.loaded[id(node)] = {
+                "path": parts,
+                "line": self.position(node)["line"],
+                "generic": name in api.GENERIC_LOAD_FUNCTIONS,
+            }
             return args | {data_source(parts)}
         if name in api.SAVE_FUNCTIONS or (is_mlflow and name.endswith(api.MLFLOW_SAVE_SUFFIXES)):
             obj_index, path_index = api.SAVE_FUNCTIONS.get(name, (0, 1))
@@ -313,7 +389,8 @@ class ExpressionEvaluator(FlowEvaluator):
             instance_id = scope.instances.get(key) if scope and key else None
             instance = self.instances.get(instance_id) if instance_id else None
             if instance is not None and (self._modelish(instance) or self._model_ctor(instance)):
-                instance.saves.append(parts)
+                if not self.not_model(instance):
+                    instance.saves.append({"path": parts, "line": self.position(node)["line"]})
                 saved_model = True
         if not saved_model:
             self.record_write(node, None, per_arg.get(id(obj), set()), parts=parts)

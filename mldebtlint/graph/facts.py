@@ -9,6 +9,7 @@
       "functions": {"pkg.m.score": {"returns": [source...], "loads": [parts...]}},
       "instances": [instance...],              # see scopes.Instance.to_facts
       "writes": [{"path": parts, "sources": [source...], "line": 3, "column": 5}],
+      "argdefaults": {"model_path": parts},    # argparse ``--model-path`` defaults
     }
 
 A source is ``{"model": instance_id}``, ``{"data": parts}`` or
@@ -45,6 +46,28 @@ _PATHLIKE = (
 _MAX_CONSTANT_PARTS = 40
 
 
+def literal_values(node: cst.BaseExpression) -> str | None:
+    """``range(5)`` -> "0..5"; ``["a", "b"]`` -> "a|b"; anything else None."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "range":
+        bounds = [arg.value for arg in node.args]
+        if bounds and len(bounds) <= 2 and all(isinstance(b, cst.Integer) for b in bounds):
+            numbers = [b.value for b in bounds if isinstance(b, cst.Integer)]
+            return "..".join(["0", *numbers] if len(numbers) == 1 else numbers)
+        return None
+    if isinstance(node, (cst.List, cst.Tuple)) and node.elements:
+        values = []
+        for element in node.elements:
+            value = element.value
+            if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                values.append(value.evaluated_value)
+            elif isinstance(value, cst.Integer):
+                values.append(value.value)
+            else:
+                return None
+        return "|".join(values)
+    return None
+
+
 def module_name(relative: str) -> str:
     """``src/pkg/train.py`` -> ``src.pkg.train``; ``pkg/__init__.py`` -> ``pkg``."""
     pure = PurePosixPath(relative.replace("\\", "/"))
@@ -64,13 +87,14 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         self.module = module_name(context.path)
         self.names = context.names
         self.scopes: list[Scope] = [Scope(self.module, "module")]
-        self.paths = PathReader(self.names, self.module, self._local_path)
+        self.paths = PathReader(self.names, self.module, self._local_path, context.path)
         self.paths.module_constants = set(context.module_constants)
         FlowEvaluator.__init__(self)
         self.classes: dict[str, list[str]] = {}
         self._no_grad: list[bool] = []
         self._guards: list[tuple[str, str, int, int] | None] = []
         self._constants = self._read_constants()
+        self.argdefaults: dict[str, list] = {}
 
     # -- helpers used by the evaluator ------------------------------------------
     def position(self, node: cst.CSTNode) -> dict[str, int]:
@@ -88,11 +112,13 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         scope = self.scope_of(name)
         if scope is not None and name in scope.paths:
             return scope.paths[name]
+        if scope is not None and name in scope.holes:
+            return [["var", scope.holes[name]]]
         return None
 
     def _read_constants(self) -> dict[str, list]:
         constants: dict[str, list] = {}
-        reader = PathReader(self.names, self.module, lambda name: None)
+        reader = PathReader(self.names, self.module, lambda name: None, self.context.path)
         reader.module_constants = set(self.context.module_constants)
         entries = []
         for name, value in self.context.module_constants.items():
@@ -125,6 +151,7 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.name.value not in ("self", "cls"):
                 scope.taints[param.name.value] = set()
+                scope.holes[param.name.value] = f"{param.name.value}@{scope.qualname}"
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 scope.taints[star.name.value] = set()
@@ -157,6 +184,26 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self.evaluate(node.value)
+        if isinstance(node.value, cst.Call):
+            self._argument_default(node.value)
+
+    def _argument_default(self, node: cst.Call) -> None:
+        """``parser.add_argument("--model-path", default="models/x.pkl")``: the path
+        ``args.model_path`` holds unless the command line says otherwise."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "add_argument":
+            return
+        default = next((arg.value for arg in node.args if arg.keyword and arg.keyword.value == "default"), None)
+        dest = next((arg.value for arg in node.args if arg.keyword and arg.keyword.value == "dest"), None)
+        names = [arg.value for arg in node.args if arg.keyword is None]
+        flag = dest if dest is not None else (names[-1] if names else None)
+        text = flag.evaluated_value if isinstance(flag, cst.SimpleString) else None
+        if default is None or not isinstance(text, str):
+            return
+        parts = self.paths.parts(default)
+        if any(kind != "s" for kind, _ in parts):
+            return
+        self.argdefaults[text.lstrip("-").replace("-", "_")] = parts
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is None or self.scopes[-1].kind != "function":
@@ -166,9 +213,22 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         for call in self.receiver_calls(node.value):
             if id(call) in self.loaded:
                 summary["loads"].append(self.loaded[id(call)])
+        key = var_key(node.value)
+        scope = self.scope_of(key) if key else None
+        instance_id = scope.instances.get(key) if scope and key else None
+        if instance_id in self.instances:
+            # ``model = joblib.load(path); ...; return model``
+            summary["loads"].extend(self.instances[instance_id].loads)
 
     def visit_For(self, node: cst.For) -> None:
         self.bind(node.target, node.iter, self.evaluate(node.iter))
+        if isinstance(node.target, cst.Name):
+            key = node.target.value
+            scope = self.scope_of(key)
+            if scope is not None and key not in scope.paths:
+                # ``for fold in range(5): f"fold{fold}.pkl"``
+                values = literal_values(node.iter)
+                scope.holes[key] = f"in:{values}" if values else f"{key}@{scope.qualname}"
 
     def visit_With(self, node: cst.With) -> None:
         frozen = any(
@@ -223,6 +283,8 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
     # -- output ---------------------------------------------------------------------
     def facts(self) -> dict[str, Any]:
         referenced = {value for _, value in self.all_model_sources()}
+        for instance in self.instances.values():
+            instance.not_model = self.not_model(instance)
         # Test code wires models together to check them, not to run a pipeline:
         # it keeps its definitions (imports still resolve) but adds no flow.
         flows = not self.context.is_test
@@ -247,4 +309,5 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
             "functions": functions,
             "instances": instances,
             "writes": self.writes if flows else [],
+            "argdefaults": self.argdefaults,
         }

@@ -66,8 +66,8 @@ class FlowEvaluator:
         self.instances: dict[str, Instance] = {}
         self.writes: list[dict] = []
         self.functions: dict[str, dict] = {}
-        # id(Call node) -> path parts of a model it loads / site of a fit it performs.
-        self.loaded: dict[int, list] = {}
+        # id(Call node) -> the load it performs ({"path", "line", "generic"}) / site of a fit.
+        self.loaded: dict[int, dict] = {}
         self.trained_sites: dict[int, dict] = {}
         self.opened: dict[int, list] = {}
         self._model_refs: set[Source] = set()
@@ -149,6 +149,7 @@ class FlowEvaluator:
         scope.taints[key] = capped(set(sources))
         scope.instances.pop(key, None)
         scope.handles.pop(key, None)
+        scope.holes.pop(key, None)
         if alias is not None:
             scope.instances[key] = alias
             return
@@ -164,8 +165,9 @@ class FlowEvaluator:
         line = self.position(value)["line"]
         for call in calls:
             if id(call) in self.loaded:
-                self.instance(key, line).loads.append(self.loaded[id(call)])
-                self.instance(key).evidence = True
+                load = self.loaded[id(call)]
+                self.instance(key, line).loads.append(load)
+                self.instance(key).evidence |= not load["generic"]
             if id(call) in self.trained_sites:
                 self.instance(key, line).trains.append(self.trained_sites[id(call)])
             if id(call) in self.opened:

@@ -5,15 +5,18 @@ Per file, a path expression becomes a list of *parts* (JSON-friendly)::
     ["s", "models/"]           literal text
     ["ref", "pkg.constants.X"] a module-level constant, maybe of another module
     ["key", "ranker_path"]     a configuration key (cfg["ranker_path"], cfg.ranker_path)
-    ["any", ""]                something unknown (a parameter, a call)
+    ["var", "fold"]            a named hole: a parameter or loop variable
+    ["any", ""]                something unknown (a call's result)
 
 The repo phase resolves refs through every module's constants and renders
-an identity string: unknown parts become ``*`` and keys ``{key}``.
+an identity string: unknown parts become ``*``, keys ``{key}`` and named
+holes ``<name>``. Two identities name one artifact only when they are equal
+(the same literal text around the same named holes) or one is a folder
+holding the other; a ``*`` matches nothing (see ``identities_match``).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Callable, Mapping
 
@@ -39,11 +42,19 @@ def _string_value(node: cst.BaseExpression) -> str | None:
 class PathReader:
     """Turns a libcst expression into path parts for one file."""
 
-    def __init__(self, names: ImportResolver, module: str, lookup_local: Callable[[str], Parts | None]):
+    def __init__(
+        self,
+        names: ImportResolver,
+        module: str,
+        lookup_local: Callable[[str], Parts | None],
+        file_path: str = "",
+    ):
         self.names = names
         self.module = module
         self.lookup_local = lookup_local
         self.module_constants: set[str] = set()
+        # The file's own path (root-relative): ``__file__`` and its folders.
+        self.file_path = file_path.replace("\\", "/")
 
     def parts(self, node: cst.BaseExpression | None, depth: int = 0) -> Parts:
         if node is None or depth > _MAX_DEPTH:
@@ -97,6 +108,8 @@ class PathReader:
         return out
 
     def _name(self, name: str) -> Parts:
+        if name == "__file__" and self.file_path:
+            return [["s", self.file_path]]
         local = self.lookup_local(name)
         if local is not None:
             return local
@@ -110,6 +123,8 @@ class PathReader:
     def _attribute(self, node: cst.Attribute) -> Parts:
         # An imported module's attribute (``constants.MODEL_PATH``) before a config key:
         # ``import conf`` makes ``conf.X`` a constant, not a configuration lookup.
+        if node.attr.value == "parent":
+            return dirname(self.parts(node.value))
         resolved = self.names.resolve(node)
         if resolved and not resolved.startswith(("os.", "sys.")):
             return [["ref", absolute_name(resolved, self.module)]]
@@ -133,6 +148,8 @@ class PathReader:
             return out or ANY
         if (name in known_apis.PATH_PASSTHROUGH or name == "open") and args:
             return self.parts(args[0], depth + 1)
+        if name in known_apis.PATH_DIRNAME_FUNCTIONS and args:
+            return dirname(self.parts(args[0], depth + 1))
         if name in known_apis.ENV_FUNCTIONS and args:
             key = _string_value(args[0])
             return [["key", key]] if key else ANY
@@ -169,6 +186,15 @@ class PathReader:
             elif piece:
                 out.append(["s", piece])
         return out
+
+
+def dirname(parts: Parts) -> Parts:
+    """The folder of a fully literal path (``os.path.dirname``, ``Path.parent``), else unknown."""
+    if not parts or any(kind != "s" for kind, _ in parts):
+        return ANY
+    text = "".join(value for _, value in parts).replace("\\", "/").rstrip("/")
+    folder = text.rpartition("/")[0] if "/" in text else "."
+    return [["s", folder or "/"]]
 
 
 def dict_entries(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
@@ -262,6 +288,8 @@ class ConstantResolver:
                 out.append(value)
             elif kind == "key":
                 out.append("{" + value + "}")
+            elif kind == "var":
+                out.append("<" + value + ">")
             elif kind == "ref" and depth < _MAX_DEPTH:
                 target = self.lookup(value, near)
                 out.append(self.render(target[0], target[1], depth + 1) if target is not None else "*")
@@ -299,8 +327,9 @@ def normalize(text: str) -> str | None:
     result = "/".join(segments)
     if text.endswith("/") and result:
         result = result.rstrip("/")
-    # Too vague to identify anything: no letters or digits outside wildcards.
-    if not re.search(r"[A-Za-z0-9]", re.sub(r"\{[^}]*\}", "k", result)):
+    # Too vague to identify anything: no letters or digits outside wildcards
+    # (a configuration key counts as a name; a parameter or loop variable does not).
+    if not re.search(r"[A-Za-z0-9]", re.sub(r"<[^>]*>", "", re.sub(r"\{[^}]*\}", "k", result))):
         return None
     if re.fullmatch(r"[*/]*\*[*/.]*[A-Za-z0-9]{0,5}", result):
         return None  # e.g. "*.pkl" or "*/*": nothing but an extension
@@ -308,34 +337,34 @@ def normalize(text: str) -> str | None:
 
 
 def identities_match(a: str, b: str) -> bool:
-    """Same artifact: equal, glob-equal, or one a directory holding the other."""
+    """Same artifact, provably: equal text (named holes included), one a folder
+    holding the other (whatever is below the folder), or an absolute path ending in a relative one
+    (``/opt/app/model/model.pkl`` and ``model/model.pkl``).
+
+    An unknown part (``*``) explains nothing, so a pattern holding one matches
+    no other identity: silence rather than a guessed edge.
+    """
     if a == b:
         return True
-    if fnmatch.fnmatchcase(a, b) or fnmatch.fnmatchcase(b, a):
+    # A folder read or written whole covers whatever is below it, known or not.
+    if ("*" not in a and b.startswith(a + "/")) or ("*" not in b and a.startswith(b + "/")):
         return True
-    if _suffix_match(a, b) or _suffix_match(b, a):
-        return True
-    return b.startswith(a + "/") or a.startswith(b + "/")
-
-
-def _suffix_match(pattern: str, other: str) -> bool:
-    """``*/models/x.pkl`` (a path under an unknown folder) matches ``models/x.pkl``."""
-    rest = _strip_leading_wildcard(pattern)
-    if rest == pattern:
+    if "*" in a or "*" in b:
         return False
-    other_rest = _strip_leading_wildcard(other)
-    return other_rest == rest or other_rest.endswith("/" + rest) or rest.endswith("/" + other_rest)
+    return _absolute_tail(a, b) or _absolute_tail(b, a)
 
 
-def _strip_leading_wildcard(text: str) -> str:
-    while text.startswith("*/"):
-        text = text[2:]
-    return text
+def _absolute_tail(absolute: str, relative: str) -> bool:
+    """A relative path of a folder and a file, at the end of an absolute one."""
+    if not absolute.startswith("/") or relative.startswith("/") or relative.count("/") < 1:
+        return False
+    return absolute.endswith("/" + relative)
 
 
 def label_for(identity: str) -> str:
     """A short human name: ``models/churn_model.pkl`` -> ``churn_model``."""
-    text = identity.rstrip("/")
+    text = re.sub(r"<([^@>]*)@[^>]*>", r"{\1}", identity.rstrip("/"))
+    text = re.sub(r"<in:[^>]*>", "{…}", text)
     if text.startswith("{") and text.endswith("}") and text.count("{") == 1:
         return text[1:-1].rsplit(".", 1)[-1]
     last = text.rsplit("/", 1)[-1] or text

@@ -24,15 +24,21 @@ class Instance:
     name: str
     line: int
     ctor: str | None = None
-    loads: list[Any] = field(default_factory=list)  # path parts
+    # ``{"path": parts, "line": n, "generic": bool}``: generic loaders (pickle,
+    # joblib, torch.load) return any object, so they alone do not make a model.
+    loads: list[dict] = field(default_factory=list)
     load_calls: list[str] = field(default_factory=list)  # functions returning a loaded model
-    saves: list[Any] = field(default_factory=list)
+    saves: list[dict] = field(default_factory=list)  # ``{"path": parts, "line": n}``
     trains: list[dict] = field(default_factory=list)
     serves: list[dict] = field(default_factory=list)
     evidence: bool = False
     params: bool = False
     trainer_model: str | None = None
     trainer_inputs: set[Source] = field(default_factory=set)
+    # Not a model whatever it does (an optimizer, a scaler, a checkpointer).
+    not_model: bool = False
+    # Other instances trained by the same loss (two towers, encoder + head): one model.
+    joint: list[str] = field(default_factory=list)
 
     def interesting(self) -> bool:
         return bool(
@@ -52,6 +58,8 @@ class Instance:
             "serves": self.serves,
             "evidence": self.evidence,
             "params": self.params,
+            "not_model": self.not_model,
+            "joint": self.joint,
         }
 
 
@@ -65,12 +73,18 @@ class Scope:
     paths: dict[str, list] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # var key -> instance id
     handles: dict[str, list] = field(default_factory=dict)  # open() handles -> path parts
+    # Parameters and loop variables -> the named hole they leave in a path:
+    # ``name@scope`` (one variable of one function), or ``in:<values>`` for a
+    # loop over literal values (the same values wherever they are looped over).
+    holes: dict[str, str] = field(default_factory=dict)
     # Instance ids called in this body with / only without gradients (``torch.no_grad()``).
     grad_outputs: set[str] = field(default_factory=set)
     frozen_outputs: set[str] = field(default_factory=set)
 
     def tracks(self, key: str) -> bool:
-        return key in self.taints or key in self.instances or key in self.handles or key in self.paths
+        return (
+            key in self.taints or key in self.instances or key in self.handles or key in self.paths or key in self.holes
+        )
 
 
 def capped(sources: set[Source]) -> set[Source]:

@@ -34,6 +34,96 @@ MODEL_LOAD_FUNCTIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "transformers.pipelines.pipeline": (1, ("model",)),
 }
 
+# Of those, the ones that unpickle any object: what they return is a model only
+# when it is then used as one (predict, load_state_dict, called on inputs).
+GENERIC_LOAD_FUNCTIONS = frozenset(
+    {
+        "torch.load",
+        "joblib.load",
+        "sklearn.externals.joblib.load",
+        "pickle.load",
+        "cloudpickle.load",
+        "dill.load",
+    }
+)
+
+# Not models, whatever they load, save or fit: by constructor (qualified
+# prefix, or a marker in the class name) or by variable name.
+NON_MODEL_CTOR_PREFIXES = (
+    "torch.optim.",
+    "torch.cuda.amp.",
+    "torch.amp.",
+    "transformers.optimization.",
+    "sklearn.preprocessing.",
+    "sklearn.feature_extraction.",
+    "sklearn.impute.",
+    "keras.callbacks.",
+    "tensorflow.keras.callbacks.",
+    "pytorch_lightning.callbacks.",
+    "lightning.pytorch.callbacks.",
+    "lightning.pytorch.loggers.",
+    "pytorch_lightning.loggers.",
+    "tensorflow.train.Checkpoint",
+    "detectron2.checkpoint.",
+    "fvcore.common.checkpoint.",
+    "accelerate.Accelerator",
+    "torch.utils.data.",
+    "torch.Tensor",
+    "torch.tensor",
+    "numpy.",
+)
+NON_MODEL_CTOR_MARKERS = (
+    "Optimizer",
+    "Scheduler",
+    "LRScheduler",
+    "GradScaler",
+    "Checkpoint",
+    "Checkpointer",
+    "Callback",
+    "EarlyStopping",
+    "Logger",
+    "Writer",
+    "DataLoader",
+    "Dataset",
+    "Scaler",
+    "LabelEncoder",
+    "OneHotEncoder",
+    "OrdinalEncoder",
+    "Vectorizer",
+    "Imputer",
+    "Tokenizer",
+)
+NON_MODEL_NAMES = frozenset(
+    {
+        "optimizer",
+        "optimizers",
+        "opt",
+        "optim",
+        "scheduler",
+        "lr_scheduler",
+        "sched",
+        "scaler",
+        "grad_scaler",
+        "checkpointer",
+        "checkpoint",
+        "ckpt",
+        "state",
+        "state_dict",
+        "resume",
+        "callback",
+        "callbacks",
+        "early_stopping",
+        "logger",
+        "writer",
+        "tokenizer",
+        "vectorizer",
+        "encoder_state",
+        "embeddings",
+        "embedding_matrix",
+        "save",
+    }
+)
+
 # ``mlflow.<flavor>.load_model(uri)``: matched by prefix and suffix.
 MLFLOW_PREFIX = "mlflow."
 MLFLOW_LOAD_SUFFIX = ".load_model"
@@ -124,6 +214,9 @@ NO_GRAD_CONTEXTS = frozenset(
     {"torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad", "torch.autograd.grad_mode.no_grad"}
 )
 
+# DB-API / SQLAlchemy methods running a SQL statement (INSERT writes a table, SELECT reads it).
+SQL_EXECUTE_METHODS = frozenset({"execute", "executemany", "exec_driver_sql"})
+
 # Methods that store their arguments into the receiver.
 MUTATING_METHODS = frozenset({"append", "extend", "update", "insert", "add", "put", "setdefault", "__setitem__"})
 
@@ -195,6 +288,8 @@ CONFIG_ROOT_NAMES = frozenset(
 PATH_PASSTHROUGH = frozenset(
     {"str", "os.fspath", "os.path.abspath", "os.path.expanduser", "os.path.normpath", "os.path.realpath"}
 )
+# Functions returning the folder of their path argument.
+PATH_DIRNAME_FUNCTIONS = frozenset({"os.path.dirname", "posixpath.dirname"})
 PATH_METHOD_PASSTHROUGH = frozenset({"resolve", "expanduser", "absolute", "as_posix"})
 PATH_JOIN_FUNCTIONS = frozenset(
     {"os.path.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "posixpath.join", "Path"}
