@@ -73,6 +73,7 @@ def adoption_options(function):
 @click.option("--show-files", is_flag=True, help="List the files that would be checked, and exit.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings, and exit.")
 @click.option("--show-fixes", is_flag=True, help="List, per file, what --fix fixed (or could fix).")
+@click.option("--show-related", is_flag=True, help="Text output: list each finding's related locations under it.")
 @adoption_options
 @cache_options
 def check(
@@ -94,6 +95,7 @@ def check(
     show_files,
     show_settings,
     show_fixes,
+    show_related,
     **adoption,
 ) -> None:
     """Lint PATHS (default: the current directory; '-' reads stdin) for ML technical debt."""
@@ -136,6 +138,10 @@ def check(
         from mldebtlint.fixes import fixable_codes
 
         text = show.statistics(result, output_format, fixable_codes(adoption["unsafe_fixes"]))
+    elif show_related and output_format == "text":
+        from mldebtlint.output.text import render as render_text
+
+        text = render_text(result, show_related=True)
     else:
         text = render(output_format, result)
     if output is not None:

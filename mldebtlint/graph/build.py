@@ -9,6 +9,7 @@ primary one. Only facts are read here, never files.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -16,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from mldebtlint.graph.paths import ConstantResolver, closest, identities_match, label_for
+from mldebtlint.graph.paths import ConstantResolver, closest, identities_match, label_for, normalize
 
 _MAX_CALL_DEPTH = 6
 # Checkpoint-like names make poor labels when the model has a better one.
@@ -34,7 +35,7 @@ class _Repo:
         self.functions: dict[str, tuple[str, dict]] = {}
         for path, facts in self.files.items():
             for name, summary in facts.get("functions", {}).items():
-                self.functions[name] = (path, summary)
+                self.functions[name] = (path, {**summary, "name": name})
         # Function names by their last component: suffix lookups stay linear on big repos.
         self._functions_by_last: dict[str, list[str]] = {}
         for name in self.functions:
@@ -58,12 +59,25 @@ class _Repo:
     def module_of(self, path: str) -> str:
         return self.files[path]["module"]
 
-    def identity(self, parts: Any, path: str) -> str | None:
+    def text(self, parts: Any, path: str, bindings: Mapping[str, str] | None = None) -> str:
+        """``parts`` rendered in ``path``'s module; ``bindings`` fill named holes
+        (a helper's parameters, from its caller's arguments)."""
         defaults = self.files[path].get("argdefaults") or {}
-        if defaults and any(kind == "key" and value in defaults for kind, value in parts or ()):
-            # ``args.model_path`` with ``add_argument("--model-path", default=...)`` in this file.
-            parts = [piece for kind, value in parts for piece in defaults.get(value, [[kind, value]])]
-        return self.resolver.identity(parts, self.module_of(path))
+        out = []
+        for kind, value in parts or ():
+            if kind == "key" and value in defaults:
+                # ``args.model_path`` with ``add_argument("--model-path", default=...)`` in this file.
+                out.extend(defaults[value])
+            elif kind == "var" and bindings and value in bindings:
+                out.append(["s", bindings[value]])
+            else:
+                out.append([kind, value])
+        return self.resolver.render(out, self.module_of(path))
+
+    def identity(self, parts: Any, path: str, bindings: Mapping[str, str] | None = None) -> str | None:
+        if not parts:
+            return None
+        return normalize(self.text(parts, path, bindings))
 
 
 class _Builder:
@@ -137,6 +151,18 @@ class _Builder:
                 for identity, site, where in sites
                 if identity and identity in names
             ]
+        # ``/opt/app/model/model.pkl`` (a container's path) is ``model/model.pkl``.
+        by_file: dict[str, list[str]] = {}
+        for names in groups.values():
+            for name in names:
+                if not name.startswith("local:"):
+                    by_file.setdefault(name.rpartition("/")[2], []).append(name)
+        for same_file in by_file.values():
+            distinct = sorted(set(same_file))
+            for index, name in enumerate(distinct):
+                for other in distinct[index + 1 :]:
+                    if name.startswith("/") != other.startswith("/") and identities_match(name, other):
+                        parent[find(other)] = find(name)
         # Parts trained by one loss are one model (two towers, encoder + head).
         for global_id, (path, instance) in self.repo.instances.items():
             for other in instance.get("joint", []):
@@ -149,7 +175,7 @@ class _Builder:
             bucket.extend(n for n in names if n not in bucket)
         for global_id, names in sorted(groups.items()):
             identities = members[find(names[0])]
-            persisted = [i for i in identities if not i.startswith("local:")]
+            persisted = sorted((i for i in identities if not i.startswith("local:")), key=lambda i: i.startswith("/"))
             preferred = next((i for i in persisted if not _CHECKPOINT.search(i)), (persisted or identities)[0])
             node = f"model:{preferred}"
             self.node_of[global_id] = node
@@ -180,23 +206,42 @@ class _Builder:
         return instance["name"]
 
     # -- sources --------------------------------------------------------------------
-    def resolve(self, sources: list[dict], path: str, depth: int = 0) -> set[tuple[str, str, str]]:
+    def resolve(
+        self, sources: list[dict], path: str, depth: int = 0, bindings: Mapping[str, str] | None = None
+    ) -> set[tuple[str, str, str]]:
         """Sources -> {("model", node, instance id), ("data", identity, "")}."""
         out: set[tuple[str, str, str]] = set()
         for source in sources:
-            if "model" in source:
-                global_id = f"{path}::{source['model']}"
+            if "model" in source or "frozen" in source:
+                global_id = f"{path}::{source.get('model') or source['frozen']}"
                 node = self.node_of.get(global_id)
                 if node:
                     out.add(("model", node, global_id))
             elif "data" in source:
-                identity = self.repo.identity(source["data"], path)
+                identity = self.repo.identity(source["data"], path, bindings)
                 if identity:
                     out.add(("data", identity, ""))
             elif "call" in source and depth < _MAX_CALL_DEPTH:
-                entry = self.repo.function(source["call"], self.repo.module_of(path))
+                name, _, raw = source["call"].partition("\t")
+                entry = self.repo.function(name, self.repo.module_of(path))
                 if entry:
-                    out |= self.resolve(entry[1].get("returns", []), entry[0], depth + 1)
+                    inner = self._bindings(entry[1], json.loads(raw), path, bindings) if raw else None
+                    out |= self.resolve(entry[1].get("returns", []), entry[0], depth + 1, inner)
+        return out
+
+    def _bindings(self, summary: dict, arguments: list, path: str, outer: Mapping[str, str] | None) -> dict[str, str]:
+        """A helper's parameter holes, filled with its caller's path arguments."""
+        params = summary.get("params", [])
+        offset = 1 if params[:1] == ["self"] else 0
+        out = {}
+        for where, parts in arguments:
+            if isinstance(where, int):
+                index = where + offset
+                param = params[index] if index < len(params) else None
+            else:
+                param = where if where in params else None
+            if param is not None:
+                out[f"{param}@{summary['name']}"] = self.repo.text(parts, path, outer)
         return out
 
     def data_nodes_for(self, identity: str) -> list[str]:

@@ -5,12 +5,13 @@ See ``mldebtlint.graph.flow`` for the bookkeeping it relies on.
 
 from __future__ import annotations
 
+import json
 import re
 
 import libcst as cst
 
 from mldebtlint.graph.flow import FlowEvaluator, _argument, _positional, var_key
-from mldebtlint.graph.scopes import Instance, Source, capped, data_source
+from mldebtlint.graph.scopes import MODEL_SOURCES, Instance, Source, capped, data_source
 from mldebtlint.knowledge import graph_apis as api
 
 _SQL_TABLE = re.compile(r"\bfrom\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
@@ -48,6 +49,12 @@ class ExpressionEvaluator(FlowEvaluator):
         if key is not None and self.scope_of(key) is not None:
             instance = self.instance(key, self.position(node)["line"])
             return self._output(instance, key, node, args)
+        if isinstance(func, cst.Attribute) and func.attr.value in api.DETACH_METHODS:
+            # ``tower(x).detach()``: the same values, without a gradient to the model.
+            return {
+                ("frozen", value) if kind == "model" else (kind, value)
+                for kind, value in args | self.evaluate(func.value)
+            }
         if isinstance(func, cst.Attribute) and func.attr.value in api.SQL_EXECUTE_METHODS:
             handled = self._sql_execute(node, func.value, per_arg)
             if handled is not None:
@@ -77,8 +84,24 @@ class ExpressionEvaluator(FlowEvaluator):
         if isinstance(func, cst.Name) and not func.value[:1].isupper():
             qualified = self._function_name(func.value)
             if qualified:
-                args.add(("call", qualified))
+                args.add(("call", qualified + self._call_arguments(node)))
         return args
+
+    def _call_arguments(self, node: cst.Call) -> str:
+        """The path-like arguments of a call to the repo's own function, so that the
+        repo phase can fill the holes its parameters leave in the paths it reads:
+        ``"\t" + json [[position or keyword, parts], ...]``, or "" when there are none."""
+        found = []
+        position = 0
+        for arg in node.args:
+            if arg.star:
+                break
+            parts = self.paths.parts(arg.value)
+            if any(kind in ("s", "key", "ref") for kind, _ in parts):
+                found.append([arg.keyword.value if arg.keyword else position, parts])
+            if arg.keyword is None:
+                position += 1
+        return "\t" + json.dumps(found, sort_keys=True) if found else ""
 
     def _sql_text(self, node: cst.BaseExpression | None) -> str | None:
         """The text of a SQL statement: a string, or SQLAlchemy's ``text("...")``."""
@@ -136,14 +159,15 @@ class ExpressionEvaluator(FlowEvaluator):
         return not any(marker in last for marker in api.NON_MODEL_CLASS_MARKERS)
 
     def _output(self, instance: Instance, key: str, node: cst.Call, inputs: set[Source]) -> set[Source]:
-        own = ("model", instance.id)
-        inputs = inputs - {own}
+        # Under ``torch.no_grad()`` the output carries no gradient back to the model.
+        own = ("frozen" if self.without_grad() else "model", instance.id)
+        inputs = inputs - {("model", instance.id), ("frozen", instance.id)}
         scope = self.scopes[-1]
         (scope.frozen_outputs if self.without_grad() else scope.grad_outputs).add(instance.id)
         if inputs:
             instance.serves.append(self.site(node, inputs))
         if self._modelish(instance):
-            return {own} | {source for source in inputs if source[0] != "model"}
+            return {own} | {source for source in inputs if source[0] not in MODEL_SOURCES}
         # Not (yet) known as a model: a layer, a tokenizer's encode(), a loss
         # function. Its result carries its inputs, not a model output.
         return inputs | self.taint(key)
@@ -230,7 +254,7 @@ class ExpressionEvaluator(FlowEvaluator):
 
     def _fit(self, node: cst.Call, receiver: Instance, args: set[Source], per_arg: dict[int, set[Source]]) -> None:
         trained = receiver
-        inputs = args - {("model", receiver.id)}
+        inputs = args - {("model", receiver.id), ("frozen", receiver.id)}
         if receiver.ctor and receiver.ctor.rsplit(".", 1)[-1].endswith(api.TRAINER_SUFFIX):
             model = _argument(node, 0, api.TRAINER_MODEL_KEYWORDS)
             model_key = var_key(model) if model is not None else None
@@ -238,7 +262,7 @@ class ExpressionEvaluator(FlowEvaluator):
                 return
             trained = self.instance(model_key)
             inputs = set().union(*(sources for arg_id, sources in per_arg.items() if arg_id != id(model)))
-        trained.trains.append(self.site(node, inputs - {("model", trained.id)}))
+        trained.trains.append(self.site(node, inputs - {("model", trained.id), ("frozen", trained.id)}))
 
     def _backward(self, node: cst.Call, loss_sources: set[Source]) -> None:
         """``loss.backward()``: models whose parameters are optimised here are trained."""
@@ -252,7 +276,7 @@ class ExpressionEvaluator(FlowEvaluator):
         ]
         # Parts trained by one loss (two towers, encoder + head) are one model:
         # none of them is trained on the others' outputs.
-        together = {("model", instance.id) for instance in trained}
+        together = {(kind, instance.id) for instance in trained for kind in MODEL_SOURCES}
         for instance in trained:
             instance.trains.append(self.site(node, loss_sources - together))
             if len(trained) > 1:

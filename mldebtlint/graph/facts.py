@@ -95,6 +95,7 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         self._guards: list[tuple[str, str, int, int] | None] = []
         self._constants = self._read_constants()
         self.argdefaults: dict[str, list] = {}
+        self.params_of: dict[str, list[str]] = {}
 
     # -- helpers used by the evaluator ------------------------------------------
     def position(self, node: cst.CSTNode) -> dict[str, int]:
@@ -155,6 +156,9 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 scope.taints[star.name.value] = set()
+        self.params_of[scope.qualname] = [
+            param.name.value for param in (*params.posonly_params, *params.params) if param.name.value != "cls"
+        ]
         self.scopes.append(scope)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -298,7 +302,11 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
             ]
         )
         functions = {
-            name: {"returns": sources_to_facts(capped(summary["returns"])), "loads": summary["loads"]}
+            name: {
+                "returns": sources_to_facts(capped(summary["returns"])),
+                "loads": summary["loads"],
+                "params": self.params_of.get(name, []),
+            }
             for name, summary in self.functions.items()
             if summary["returns"] or summary["loads"]
         }

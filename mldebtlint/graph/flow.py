@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from mldebtlint.graph.paths import PathReader, absolute_name
-from mldebtlint.graph.scopes import Instance, Scope, Source, capped, sources_to_facts
+from mldebtlint.graph.scopes import MODEL_SOURCES, Instance, Scope, Source, capped, sources_to_facts
 from mldebtlint.knowledge import graph_apis as api
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class FlowEvaluator:
 
     def _facts(self, sources: set[Source]) -> list[dict]:
         sources = capped(sources)
-        self._model_refs |= {source for source in sources if source[0] == "model"}
+        self._model_refs |= {source for source in sources if source[0] in MODEL_SOURCES}
         return sources_to_facts(sources)
 
     # -- binding ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Bookkeeping of the facts collector: scopes, tracked variables, model instances.
 
 A *source* is a hashable tuple naming where a value came from:
-``("model", instance_id)`` (a model's output), ``("data", parts_json)`` (a
+``("model", instance_id)`` (a model's output; ``"frozen"`` without gradient), ``("data", parts_json)`` (a
 data artifact read) or ``("call", qualified_function)`` (whatever that
 function returns, resolved in the repo phase).
 """
@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Source = tuple[str, str]
+# A model's output, with a gradient ("model") or without ("frozen": under
+# ``torch.no_grad()`` or ``.detach()``ed): both are the model's outputs, only
+# the first is trained by a ``backward()`` it reaches.
+MODEL_SOURCES = ("model", "frozen")
 MAX_SOURCES = 64
 
 

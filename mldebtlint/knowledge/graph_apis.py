@@ -214,6 +214,9 @@ NO_GRAD_CONTEXTS = frozenset(
     {"torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad", "torch.autograd.grad_mode.no_grad"}
 )
 
+# Methods returning a tensor's values cut from the autograd graph.
+DETACH_METHODS = frozenset({"detach", "detach_"})
+
 # DB-API / SQLAlchemy methods running a SQL statement (INSERT writes a table, SELECT reads it).
 SQL_EXECUTE_METHODS = frozenset({"execute", "executemany", "exec_driver_sql"})
 

@@ -120,6 +120,18 @@ def result_object(finding: Finding, rule_index: dict[str, int]) -> dict:
         result["properties"].update(cell=finding.cell, cellLine=finding.line, cellColumn=finding.column)
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": index,
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(item.path),
+                    "region": {"startLine": max(item.line, 1)},
+                },
+                "message": {"text": item.note},
+            }
+            for index, item in enumerate(finding.related)
+        ]
     return result
 
 

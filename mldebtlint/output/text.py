@@ -41,5 +41,15 @@ def summary(result: CheckResult) -> str:
     return text + "."
 
 
-def render(result: CheckResult) -> str:
-    return "".join(format_line(finding) + "\n" for finding in result.findings)
+def format_related(finding) -> str:
+    """The finding's related locations, one indented ``path:line: note`` a line."""
+    return "".join(
+        f"    {item.path}:{item.line}{f' (cell {item.cell})' if item.cell else ''}: {item.note}\n"
+        for item in finding.related
+    )
+
+
+def render(result: CheckResult, show_related: bool = False) -> str:
+    return "".join(
+        format_line(finding) + "\n" + (format_related(finding) if show_related else "") for finding in result.findings
+    )

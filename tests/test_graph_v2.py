@@ -1,0 +1,315 @@
+"""Model graph v2: the failure shapes found on real applications, each with its
+near-identical positive twin, and the evidence findings carry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from clirunner import invoke
+from conftest import FIXTURES
+from test_graph_rules import check, edges, project
+
+from mldebtlint.core.config import Settings
+from mldebtlint.engine.runner import graph_for_paths
+from mldebtlint.graph import find_cycles
+
+EXPLICIT = (("MLD402", (("report-explicit-loops", True),)),)
+
+# rsna-style stacking: the level-1 script reads every base model's per-fold test
+# predictions by name, and writes its own per-fold files under its stacking name.
+RSNA_STACKING = """
+    import pickle
+    import pandas as pd
+    import torch
+    import yaml
+    from nets import StackingCNNModel
+
+    def make_feature(ref_df, model_name, mode="train"):
+        for n_fold in range(5):
+            df = pd.read_pickle(f"./intermediate_output/{model_name}/fold{n_fold}_test.pkl")
+            ref_df = ref_df.merge(df, on="ID")
+        return ref_df
+
+    def main(train_df):
+        with open("./cnn_stacking_2.yaml", "r") as f:
+            config = yaml.safe_load(f)
+        model_names = config["model_names"]
+        train_df = [make_feature(train_df, model_name) for model_name in model_names]
+        stacking_name = "cnn_stacking_2"
+        for fold in range(5):
+            model = StackingCNNModel(10)
+            model.fit(train_df, train_df["y"])
+            test_df = pd.DataFrame({"pred": model.predict(train_df)})
+            with open(f"./intermediate_output/{stacking_name}/stacking_test_pred_fold{fold}.pkl", "wb") as f:
+                pickle.dump(test_df, f)
+"""
+
+NETS = {
+    "nets.py": """
+        from torch import nn
+        class StackingCNNModel(nn.Module):
+            def __init__(self, dim):
+                super().__init__()
+                self.fc = nn.Linear(dim, 6)
+            def forward(self, x):
+                return self.fc(x)
+    """
+}
+
+BASE = """
+    import pandas as pd
+    from sklearn.ensemble import RandomForestClassifier
+
+    def main(train):
+        base = RandomForestClassifier()
+        base.fit(train, train["y"])
+        for fold in range(5):
+            pd.DataFrame({"p": base.predict(train)}).to_pickle({path})
+"""
+
+
+def test_fstring_paths_with_unexplained_holes_do_not_match(tmp_path):
+    # Base models write fold files under a literal name; the stacker reads
+    # {model_name}/fold{n}_test.pkl with model_name from a YAML list: no edge, no loop.
+    folder = project(
+        tmp_path / "rsna",
+        {
+            **NETS,
+            "cnn_stacking_2.py": RSNA_STACKING,
+            "base.py": BASE.replace("{path}", 'f"./intermediate_output/seresnext/fold{fold}_test.pkl"'),
+        },
+    )
+    assert check(folder)[0] == []
+    assert check(folder, rule_options=EXPLICIT)[0] == []
+    assert edges(folder) == set()
+
+
+def test_fstring_paths_with_the_same_loop_holes_match(tmp_path):
+    # Twin: the stacker reads the base model's files by the same literal name and
+    # the same literal loop, and the next level reads the stacker's files: a chain.
+    stacking = RSNA_STACKING.replace("{model_name}/fold{n_fold}", "seresnext/fold{n_fold}")
+    level2 = """
+        import pandas as pd
+        from sklearn.linear_model import Ridge
+
+        def main(y):
+            for fold in range(5):
+                x = pd.read_pickle(f"intermediate_output/cnn_stacking_2/stacking_test_pred_fold{fold}.pkl")
+                final = Ridge()
+                final.fit(x, y)
+    """
+    folder = project(
+        tmp_path / "rsna",
+        {
+            **NETS,
+            "cnn_stacking_2.py": stacking,
+            "base.py": BASE.replace("{path}", 'f"./intermediate_output/seresnext/fold{fold}_test.pkl"'),
+            "level2.py": level2,
+        },
+    )
+    found, _ = check(folder)
+    assert [(name, code) for name, _, code in found] == [("level2.py", "MLD401")]
+
+
+TWO_TOWER = """
+    import torch
+    import torch.nn.functional as F
+    from towers import Tower
+
+    def train(users, items):
+        user_tower = Tower()
+        item_tower = Tower()
+        {optimizers}
+        user_vec = user_tower(users)
+        item_vec = item_tower(items)
+        {losses}
+"""
+TOWERS = {
+    "towers.py": """
+        from torch import nn
+        class Tower(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(8, 8)
+            def forward(self, x):
+                return self.fc(x)
+    """
+}
+JOINT = TWO_TOWER.replace(
+    "{optimizers}", "opt = torch.optim.Adam(list(user_tower.parameters()) + list(item_tower.parameters()))"
+).replace("{losses}", "loss = F.cross_entropy(user_vec @ item_vec.T, torch.arange(8))\n        loss.backward()")
+# Twin: each tower trained by its own loss on the other's (attached) outputs.
+ALTERNATING = TWO_TOWER.replace(
+    "{optimizers}",
+    "u_opt = torch.optim.Adam(user_tower.parameters())\n        i_opt = torch.optim.Adam(item_tower.parameters())",
+).replace(
+    "{losses}",
+    "u_loss = F.mse_loss(user_vec, item_tower(users).detach())\n        u_loss.backward()\n"
+    "        i_loss = F.mse_loss(item_vec, user_tower(items).detach())\n        i_loss.backward()",
+)
+
+
+def test_two_towers_trained_by_one_loss_are_one_model(tmp_path):
+    folder = project(tmp_path / "joint", {**TOWERS, "train.py": JOINT})
+    assert check(folder, rule_options=EXPLICIT)[0] == []
+    graph = graph_for_paths([folder], Settings(root=str(folder)))
+    (node,) = [n for n, a in graph.nodes(data=True) if a["kind"] == "model"]
+    assert node.endswith("train.py::train.train:user_tower")
+
+
+def test_towers_trained_by_separate_losses_on_each_other_are_a_loop(tmp_path):
+    folder = project(tmp_path / "alternating", {**TOWERS, "train.py": ALTERNATING})
+    assert check(folder)[0] == []  # in memory, one run: deliberate
+    found, _ = check(folder, rule_options=EXPLICIT)
+    assert [code for _, _, code in found] == ["MLD402"]
+
+
+RESUME = """
+    import os
+    import torch
+    import torch.nn.functional as F
+    from towers import Tower
+
+    CKPT = "checkpoints/last.pt"
+
+    def train(x, y):
+        model = Tower()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10)
+        if os.path.exists(CKPT):
+            checkpoint = torch.load(CKPT)
+            model.load_state_dict(checkpoint["model"])
+            optimizer.load_state_dict(checkpoint["optimizer"])
+            scheduler.load_state_dict(checkpoint["scheduler"])
+        {targets}
+        loss = F.mse_loss(model(x), targets)
+        loss.backward()
+        optimizer.step()
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()}, CKPT)
+"""
+
+
+def test_resuming_from_the_models_own_checkpoint_is_no_loop(tmp_path):
+    folder = project(tmp_path / "resume", {**TOWERS, "train.py": RESUME.replace("{targets}", "targets = y")})
+    assert check(folder, rule_options=EXPLICIT)[0] == []
+    graph = graph_for_paths([folder], Settings(root=str(folder)))
+    # One model node: neither the optimizer, the scheduler nor the loaded state dict.
+    assert [a["label"] for _, a in graph.nodes(data=True) if a["kind"] == "model"] == ["last"]
+
+
+def test_pseudo_labels_from_the_resumed_checkpoint_overwriting_it_are_a_loop(tmp_path):
+    # Twin: the targets are what the checkpoint about to be overwritten predicts.
+    teacher = "teacher = Tower()\n        teacher.load_state_dict(torch.load(CKPT))\n        targets = teacher(x)"
+    folder = project(tmp_path / "pseudo", {**TOWERS, "train.py": RESUME.replace("{targets}", teacher)})
+    found, result = check(folder)
+    assert [code for _, _, code in found] == ["MLD402"]
+    (finding,) = result.findings
+    assert "feedback loop" in finding.message
+    notes = [item.note for item in finding.related]
+    assert "last loaded from checkpoints/last.pt" in notes
+    assert "last saved to checkpoints/last.pt" in notes
+
+
+ROUNDS = """
+    import numpy as np
+    from lightgbm import LGBMClassifier
+    from xgboost import XGBClassifier
+    from catboost import CatBoostClassifier
+
+    def rounds(X, y, X_test):
+        a, b, c = LGBMClassifier(), XGBClassifier(), CatBoostClassifier()
+        for _ in range(3):
+            a.fit(np.vstack([X, X_test]), np.concatenate([y, (b.predict(X_test) + c.predict(X_test)) / 2]))
+            b.fit(np.vstack([X, X_test]), np.concatenate([y, (a.predict(X_test) + c.predict(X_test)) / 2]))
+            c.fit(np.vstack([X, X_test]), np.concatenate([y, (a.predict(X_test) + b.predict(X_test)) / 2]))
+"""
+
+
+def test_in_memory_pseudo_label_rounds_are_one_loop_and_only_on_request(tmp_path):
+    folder = project(tmp_path / "rounds", {"rounds.py": ROUNDS})
+    assert check(folder)[0] == []
+    found, result = check(folder, rule_options=EXPLICIT)
+    # Three models, five simple cycles, one strongly connected component: one finding.
+    assert [code for _, _, code in found] == ["MLD402"]
+    assert "in-memory loop" in result.findings[0].message
+    graph = graph_for_paths([folder], Settings(root=str(folder)))
+    (cycle,) = find_cycles(graph, explicit=True)
+    assert len(cycle.members) == 3 and cycle.persisted is False
+
+
+def test_persisted_pseudo_label_rounds_are_reported(tmp_path):
+    # Twin: the rounds go through a file that the next run reads.
+    persisted = ROUNDS.replace(
+        "np.concatenate([y, (b.predict(X_test) + c.predict(X_test)) / 2])",
+        'np.load("pseudo/labels.npy")',
+    ).replace(
+        "            c.fit(",
+        '            np.save("pseudo/labels.npy", a.predict(X_test))\n            c.fit(',
+    )
+    folder = project(tmp_path / "rounds", {"rounds.py": persisted})
+    found, result = check(folder)
+    assert [code for _, _, code in found] == ["MLD402"]
+    assert "[labels.npy]" in result.findings[0].message
+
+
+SERVE = """
+    import sqlite3
+    import joblib
+
+    model = joblib.load("model/model.pkl")
+
+    def predict(f1, f2):
+        prediction = model.predict([[f1, f2]])[0]
+        conn = sqlite3.connect("db/predictions.db")
+        cur = conn.cursor()
+        cur.execute("INSERT INTO {table} (f1, f2, pred) VALUES (?, ?, ?)", (f1, f2, int(prediction)))
+        conn.commit()
+        return prediction
+"""
+RETRAIN = """
+    import sqlite3
+    import joblib
+    import pandas as pd
+    from sklearn.ensemble import RandomForestClassifier
+
+    def retrain():
+        conn = sqlite3.connect("/opt/airflow/db/predictions.db")
+        cur = conn.cursor()
+        cur.execute("SELECT f1, f2, label FROM predictions p JOIN feedback f ON p.id = f.id")
+        rows = pd.DataFrame(cur.fetchall())
+        clf = RandomForestClassifier()
+        clf.fit(rows[[0, 1]], rows[2])
+        joblib.dump(clf, "/opt/airflow/model/model.pkl")
+"""
+
+
+def test_sql_insert_of_served_predictions_retrained_on_is_a_loop(tmp_path):
+    folder = project(tmp_path / "loop", {"api.py": SERVE.replace("{table}", "predictions"), "retrain.py": RETRAIN})
+    found, result = check(folder)
+    assert [(name, code) for name, _, code in found] == [("retrain.py", "MLD402")]
+    notes = [(Path(item.path).name, item.line, item.note) for item in result.findings[0].related]
+    assert ("api.py", 11, "sql:predictions written from model's outputs") in notes
+    assert ("retrain.py", 13, "model trained on sql:predictions") in notes
+
+
+def test_sql_insert_into_another_table_is_no_loop(tmp_path):
+    folder = project(tmp_path / "other", {"api.py": SERVE.replace("{table}", "audit_log"), "retrain.py": RETRAIN})
+    assert check(folder)[0] == []
+
+
+def test_related_locations_in_text_json_and_sarif():
+    folder = FIXTURES / "stacking_levels"
+    text = invoke(["check", str(folder), "--no-cache", "--show-related", "--exit-zero"]).output
+    assert "final.py:13:15: MLD401" in text
+    assert "level1/stacker.py:21: level1_oof written from stacker's outputs" in text
+    plain = invoke(["check", str(folder), "--no-cache", "--exit-zero"]).output
+    assert "written from" not in plain
+    payload = json.loads(invoke(["check", str(folder), "--no-cache", "--exit-zero", "--format", "json"]).output)
+    findings = payload["findings"] if isinstance(payload, dict) else payload
+    assert {"line": 13, "note": "final trained on level1_oof"}.items() <= findings[0]["related"][4].items()
+    sarif = json.loads(invoke(["check", str(folder), "--no-cache", "--exit-zero", "--format", "sarif"]).output)
+    (result,) = sarif["runs"][0]["results"]
+    related = result["relatedLocations"]
+    assert related[0]["physicalLocation"]["artifactLocation"]["uri"].endswith("base_models.py")
+    assert related[0]["message"]["text"] == "oof written from base's outputs"
