@@ -25,15 +25,28 @@ def test_dot_parses_with_pydot_and_marks_the_chain():
     pydot = pytest.importorskip("pydot")
     (dot,) = pydot.graph_from_dot_data(graph_output(CASCADE, "dot"))
     graph = nx.nx_pydot.from_pydot(dot)
-    labels = {node: attrs["label"].strip('"') for node, attrs in graph.nodes(data=True)}
+    declared = [*dot.get_nodes(), *(node for sub in dot.get_subgraphs() for node in sub.get_nodes())]
+    attributes = {node.get_name().strip('"'): node.get_attributes() for node in declared}
+    labels = {name: attrs["label"].strip('"') for name, attrs in attributes.items() if "label" in attrs}
     edges = {(labels[a], labels[b]) for a, b, _ in graph.edges}
+    # Models are module:name, data stores their path.
     assert edges == {
-        ("churn_model", "upsell_model"),
-        ("upsell_model", "upsell_scores.parquet"),
-        ("upsell_scores.parquet", "offer_ranker"),
+        ("cascade.train_churn:churn_model", "cascade.train_upsell:upsell_model"),
+        ("cascade.train_upsell:upsell_model", "artifacts/data/upsell_scores.parquet"),
+        ("artifacts/data/upsell_scores.parquet", "cascade.train_offer_ranker:offer_ranker"),
     }
-    shapes = {labels[node]: attrs["shape"] for node, attrs in graph.nodes(data=True)}
-    assert shapes["upsell_scores.parquet"] == "cylinder" and shapes["offer_ranker"] == "box"
+    shapes = {labels[name]: attrs["shape"] for name, attrs in attributes.items() if name in labels}
+    assert shapes["artifacts/data/upsell_scores.parquet"] == "cylinder"
+    assert shapes["cascade.train_offer_ranker:offer_ranker"] == "box"
+    # One cluster per file defining models; the data store in none.
+    clusters = {
+        sub.get_label().strip('"'): [n.get_name().strip('"') for n in sub.get_nodes()] for sub in dot.get_subgraphs()
+    }
+    assert clusters == {
+        "fixtures/churn_cascade/cascade/train_churn.py": ["model:artifacts/models/churn_model.joblib"],
+        "fixtures/churn_cascade/cascade/train_offer_ranker.py": ["model:artifacts/models/offer_ranker.txt"],
+        "fixtures/churn_cascade/cascade/train_upsell.py": ["model:artifacts/models/upsell_model.joblib"],
+    }
     assert all(attrs.get("color") == "orange" for _, _, attrs in graph.edges(data=True))
 
 
@@ -48,16 +61,20 @@ def test_mermaid_structure():
     lines = text.strip().splitlines()
     assert lines[0] == "flowchart LR"
     nodes = dict(re.findall(r"^\s+(n\d+)\[\(?\"([^\"]+)\"\)?\]$", text, re.MULTILINE))
-    assert sorted(nodes.values()) == ["model_path", "predictions_*.parquet"]
+    log = "logs/predictions/predictions_*.parquet"
+    assert sorted(nodes.values()) == [log, "training.retrain:model_path"]
     by_label = {label: node for node, label in nodes.items()}
     edges = re.findall(r"^\s+(n\d+) -->\|(\w+)\| (n\d+)$", text, re.MULTILINE)
     assert sorted(edges) == sorted(
         [
-            (by_label["model_path"], "writes", by_label["predictions_*.parquet"]),
-            (by_label["predictions_*.parquet"], "trains", by_label["model_path"]),
+            (by_label["training.retrain:model_path"], "writes", by_label[log]),
+            (by_label[log], "trains", by_label["training.retrain:model_path"]),
         ]
     )
-    assert '  n0[("predictions_*.parquet")]' in lines  # data artifacts are cylinders
+    assert f'  n0[("{log}")]' in lines  # data artifacts are cylinders, outside any file
+    # The model sits in the subgraph of the file that trains it.
+    start = lines.index('  subgraph f0["fixtures/feedback_loop/training/retrain.py"]')
+    assert lines[start + 1 : start + 3] == ['    n1["training.retrain:model_path"]', "  end"]
     assert re.search(r"^\s+class n0,n1 cycle$", text, re.MULTILINE)
     assert re.search(r"^\s+linkStyle 0,1 stroke:#d33", text, re.MULTILINE)
 

@@ -90,7 +90,7 @@ def test_config_keys_and_unknown_parts():
     # A parameter is a named hole of its function (``<out_dir@...>``); alone it names nothing.
     assert loads == {
         "a": "{paths.ranker}",
-        "b": "{model_path}",
+        "b": None,  # a command-line argument: resolved in the repo phase (argparse default)
         "c": "<out_dir@pkg.train.main>/model.joblib",
         "d": None,
     }

@@ -65,9 +65,12 @@ class _Repo:
         defaults = self.files[path].get("argdefaults") or {}
         out = []
         for kind, value in parts or ():
-            if kind == "key" and value in defaults:
+            if kind == "arg" and value in defaults:
                 # ``args.model_path`` with ``add_argument("--model-path", default=...)`` in this file.
                 out.extend(defaults[value])
+            elif kind == "arg":
+                # Whatever the command line says: the same argument of this script only.
+                out.append(["var", f"{value}@{self.module_of(path)}"])
             elif kind == "var" and bindings and value in bindings:
                 out.append(["s", bindings[value]])
             else:
@@ -192,7 +195,11 @@ class _Builder:
                     persisted=bool(persisted),
                     sites=[],
                 )
-            sites = self.graph.nodes[node]["sites"]
+            attrs = self.graph.nodes[node]
+            if instance["trains"] and not attrs.get("trained"):
+                # Drawn where it is trained, not where it is first loaded.
+                attrs.update(path=path, line=instance["line"], module=self.repo.module_of(path), trained=True)
+            sites = attrs["sites"]
             for site in self.persist_sites[global_id]:
                 if site not in sites:
                     sites.append(site)

@@ -97,7 +97,7 @@ class ExpressionEvaluator(FlowEvaluator):
             if arg.star:
                 break
             parts = self.paths.parts(arg.value)
-            if any(kind in ("s", "key", "ref") for kind, _ in parts):
+            if any(kind in ("s", "key", "arg", "ref") for kind, _ in parts):
                 found.append([arg.keyword.value if arg.keyword else position, parts])
             if arg.keyword is None:
                 position += 1

@@ -3,6 +3,10 @@
 Offending chains and cycles are marked by ``annotate``: nodes and edges on
 one get ``chain=True`` / ``cycle=True``; the graph attribute ``mldebtlint``
 lists them (labels, nodes and the consuming site).
+
+DOT and Mermaid label a model ``module:name`` and group models by the file
+that defines them (DOT clusters, Mermaid subgraphs); data stores (files,
+tables) are cylinders outside any file, labelled by their path or table.
 """
 
 from __future__ import annotations
@@ -105,23 +109,53 @@ def _dot_quote(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def display_label(attrs: Mapping[str, Any], node: str = "") -> str:
+    """``module:name`` for a model, the path or table for a data store."""
+    label = str(attrs.get("label", node))
+    if attrs.get("kind") == "model":
+        module = attrs.get("module")
+        return f"{module}:{label}" if module else label
+    identities = attrs.get("identities") or []
+    return str(identities[0]) if identities else label
+
+
+def _groups(graph: nx.DiGraph) -> tuple[dict[str, list[str]], list[str]]:
+    """Model nodes by the file that defines them, and the data nodes."""
+    files: dict[str, list[str]] = {}
+    data: list[str] = []
+    for node, attrs in sorted(graph.nodes(data=True)):
+        if attrs.get("kind") == "model":
+            files.setdefault(str(attrs.get("path", "")), []).append(node)
+        else:
+            data.append(node)
+    return dict(sorted(files.items())), data
+
+
+def _style(attrs: Mapping[str, Any]) -> str:
+    if attrs.get("cycle"):
+        return ", color=red, penwidth=2"
+    return ", color=orange, penwidth=2" if attrs.get("chain") else ""
+
+
 def to_dot(graph: nx.DiGraph) -> str:
     lines = ["digraph model_graph {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
-    for node, attrs in sorted(graph.nodes(data=True)):
+
+    def node_line(node: str, indent: str) -> str:
+        attrs = graph.nodes[node]
         shape = "box" if attrs.get("kind") == "model" else "cylinder"
-        style = (
-            ", color=red, penwidth=2"
-            if attrs.get("cycle")
-            else (", color=orange, penwidth=2" if attrs.get("chain") else "")
-        )
-        lines.append(f"  {_dot_quote(node)} [label={_dot_quote(attrs.get('label', node))}, shape={shape}{style}];")
+        label = _dot_quote(display_label(attrs, node))
+        return f"{indent}{_dot_quote(node)} [label={label}, shape={shape}{_style(attrs)}];"
+
+    files, data = _groups(graph)
+    for index, (path, nodes) in enumerate(files.items()):
+        lines.append(f"  subgraph cluster_{index} {{")
+        lines.append(f"    label={_dot_quote(path)}; style=rounded; color=gray;")
+        lines.extend(node_line(node, "    ") for node in nodes)
+        lines.append("  }")
+    lines.extend(node_line(node, "  ") for node in data)
     for source, target, attrs in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
-        style = (
-            ", color=red, penwidth=2"
-            if attrs.get("cycle")
-            else (", color=orange, penwidth=2" if attrs.get("chain") else "")
-        )
-        lines.append(f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={_dot_quote(_edge_label(attrs))}{style}];")
+        label = _dot_quote(_edge_label(attrs))
+        lines.append(f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={label}{_style(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -133,11 +167,19 @@ def _mermaid_text(text: str) -> str:
 def to_mermaid(graph: nx.DiGraph) -> str:
     ids = {node: f"n{index}" for index, node in enumerate(sorted(graph.nodes))}
     lines = ["flowchart LR"]
-    for node in sorted(graph.nodes):
+
+    def node_line(node: str, indent: str) -> str:
         attrs = graph.nodes[node]
-        label = _mermaid_text(attrs.get("label", node))
+        label = _mermaid_text(display_label(attrs, node))
         shape = f'["{label}"]' if attrs.get("kind") == "model" else f'[("{label}")]'
-        lines.append(f"  {ids[node]}{shape}")
+        return f"{indent}{ids[node]}{shape}"
+
+    files, data = _groups(graph)
+    for index, (path, nodes) in enumerate(files.items()):
+        lines.append(f'  subgraph f{index}["{_mermaid_text(path)}"]')
+        lines.extend(node_line(node, "    ") for node in nodes)
+        lines.append("  end")
+    lines.extend(node_line(node, "  ") for node in data)
     marked: dict[str, list[int]] = {"cycle": [], "chain": []}
     edges = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))
     for index, (source, target, attrs) in enumerate(edges):

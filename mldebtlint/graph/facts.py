@@ -28,7 +28,7 @@ from libcst.metadata import PositionProvider
 
 from mldebtlint.graph.calls import ExpressionEvaluator
 from mldebtlint.graph.flow import FlowEvaluator, var_key
-from mldebtlint.graph.paths import ANY, PathReader, dict_entries
+from mldebtlint.graph.paths import ANY, PathReader, dict_entries, literal_values
 from mldebtlint.graph.scopes import Scope, capped, sources_to_facts
 from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.rule import FactCollector, FileContext
@@ -44,28 +44,6 @@ _PATHLIKE = (
     cst.Subscript,
 )
 _MAX_CONSTANT_PARTS = 40
-
-
-def literal_values(node: cst.BaseExpression) -> str | None:
-    """``range(5)`` -> "0..5"; ``["a", "b"]`` -> "a|b"; anything else None."""
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "range":
-        bounds = [arg.value for arg in node.args]
-        if bounds and len(bounds) <= 2 and all(isinstance(b, cst.Integer) for b in bounds):
-            numbers = [b.value for b in bounds if isinstance(b, cst.Integer)]
-            return "..".join(["0", *numbers] if len(numbers) == 1 else numbers)
-        return None
-    if isinstance(node, (cst.List, cst.Tuple)) and node.elements:
-        values = []
-        for element in node.elements:
-            value = element.value
-            if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-                values.append(value.evaluated_value)
-            elif isinstance(value, cst.Integer):
-                values.append(value.value)
-            else:
-                return None
-        return "|".join(values)
-    return None
 
 
 def module_name(relative: str) -> str:
@@ -232,6 +210,9 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
             if scope is not None and key not in scope.paths:
                 # ``for fold in range(5): f"fold{fold}.pkl"``
                 values = literal_values(node.iter)
+                if values is None and isinstance(node.iter, cst.Name):
+                    owner = self.scope_of(node.iter.value)
+                    values = owner.literals.get(node.iter.value) if owner else None
                 scope.holes[key] = f"in:{values}" if values else f"{key}@{scope.qualname}"
 
     def visit_With(self, node: cst.With) -> None:

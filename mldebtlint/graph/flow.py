@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from mldebtlint.graph.paths import PathReader, absolute_name
+from mldebtlint.graph.paths import PathReader, absolute_name, literal_values
 from mldebtlint.graph.scopes import MODEL_SOURCES, Instance, Scope, Source, capped, sources_to_facts
 from mldebtlint.knowledge import graph_apis as api
 
@@ -150,11 +150,16 @@ class FlowEvaluator:
         scope.instances.pop(key, None)
         scope.handles.pop(key, None)
         scope.holes.pop(key, None)
+        scope.literals.pop(key, None)
+        if isinstance(value, (cst.List, cst.Tuple)):
+            values = literal_values(value)
+            if values:
+                scope.literals[key] = values
         if alias is not None:
             scope.instances[key] = alias
             return
         parts = self.paths.parts(value)
-        if any(kind in ("s", "key") for kind, _ in parts):
+        if any(kind in ("s", "key", "arg") for kind, _ in parts):
             scope.paths[key] = parts
         else:
             scope.paths.pop(key, None)

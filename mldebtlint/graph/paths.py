@@ -5,7 +5,8 @@ Per file, a path expression becomes a list of *parts* (JSON-friendly)::
     ["s", "models/"]           literal text
     ["ref", "pkg.constants.X"] a module-level constant, maybe of another module
     ["key", "ranker_path"]     a configuration key (cfg["ranker_path"], cfg.ranker_path)
-    ["var", "fold"]            a named hole: a parameter or loop variable
+    ["arg", "model_path"]      a command-line argument (args.model_path)
+    ["var", "fold@m.main"]     a named hole: a parameter or loop variable of one function
     ["any", ""]                something unknown (a call's result)
 
 The repo phase resolves refs through every module's constants and renders
@@ -73,7 +74,7 @@ class PathReader:
             if entry is not None:
                 return entry
             key = config_key(node)
-            return [["key", key]] if key else ANY
+            return [[key_kind(node), key]] if key else ANY
         if isinstance(node, cst.BinaryOperation):
             left, right = self.parts(node.left, depth + 1), self.parts(node.right, depth + 1)
             if isinstance(node.operator, cst.Divide):
@@ -130,7 +131,7 @@ class PathReader:
             return [["ref", absolute_name(resolved, self.module)]]
         key = config_key(node)
         if key:
-            return [["key", key]]
+            return [[key_kind(node), key]]
         return ANY
 
     def _call(self, node: cst.Call, depth: int) -> Parts:
@@ -188,6 +189,28 @@ class PathReader:
         return out
 
 
+def literal_values(node: cst.BaseExpression) -> str | None:
+    """``range(5)`` -> "0..5"; ``["a", "b"]`` -> "a|b"; anything else None."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "range":
+        bounds = [arg.value for arg in node.args]
+        if bounds and len(bounds) <= 2 and all(isinstance(b, cst.Integer) for b in bounds):
+            numbers = [b.value for b in bounds if isinstance(b, cst.Integer)]
+            return "..".join(["0", *numbers] if len(numbers) == 1 else numbers)
+        return None
+    if isinstance(node, (cst.List, cst.Tuple)) and node.elements:
+        values = []
+        for element in node.elements:
+            value = element.value
+            if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                values.append(value.evaluated_value)
+            elif isinstance(value, cst.Integer):
+                values.append(value.value)
+            else:
+                return None
+        return "|".join(values)
+    return None
+
+
 def dirname(parts: Parts) -> Parts:
     """The folder of a fully literal path (``os.path.dirname``, ``Path.parent``), else unknown."""
     if not parts or any(kind != "s" for kind, _ in parts):
@@ -215,6 +238,14 @@ def config_root(node: cst.BaseExpression) -> bool:
     while isinstance(node, (cst.Attribute, cst.Subscript)):
         node = node.value
     return isinstance(node, cst.Name) and node.value in known_apis.CONFIG_ROOT_NAMES
+
+
+def key_kind(node: cst.BaseExpression) -> str:
+    """ "arg" for a command-line argument (``args.model_path``: its value is the
+    argparse default, else unknown outside its script), "key" for a configuration key."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return "arg" if isinstance(node, cst.Name) and node.value in known_apis.ARGUMENT_ROOT_NAMES else "key"
 
 
 def config_key(node: cst.BaseExpression) -> str | None:
@@ -290,6 +321,8 @@ class ConstantResolver:
                 out.append("{" + value + "}")
             elif kind == "var":
                 out.append("<" + value + ">")
+            elif kind == "arg":
+                out.append("*")  # resolved in the repo phase (argparse defaults), else unknown
             elif kind == "ref" and depth < _MAX_DEPTH:
                 target = self.lookup(value, near)
                 out.append(self.render(target[0], target[1], depth + 1) if target is not None else "*")
@@ -346,12 +379,48 @@ def identities_match(a: str, b: str) -> bool:
     """
     if a == b:
         return True
+    if "<in:" in a or "<in:" in b:
+        # A loop over literal values: the artifact of each value.
+        return any(_matches(x, y) for x in expand_loops(a) for y in expand_loops(b) if "<in:" not in x + y or x == y)
+    return _matches(a, b)
+
+
+def _matches(a: str, b: str) -> bool:
+    if a == b:
+        return True
     # A folder read or written whole covers whatever is below it, known or not.
     if ("*" not in a and b.startswith(a + "/")) or ("*" not in b and a.startswith(b + "/")):
         return True
     if "*" in a or "*" in b:
         return False
     return _absolute_tail(a, b) or _absolute_tail(b, a)
+
+
+_LOOP = re.compile(r"<in:([^>]*)>")
+_MAX_EXPANSIONS = 64
+
+
+def expand_loops(identity: str) -> list[str]:
+    """``out/<in:a|b>.pkl`` -> ``["out/a.pkl", "out/b.pkl"]`` (``<in:0..3>``: 0, 1, 2);
+    left as it is when there would be too many."""
+    match = _LOOP.search(identity)
+    if match is None:
+        return [identity]
+    text = match.group(1)
+    if ".." in text and "|" not in text:
+        low, _, high = text.partition("..")
+        if not (low.isdigit() and high.isdigit()) or int(high) - int(low) > _MAX_EXPANSIONS:
+            return [identity]
+        values = [str(number) for number in range(int(low), int(high))]
+    else:
+        values = text.split("|")
+    out: list[str] = []
+    for value in values:
+        for rest in expand_loops(identity[: match.start()] + value + identity[match.end() :]):
+            out.append(rest)
+            if len(out) > _MAX_EXPANSIONS:
+                return [identity]
+    return out
 
 
 def _absolute_tail(absolute: str, relative: str) -> bool:

@@ -81,6 +81,8 @@ class Scope:
     # ``name@scope`` (one variable of one function), or ``in:<values>`` for a
     # loop over literal values (the same values wherever they are looped over).
     holes: dict[str, str] = field(default_factory=dict)
+    # Names bound to a literal list or tuple (``model_list = ["a", "b"]``) -> "a|b".
+    literals: dict[str, str] = field(default_factory=dict)
     # Instance ids called in this body with / only without gradients (``torch.no_grad()``).
     grad_outputs: set[str] = field(default_factory=set)
     frozen_outputs: set[str] = field(default_factory=set)

@@ -287,6 +287,8 @@ CONFIG_ROOT_NAMES = frozenset(
         "args",
     }
 )
+# Of those, the names that hold parsed command-line arguments.
+ARGUMENT_ROOT_NAMES = frozenset({"args", "opts", "options", "flags", "opt", "cli_args"})
 # Functions returning their first argument's path unchanged.
 PATH_PASSTHROUGH = frozenset(
     {"str", "os.fspath", "os.path.abspath", "os.path.expanduser", "os.path.normpath", "os.path.realpath"}
