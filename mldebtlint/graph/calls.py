@@ -134,7 +134,7 @@ class ExpressionEvaluator(FlowEvaluator):
         found = {data_source([["s", f"sql:{read.group(1)}"]])}
         key = self.root_key(receiver)
         scope = self.scope_of(key) if key else None
-        if scope is not None:
+        if scope is not None and key is not None:
             scope.taints[key] = capped(scope.taints.get(key, set()) | found)
         return found
 
