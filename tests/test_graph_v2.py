@@ -313,3 +313,33 @@ def test_related_locations_in_text_json_and_sarif():
     related = result["relatedLocations"]
     assert related[0]["physicalLocation"]["artifactLocation"]["uri"].endswith("base_models.py")
     assert related[0]["message"]["text"] == "oof written from base's outputs"
+
+
+def test_report_graph_keeps_two_models_of_one_name_apart(tmp_path):
+    from mldebtlint.engine.runner import RunOptions, run
+    from mldebtlint.report.graph_adapter import graph_data
+
+    source = """
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+
+        def churn(X, y):
+            model = LogisticRegression()
+            model.fit(X, y)
+            pd.DataFrame({"p": model.predict(X)}).to_parquet("scores/churn.parquet")
+
+        def fraud(X, y):
+            model = LogisticRegression()
+            model.fit(pd.read_parquet("scores/churn.parquet"), y)
+    """
+    folder = project(tmp_path / "two", {"train.py": source})
+    result = run(RunOptions(paths=[folder], settings=Settings(root=str(folder), select=("MLD4",))))
+    graph = graph_data(result)
+    models = sorted((n["id"], n["label"]) for n in graph["nodes"] if n["kind"] == "model")
+    # One label, two models: the old report keyed nodes by label and drew one box with a self-loop.
+    assert [label for _, label in models] == ["train:LogisticRegression", "train:LogisticRegression"]
+    assert models[0][0] != models[1][0]
+    assert {(e["source"], e["target"]) for e in graph["edges"]} == {
+        (models[0][0], "data:scores/churn.parquet"),
+        ("data:scores/churn.parquet", models[1][0]),
+    }

@@ -360,19 +360,20 @@ def test_model_graph_chains_and_cycles_from_finding_data_nodes_and_edges_from_gr
     assert [c["models"] for c in graph["chains"]] == [["churn_model", "upsell_model", "offer_ranker"]]
     assert [c["models"] for c in graph["cycles"]] == [["ranker", "clicks", "ranker"]]
     assert graph["chains"][0]["path"] == "src/offers.py" and graph["chains"][0]["line"] == 20
-    edges = {(e["source"], e["target"]) for e in graph["edges"]}
+    # Nodes by the graph's unique ids, labelled module:name (models) or path (data).
+    edges = {(e["source"], e["target"]): e["cycle"] for e in graph["edges"]}
     assert edges == {
-        ("churn_model", "upsell_model"),
-        ("upsell_model", "offer_ranker"),
-        ("ranker", "clicks.parquet"),
-        ("clicks.parquet", "ranker"),
+        ("model:churn_model.joblib", "model:upsell_model.joblib"): False,
+        ("model:upsell_model.joblib", "model:offer_ranker.joblib"): False,
+        ("model:ranker.joblib", "data:clicks.parquet"): True,
+        ("data:clicks.parquet", "model:ranker.joblib"): True,
     }
-    assert {n["id"] for n in graph["nodes"]} == {
-        "churn_model",
-        "upsell_model",
-        "offer_ranker",
-        "ranker",
-        "clicks.parquet",
+    assert {n["id"]: n["label"] for n in graph["nodes"]} == {
+        "model:churn_model.joblib": "src.offers:churn_model",
+        "model:upsell_model.joblib": "src.offers:upsell_model",
+        "model:offer_ranker.joblib": "src.offers:offer_ranker",
+        "model:ranker.joblib": "src.retrain:ranker",
+        "data:clicks.parquet": "clicks.parquet",
     }
 
 

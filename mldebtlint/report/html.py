@@ -198,10 +198,7 @@ def _items(report: dict[str, Any]) -> str:
 
 def _graph(report: dict[str, Any]) -> str:
     graph = report["model_graph"]
-    hot: set[tuple[str, str]] = set()
-    for cycle in graph["cycles"]:
-        loop = fmt.cycle_text(cycle["models"]).split(" -> ")
-        hot.update(zip(loop, loop[1:]))
+    hot = {(edge["source"], edge["target"]) for edge in graph["edges"] if edge.get("cycle")}
     drawing = svg.model_graph(graph["nodes"], graph["edges"], hot)
     lines = [
         f"<li>chain <code>{escape(fmt.chain_text(c['models']))}</code> at <code>{escape(fmt.location(c))}</code></li>"

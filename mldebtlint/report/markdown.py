@@ -131,7 +131,7 @@ def _graph(report: dict[str, Any]) -> list[str]:
     if graph["edges"]:
         lines += ["", "```mermaid", "graph LR"]
         ids = {node["id"]: f"m{index}" for index, node in enumerate(graph["nodes"])}
-        lines += [f'  {ids[node["id"]]}["{node["id"]}"]' for node in graph["nodes"]]
+        lines += [f'  {ids[node["id"]]}["{node.get("label") or node["id"]}"]' for node in graph["nodes"]]
         lines += [
             f"  {ids[e['source']]} --> {ids[e['target']]}"
             for e in graph["edges"]

@@ -110,6 +110,7 @@ def model_graph(
     edges on a cycle in red. Nodes without edges are left out of the drawing,
     and at most MAX_DRAWN_NODES are drawn."""
     kinds = {node["id"]: node.get("kind", "model") for node in nodes}
+    labels = {node["id"]: str(node.get("label") or node["id"]) for node in nodes}
     pairs = [(e["source"], e["target"]) for e in edges if e["source"] in kinds and e["target"] in kinds]
     names: list[str] = []
     for pair in pairs:
@@ -154,14 +155,14 @@ def model_graph(
             )
         parts.append(
             f"<path d='{path}' fill='none' stroke='{stroke}' stroke-width='{2 if hot else 1.5}' "
-            f"marker-end='url(#{marker})'><title>{escape(source)} \u2192 {escape(target)}</title></path>"
+            f"marker-end='url(#{marker})'><title>{escape(labels[source])} \u2192 {escape(labels[target])}</title></path>"
         )
     for name, (x, y) in where.items():
         fill, stroke = ("#f3f3f3", "#999") if kinds[name] == "data" else ("#eef3fb", "#4c78a8")
         parts.append(
-            f"<g><title>{escape(kinds[name])}: {escape(name)}</title><rect x='{x:.1f}' y='{y:.1f}' "
+            f"<g><title>{escape(kinds[name])}: {escape(labels[name])}</title><rect x='{x:.1f}' y='{y:.1f}' "
             f"width='{box_w}' height='{box_h}' rx='{14 if kinds[name] == 'data' else 6}' fill='{fill}' stroke='{stroke}'/><text x='{x + box_w / 2:.1f}' y='{y + box_h / 2 + 4:.1f}' "
-            f"text-anchor='middle' fill='#123'>{escape(_label(name, 22))}</text></g>"
+            f"text-anchor='middle' fill='#123'>{escape(_label(labels[name], 22))}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)
