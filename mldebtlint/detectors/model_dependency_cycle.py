@@ -17,7 +17,7 @@ class ModelDependencyCycle(RepoRule):
     def check(self, facts_by_path: Mapping[str, Any]) -> Iterator[tuple[str, Report]]:
         from mldebtlint.graph import build_model_graph, evidence, find_cycles
 
-        explicit = bool(self.options.get("report-explicit-loops", False))
+        explicit = bool(self.options["report-explicit-loops"])
         graph = build_model_graph(facts_by_path)
         for cycle in find_cycles(graph, explicit):
             closing = cycle.labels[0]
@@ -31,5 +31,4 @@ class ModelDependencyCycle(RepoRule):
                 evidence(graph, list(cycle.edges)),
                 cycle=list(cycle.labels),
                 nodes=list(cycle.nodes),
-                persisted=cycle.persisted,
             )
