@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from mldebtlint.graph.facts import ModelGraphFacts
 from mldebtlint.core.types import Related
+from mldebtlint.graph.facts import ModelGraphFacts
 from mldebtlint.rule import Report, RepoRule
 
 
