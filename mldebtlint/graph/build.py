@@ -268,11 +268,15 @@ class _Builder:
                 identity = self.repo.identity(write["path"], path)
                 if identity:
                     self.writes.append((identity, write, path))
+        # Every data node first, then the edges into them: a write made from a file
+        # that another script writes connects whatever order the files come in.
         for identity, write, path in self.writes:
             node = f"data:{identity}"
             for kind, value, _ in self.resolve(write["sources"], path):
                 if kind == "model" or any(identities_match(w, value) for w, _, _ in self.writes):
                     self.graph.add_node(node, kind="data", label=label_for(identity), identities=[identity], path=path)
+        for identity, write, path in self.writes:
+            node = f"data:{identity}"
             if node in self.graph:
                 self._consume(node, write["sources"], path, write, "writes")
         for global_id, node in self.node_of.items():
