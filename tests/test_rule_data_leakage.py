@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import lint_source
 from rule_twins import check_twin
@@ -323,3 +325,44 @@ def test_a_chain_of_fits_reports_each_fit(tmp_path):
     )
     lines = [finding.line for finding in lint_source(tmp_path, source, select=(CODE,)).findings]
     assert lines == [4, 5]
+
+
+def _lint_repo(root, files):
+    from mldebtlint.core.config import Settings
+    from mldebtlint.engine.runner import RunOptions, run
+
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    result = run(RunOptions(paths=[root], settings=Settings(root=str(root), select=(CODE,))))
+    return sorted((Path(f.path).name, f.line) for f in result.findings)
+
+
+HELPERS = (
+    "from sklearn.decomposition import PCA\n"
+    "from sklearn.model_selection import train_test_split\n"
+    "\n"
+    "def compress(frame):\n"
+    "    return PCA(n_components=4).fit_transform(frame)\n"
+    "\n"
+    "def holdout(features, labels):\n"
+    "    return train_test_split(features, labels, random_state=0)\n"
+)
+
+
+def test_a_fit_in_a_helper_module_and_the_split_in_a_script(tmp_path):
+    leaky = "from pkg.helpers import compress\nfrom sklearn.model_selection import train_test_split\nparts = train_test_split(compress(X), y)\n"
+    clean = "from pkg.helpers import compress\nfrom sklearn.model_selection import train_test_split\nparts = train_test_split(X, y)\nZ = compress(parts[0])\n"
+    assert _lint_repo(tmp_path / "bad", {"pkg/__init__.py": "", "pkg/helpers.py": HELPERS, "train.py": leaky}) == [
+        ("helpers.py", 5)
+    ]
+    assert _lint_repo(tmp_path / "good", {"pkg/__init__.py": "", "pkg/helpers.py": HELPERS, "train.py": clean}) == []
+
+
+def test_a_fit_in_a_script_and_the_split_in_a_helper_module(tmp_path):
+    leaky = "from pkg.helpers import holdout\nfrom sklearn.preprocessing import StandardScaler\nS = StandardScaler().fit_transform(X)\nparts = holdout(S, y)\n"
+    clean = "from pkg.helpers import holdout\nfrom sklearn.preprocessing import StandardScaler\nparts = holdout(X, y)\nS = StandardScaler().fit_transform(parts[0])\n"
+    assert _lint_repo(tmp_path / "bad", {"pkg/__init__.py": "", "pkg/helpers.py": HELPERS, "train.py": leaky}) == [
+        ("train.py", 3)
+    ]
+    assert _lint_repo(tmp_path / "good", {"pkg/__init__.py": "", "pkg/helpers.py": HELPERS, "train.py": clean}) == []

@@ -13,12 +13,19 @@ the fit, ``related`` pointing at the split.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
+from libcst.metadata import PositionProvider
 
+from mldebtlint.core.types import Related
+from mldebtlint.graph.coverage_facts import resolve_relative
+from mldebtlint.graph.facts import module_name
 from mldebtlint.knowledge import debt_apis as api
-from mldebtlint.rule import Rule
+from mldebtlint.rule import FactCollector, FileContext, Report, RepoRule
 from mldebtlint.syntax.flow import (
     assignment_parts,
     calls_in,
@@ -34,7 +41,7 @@ from mldebtlint.syntax.flow import (
     target_names,
 )
 from mldebtlint.syntax.identifiers import words
-from mldebtlint.syntax.names import ImportResolver
+from mldebtlint.syntax.names import ImportResolver, dotted_name
 
 _MAX_DEPTH = 4
 
@@ -50,10 +57,12 @@ class Fit:
     global_name: str = ""
     # Earlier leaking fits whose output this fit was fitted on (scaler, then selector).
     upstream: tuple[Fit, ...] = ()
+    # The value of a call to a function of another module of the repo (resolved in the repo phase).
+    imported: str = ""
 
     @property
     def placeholder(self) -> bool:
-        return self.parameter >= 0 or bool(self.global_name)
+        return self.parameter >= 0 or bool(self.global_name) or bool(self.imported)
 
 
 @dataclass
@@ -190,6 +199,9 @@ class LeakageScope:
         helper = self.analysis.local_callee(call)
         if helper is not None and self.depth < _MAX_DEPTH:
             return self.on_helper(call, helper)
+        imported = self.analysis.repo_callee(call)
+        if imported:
+            return self.on_imported(call, imported)
         name = last_name(self.names.call_name(call))
         if name in api.SPLIT_FUNCTIONS:
             self.check_split(call, positional(call), "train_test_split")
@@ -269,6 +281,14 @@ class LeakageScope:
             return self.tainted.get(summary.returns.global_name)
         return summary.returns
 
+    def on_imported(self, call: cst.Call, function: str) -> Fit:
+        """A function of another module: record the fits passed to it; its value is resolved later."""
+        for index, argument in enumerate(positional(call)):
+            fit = self.tainted_in(argument)
+            if fit is not None and not fit.placeholder and fit.call is not None:
+                self.analysis.fit_passed(function, index, fit, call)
+        return Fit(None, f"{function}()", imported=function)
+
     def check_split(
         self, call: cst.Call, data: list[cst.BaseExpression], label: str, inner: cst.Call | None = None
     ) -> None:
@@ -276,7 +296,9 @@ class LeakageScope:
             fit = self.tainted_in(item)
             if fit is None:
                 continue
-            if fit.placeholder:
+            if fit.imported:
+                self.analysis.imported_value_split(fit.imported, call, label)
+            elif fit.placeholder:
                 self.analysis.placeholder_split(fit, inner or call)
             elif fit.call is not None:
                 self.analysis.report_leak(fit, call, label)
@@ -291,10 +313,12 @@ def _fits_data(call: cst.Call) -> bool:
 class LeakageAnalysis:
     """Runs every scope of a module and collects the leaks."""
 
-    def __init__(self, rule: DataLeakage, module: cst.Module, names: ImportResolver) -> None:
+    def __init__(self, rule: LeakageFacts, module: cst.Module, names: ImportResolver, module_name: str) -> None:
         self.rule = rule
         self.module = module
         self.names = names
+        self.module_name = module_name
+        self.package = rule.context.path.endswith("__init__.py")
         self.functions = local_functions(module)
         self.summaries: dict[str, Summary] = {}
         self.reported: set[int] = set()
@@ -312,6 +336,24 @@ class LeakageAnalysis:
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
             return func.attr.value if func.attr.value in self.functions else None
         return None
+
+    def repo_callee(self, call: cst.Call) -> str:
+        """The qualified name of a function imported from a module that may be the repo's own."""
+        qualified = self.names.resolve(call.func) or ""
+        if qualified.startswith("."):
+            qualified = resolve_relative(self.module_name, self.package, qualified)
+        root = qualified.split(".", 1)[0]
+        if not qualified or "." not in qualified or root in sys.stdlib_module_names or root in api.LIBRARY_ROOTS:
+            return ""
+        return qualified
+
+    def fit_passed(self, function: str, index: int, fit: Fit, call: cst.Call) -> None:
+        if not self._summaries:
+            self.rule.fit_passed(function, index, fit, call)
+
+    def imported_value_split(self, function: str, split: cst.Call, label: str) -> None:
+        if not self._summaries:
+            self.rule.imported_value_split(function, split, label)
 
     def summary(self, name: str, depth: int) -> Summary:
         if name in self.summaries:
@@ -348,9 +390,7 @@ class LeakageAnalysis:
         self.reported.add(id(fit.call))
         self.rule.report(
             fit.call,
-            f"{fit.what} is fitted before the data is split or cross-validated ({label}): statistics of "
-            "the held-out rows leak into training and the evaluation is optimistic; fit it on the "
-            "training split only, or put it in a Pipeline passed to the split/cross-validation",
+            leak_message(fit.what, label),
             related=((split, f"split afterwards: {label}"),),
             statement=enclosing_statement(self.module, fit.call),
             kind="preprocessing",
@@ -369,10 +409,159 @@ class LeakageAnalysis:
         )
 
 
-class DataLeakage(Rule):
-    code = "MLD501"
-    CHECK_TESTS = False
-    TRIGGERS = ("fit", "fillna")
+class LeakageFacts(FactCollector):
+    """Per-file leakage facts: the leaks found in the file, what its functions do
+    to their data (return fitted data, split a parameter), and the calls that
+    cross into other modules, for the repo phase to join."""
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        LeakageAnalysis(self, original_node, self.names).run()
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.relevant = False
+        self.findings: list[dict[str, Any]] = []
+        self.passed: list[dict[str, Any]] = []
+        self.splits: list[dict[str, Any]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.relevant:
+            func = node.func
+            name = (func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func) or "").lower()
+            self.relevant = any(word in name for word in api.LEAKAGE_TRIGGER_WORDS)
+
+    def site(self, node: cst.CSTNode) -> dict[str, int]:
+        span = self.context.get_metadata(PositionProvider, node)
+        return {
+            "line": span.start.line,
+            "column": span.start.column + 1,
+            "end_line": span.end.line,
+            "end_column": span.end.column + 1,
+        }
+
+    # The sink LeakageAnalysis reports to (the same signature as Rule.report).
+    def report(self, node: cst.CSTNode, message: str, *, related: Any = (), statement: Any = None, **data: Any):
+        self.findings.append(
+            {
+                **self.site(node),
+                "message": message,
+                "related": [[self.site(item).get("line"), note] for item, note in related],
+                "data": data,
+            }
+        )
+
+    def fit_passed(self, function: str, index: int, fit: Fit, call: cst.Call) -> None:
+        assert fit.call is not None
+        self.passed.append(
+            {
+                "function": function,
+                "index": index,
+                "fit": {**self.site(fit.call), "what": fit.what},
+                "call": self.site(call)["line"],
+            }
+        )
+
+    def imported_value_split(self, function: str, split: cst.Call, label: str) -> None:
+        self.splits.append({"function": function, "split": self.site(split)["line"], "label": label})
+
+    def facts(self) -> dict[str, Any] | None:
+        if self.context.is_test or not self.relevant:
+            return None
+        name = module_name(self.context.path)
+        analysis = LeakageAnalysis(self, self.context.module, self.context.names, name)
+        analysis.run()
+        functions: dict[str, Any] = {}
+        for function in analysis.functions:
+            if "." in function:
+                continue
+            summary = analysis.summary(function, 1)
+            entry: dict[str, Any] = {}
+            returned = summary.returns
+            if returned is not None and returned.call is not None:
+                entry["returns"] = {**self.site(returned.call), "what": returned.what}
+            if summary.splits_parameters:
+                entry["splits"] = {str(i): self.site(call)["line"] for i, call in summary.splits_parameters.items()}
+            if entry:
+                functions[function] = entry
+        return {
+            "module": name,
+            "findings": self.findings,
+            "functions": functions,
+            "passed": self.passed,
+            "splits": self.splits,
+        }
+
+
+class DataLeakage(RepoRule):
+    code = "MLD501"
+    collector = LeakageFacts
+
+    def check(self, facts_by_path: Mapping[str, Any]) -> Iterator[tuple[str, Report]]:
+        index: dict[str, tuple[str, dict[str, Any]]] = {}
+        for path, facts in facts_by_path.items():
+            for function, entry in (facts or {}).get("functions", {}).items():
+                index[f"{facts['module']}.{function}"] = (path, entry)
+        seen: set[tuple[str, int, int]] = set()
+        for path, facts in sorted(facts_by_path.items()):
+            if not facts:
+                continue
+            for finding in facts["findings"]:
+                related = tuple(Related(path, line, note) for line, note in finding["related"])
+                yield from self._emit(seen, path, finding, finding["message"], related, finding["data"])
+            for item in facts["splits"]:  # a helper module's fitted data is split here
+                hit = _lookup(index, item["function"])
+                if hit is not None and "returns" in hit[1]:
+                    fit = hit[1]["returns"]
+                    label = f"{item['label']} in {path}"
+                    related = (Related(path, item["split"], f"split afterwards: {item['label']}"),)
+                    yield from self._emit(
+                        seen, hit[0], fit, leak_message(fit["what"], label), related, {"kind": "preprocessing"}
+                    )
+            for item in facts["passed"]:  # fitted data passed to a helper module that splits it
+                hit = _lookup(index, item["function"])
+                split_line = hit[1].get("splits", {}).get(str(item["index"])) if hit is not None else None
+                if hit is not None and split_line is not None:
+                    fit = item["fit"]
+                    label = f"{item['function']}()"
+                    related = (
+                        Related(path, item["call"], f"passed to {label}"),
+                        Related(hit[0], split_line, "split there"),
+                    )
+                    yield from self._emit(
+                        seen, path, fit, leak_message(fit["what"], label), related, {"kind": "preprocessing"}
+                    )
+
+    def _emit(self, seen, path, site, message, related, data) -> Iterator[tuple[str, Report]]:
+        key = (path, site["line"], site["column"])
+        if key in seen:
+            return
+        seen.add(key)
+        report = Report(
+            self.code,
+            message,
+            line=site["line"],
+            column=site["column"],
+            end_line=site["end_line"],
+            end_column=site["end_column"],
+            data=dict(data),
+            scope=f"{site['line']}",
+            related=related,
+        )
+        yield path, report
+
+
+def _lookup(index: dict[str, tuple[str, dict[str, Any]]], function: str) -> tuple[str, dict[str, Any]] | None:
+    """The repo function an import names, allowing a source-root prefix on either side."""
+    if function in index:
+        return index[function]
+    for key, value in index.items():
+        if key.endswith("." + function) or function.endswith("." + key):
+            return value
+    return None
+
+
+def leak_message(what: str, label: str) -> str:
+    return (
+        f"{what} is fitted before the data is split or cross-validated ({label}): statistics of "
+        "the held-out rows leak into training and the evaluation is optimistic; fit it on the "
+        "training split only, or put it in a Pipeline passed to the split/cross-validation"
+    )

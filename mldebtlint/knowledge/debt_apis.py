@@ -231,6 +231,40 @@ FILL_STATISTICS = frozenset({"mean", "median", "mode", "std", "quantile"})
 # Words marking a variable as held-out data (``X_test``, ``val_df``).
 HELD_OUT_WORDS = frozenset({"test", "val", "valid", "validation", "holdout", "tst"})
 
+# Third-party roots whose functions are never the repo's own helpers (besides the
+# ML frameworks and the standard library).
+LIBRARY_ROOTS = frozenset(
+    {
+        "sklearn",
+        "pandas",
+        "numpy",
+        "scipy",
+        "imblearn",
+        "category_encoders",
+        "polars",
+        "torch",
+        "tensorflow",
+        "keras",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "statsmodels",
+        "matplotlib",
+        "seaborn",
+        "joblib",
+        "mlflow",
+        "transformers",
+        "datasets",
+        "pyarrow",
+        "umap",
+        "optuna",
+        "hyperopt",
+        "wandb",
+    }
+)
+# Words of a call's last name that make a file worth the leakage analysis.
+LEAKAGE_TRIGGER_WORDS = ("fit", "fillna", "split", "cross_val", "search", "sample")
+
 # -- MLD601 uncontrolled-randomness -------------------------------------------
 
 # Generators: "python" (random), "numpy" (legacy global; sklearn, surprise and
