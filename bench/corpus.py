@@ -119,3 +119,70 @@ def sample(home: Path, name: str, every: int) -> Path:
 
 def count_lines(folder: Path) -> int:
     return sum(path.read_bytes().count(b"\n") for path in python_files(folder))
+
+
+def notebook_corpus(home: Path, source_name: str = "lightning") -> Path:
+    """The ``source_name`` corpus as Jupyter notebooks (nbformat 4, stdlib json only).
+
+    Each ``.py`` file becomes one notebook: a markdown cell, then one code cell
+    per top-level block (split at blank lines before ``def``/``class``/``@``),
+    and every 10th notebook carries a 2 MB base64 image output, as executed
+    data-science notebooks do. ``big/big.ipynb`` (its own project root) holds 50 MB of outputs around a
+    few code cells (reading it once is the floor for linting it).
+    """
+    import base64
+    import json
+
+    source = corpus(home, source_name)
+    target = home / "corpora" / f"{source_name}-notebooks"
+    if (target / "mldebtlint.toml").exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    image = base64.b64encode(os.urandom(1_500_000)).decode("ascii")
+
+    def cell(kind: str, text: str, outputs: list | None = None) -> dict:
+        lines = text.splitlines(keepends=True)
+        if kind == "markdown":
+            return {"cell_type": "markdown", "metadata": {}, "source": lines}
+        return {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": outputs or [], "source": lines}
+
+    def blocks(text: str) -> list[str]:
+        out, current = [], []
+        for line in text.splitlines(keepends=True):
+            if current and line.startswith(("def ", "class ", "@", "async def ")) and not current[-1].strip():
+                out.append("".join(current).rstrip("\n") + "\n")
+                current = []
+            current.append(line)
+        if current:
+            out.append("".join(current))
+        return [block for block in out if block.strip()]
+
+    picture = [
+        {"output_type": "display_data", "data": {"image/png": image, "text/plain": ["<Figure>"]}, "metadata": {}}
+    ]
+    for index, path in enumerate(python_files(source)):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        cells = [cell("markdown", f"# {path.stem}\n")]
+        for number, block in enumerate(blocks(text)):
+            cells.append(cell("code", block, picture if index % 10 == 0 and number == 0 else None))
+        notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        destination = (target / path.relative_to(source)).with_suffix(".ipynb")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    big_cells = [cell("markdown", "# plots\n")]
+    for number in range(25):
+        big_cells.append(cell("code", f"plot_{number} = make_plot({number})\n", picture))
+    big = {"cells": big_cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    # Its own project root: linting it alone must not pull in the corpus's facts.
+    (target / "big").mkdir()
+    (target / "big" / "big.ipynb").write_text(json.dumps(big, indent=1), encoding="utf-8")
+    (target / "big" / "mldebtlint.toml").write_text("")
+    # The same code cells without outputs: the difference is what the outputs cost.
+    (target / "bare").mkdir()
+    for item in big_cells:
+        if item["cell_type"] == "code":
+            item["outputs"] = []
+    (target / "bare" / "bare.ipynb").write_text(json.dumps(big, indent=1), encoding="utf-8")
+    (target / "bare" / "mldebtlint.toml").write_text("")
+    (target / "mldebtlint.toml").write_text("")
+    return target

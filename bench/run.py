@@ -176,6 +176,30 @@ class Bench:
         rows.append(self.ruff_cached(folder, files))
         return rows
 
+    def notebook_rows(self) -> list[Row]:
+        """Notebooks: the lightning corpus as .ipynb (cold and warm), and one
+        notebook with 50 MB of outputs against the floor of reading it once."""
+        folder = corpora.notebook_corpus(self.home)
+        notebooks = sorted(path for path in folder.rglob("*.ipynb") if path.parent.name not in ("big", "bare"))
+        cache = self.work / "cache-notebooks"
+        cold = Row("mldebtlint notebooks cold (--no-cache, 2 jobs)", len(notebooks))
+        warm = Row("mldebtlint notebooks warm (no change)", len(notebooks))
+        big = Row("mldebtlint one notebook, 50 MB of outputs", 1)
+        bare = Row("mldebtlint the same notebook without outputs", 1)
+        floor = Row("python: read that notebook once (json.load)", 1, note="what the outputs may cost at most")
+        read_once = [self.args.python, "-c", "import json,sys; json.load(open(sys.argv[1], 'rb'))", "big/big.ipynb"]
+        for _ in range(self.args.repeat):
+            sample_into(cold, self.mldebtlint("--no-cache", "--jobs", "2", ".", output="nb-cold.json"), folder)
+        shutil.rmtree(cache, ignore_errors=True)
+        timed(self.mldebtlint("--cache-dir", str(cache), ".", output="nb-prime.json"), folder)
+        for _ in range(self.args.repeat):
+            sample_into(warm, self.mldebtlint("--cache-dir", str(cache), ".", output="nb-warm.json"), folder)
+            sample_into(big, self.mldebtlint("--no-cache", "big.ipynb", output="nb-big.json"), folder / "big")
+            sample_into(bare, self.mldebtlint("--no-cache", "bare.ipynb", output="nb-bare.json"), folder / "bare")
+            sample_into(floor, read_once, folder)  # reads big/big.ipynb
+        self.same_findings("notebooks", ["nb-cold.json", "nb-prime.json", "nb-warm.json"])
+        return [cold, warm, big, bare, floor]
+
     def ruff_cached(self, folder: Path, files: int) -> Row:
         """ruff's own warm run (its cache primed, nothing changed): the bar for our warm run."""
         ruff_cache = self.work / "ruff-cache"
@@ -329,6 +353,10 @@ def targets(name: str, rows: list[Row]) -> list[str]:
     for row in rows:
         if row.label.startswith("mldebtlint"):
             value(f"{row.label}: peak RSS MB <= 150", max(row.rss), max(row.rss) <= 150)
+    if name == "notebooks":
+        extra = cpu["mldebtlint one notebook, 50 MB of outputs"] - cpu["mldebtlint the same notebook without outputs"]
+        once = cpu["python: read that notebook once (json.load)"]
+        value("CPU s the 50 MB of outputs add, at most 2x reading the file once", extra, extra <= 2 * once)
     if name == "lightning":
         ratio("cold / parse+walk floor <= 1.10", cold_label, "libcst parse+walk floor (2 procs)", 1.10, True)
         ratio("Fixit / cold >= 5", "Fixit 2 (default rules)", cold_label, 5, False)
@@ -376,7 +404,7 @@ def environment(python: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", choices=("lightning", "transformers", "all"), default="all")
+    parser.add_argument("--corpus", choices=("lightning", "transformers", "notebooks", "all"), default="all")
     parser.add_argument("--quick", action="store_true", help="lightning only, 1 repeat")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument(
@@ -395,7 +423,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.corpus, args.repeat = "lightning", 1
-    names = ["lightning", "transformers"] if args.corpus == "all" else [args.corpus]
+    names = ["lightning", "transformers", "notebooks"] if args.corpus == "all" else [args.corpus]
     bench = Bench(args)
     parts = [
         f"Measured by `python bench/run.py {' '.join(sys.argv[1:])}` — medians of {args.repeat} run(s). "
@@ -405,6 +433,11 @@ def main() -> None:
     checks: list[str] = []
     try:
         for name in names:
+            if name == "notebooks":
+                rows = bench.notebook_rows()
+                parts += [table("notebooks (lightning as .ipynb)", rows, 0), ""]
+                checks += targets(name, rows)
+                continue
             rows = bench.run_corpus(name)
             lines = corpora.count_lines(corpora.corpus(bench.home, name))
             parts += [table(name, rows, lines), ""]
@@ -412,7 +445,7 @@ def main() -> None:
     finally:
         shutil.rmtree(bench.work, ignore_errors=True)
     parts += [f"Load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine inflates wall times).", ""]
-    parts += ["Done-when targets (issue 6):", "", *checks]
+    parts += ["Done-when targets (issues 6 and 18):", "", *checks]
     parts += [
         f"- [{'x' if not bench.problems else ' '}] findings identical with/without cache and with 1/2 jobs"
         + "".join(f"; {problem}" for problem in bench.problems)
