@@ -172,6 +172,15 @@ TWINS = [
         {"report.py": "def summary(model, X):\n    return model.predict(X).mean()\n"},
     ),
     (
+        "a notebook is not an importable module",
+        {"train.py": TRAIN},
+        {
+            "train.ipynb": '{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null, '
+            '"source": ["from sklearn.linear_model import LogisticRegression\\n", "def train(X, y):\\n", '
+            '"    return LogisticRegression().fit(X, y)\\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+        },
+    ),
+    (
         "demo folders are not expected to have tests",
         {"app/train.py": TRAIN},
         {"demo/train.py": clean(TRAIN)},

@@ -61,6 +61,8 @@ class UntestedModelCode(RepoRule):
         for path, facts in sorted(facts_by_path.items()):
             if not facts or facts["test"] or not facts["model"] or path_words(path) & skip:
                 continue
+            if path.endswith(".ipynb"):
+                continue  # a notebook is exploration, not a module a test could import
             module = facts["module"]
             if is_imported(module, imported) or PurePosixPath(path).name in scripts or module in scripts:
                 continue
