@@ -366,3 +366,16 @@ def test_a_fit_in_a_script_and_the_split_in_a_helper_module(tmp_path):
         ("train.py", 3)
     ]
     assert _lint_repo(tmp_path / "good", {"pkg/__init__.py": "", "pkg/helpers.py": HELPERS, "train.py": clean}) == []
+
+
+def test_the_fingerprint_survives_lines_added_above(tmp_path):
+    source = (
+        "from sklearn.model_selection import train_test_split\n"
+        "from sklearn.preprocessing import StandardScaler\n"
+        "X_scaled = StandardScaler().fit_transform(X)\n"
+        "X_train, X_test = train_test_split(X_scaled, random_state=0)\n"
+    )
+    (before,) = lint_source(tmp_path / "a", source, select=(CODE,)).findings
+    (after,) = lint_source(tmp_path / "b", "import os\n\n\n" + source, select=(CODE,)).findings
+    assert after.line == before.line + 3
+    assert after.fingerprint == before.fingerprint

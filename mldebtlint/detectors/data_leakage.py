@@ -444,6 +444,8 @@ class LeakageFacts(FactCollector):
             {
                 **self.site(node),
                 "message": message,
+                # Identity for the fingerprint: the fit's code, stable when lines move.
+                "snippet": " ".join(self.context.module.code_for_node(node).split())[:200],
                 "related": [[self.site(item).get("line"), note] for item, note in related],
                 "data": data,
             }
@@ -543,7 +545,7 @@ class DataLeakage(RepoRule):
             end_line=site["end_line"],
             end_column=site["end_column"],
             data=dict(data),
-            scope=f"{site['line']}",
+            scope=site.get("snippet") or site.get("what", ""),
             related=related,
         )
         yield path, report
