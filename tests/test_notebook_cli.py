@@ -166,3 +166,23 @@ def test_an_install_line_is_not_fixed_but_said_so(project):
     result = invoke(["check", "nb.ipynb", "--fix", "--no-cache", "--select", "MLD301"])
     assert "cell 2:2: MLD301 not fixed" in result.stderr
     assert result.exit_code == 1
+
+
+def test_the_report_lists_notebooks_and_names_cells(project):
+    from test_report_model import validate
+
+    write_notebook(project / "extra.ipynb", [markdown("x", id="e1"), code(SCORING, 1, id="e2")])
+    (project / "train.py").write_text("import numpy as np\nx = np.zeros(3)\n", encoding="utf-8")
+    report = json.loads(invoke(["report", ".", "--format", "json", "--no-cache"]).stdout)
+    validate(report)
+    files = {entry["path"]: entry["lines"] for entry in report["files"]}
+    # Lines of code: code cells only, IPython lines and markdown left out.
+    assert files["extra.ipynb"] == 3 and files["nb.ipynb"] == 6
+    assert {(item["path"], item.get("cell"), item["line"]) for item in report["findings"]} >= {
+        ("nb.ipynb", 3, 3),
+        ("extra.ipynb", 2, 3),
+    }
+    html = invoke(["report", ".", "--format", "html", "--no-cache"]).stdout
+    assert "nb.ipynb, cell 3, line 3" in html and "extra.ipynb, cell 2, line 3" in html
+    markdown_report = invoke(["report", ".", "--format", "markdown", "--no-cache"]).stdout
+    assert "`nb.ipynb, cell 5, line 3`" in markdown_report

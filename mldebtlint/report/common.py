@@ -38,10 +38,18 @@ def rules_text(row: dict[str, Any]) -> str:
 
 
 def lines_text(item: dict[str, Any], limit: int = 6) -> str:
-    """``src/a.py:3`` or ``src/a.py:3,9,14 (3x)`` for a merged item."""
+    """``src/a.py:3`` or ``src/a.py:3,9,14 (3x)`` for a merged item; in a notebook
+    ``nb.ipynb, cell 3, line 2`` or ``nb.ipynb, cells 3:2,5:1 (2x)``."""
     lines = item.get("lines") or [item["line"]]
-    shown = ",".join(str(line) for line in lines[:limit]) + (",..." if len(lines) > limit else "")
-    return f"{item['path']}:{shown}" + (f" ({len(lines)}x)" if len(lines) > 1 else "")
+    cells = item.get("cells")
+    if cells is None and item.get("cell") is not None:
+        cells = [item["cell"]]
+    if cells and len(lines) == 1:
+        return location({**item, "cell": cells[0], "line": lines[0]})
+    places = [f"{cell}:{line}" for cell, line in zip(cells, lines)] if cells else [str(line) for line in lines]
+    shown = ",".join(places[:limit]) + (",..." if len(places) > limit else "")
+    where = f"{item['path']}, cells {shown}" if cells else f"{item['path']}:{shown}"
+    return where + (f" ({len(lines)}x)" if len(lines) > 1 else "")
 
 
 def minutes(value: Any) -> str:

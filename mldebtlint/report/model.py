@@ -174,6 +174,7 @@ def _item(rank: int, group: list[Finding], settings: Settings) -> dict[str, Any]
         "column": finding.column,
         "count": len(group),
         "lines": [f.line for f in group],
+        **({"cells": [f.cell or 0 for f in group]} if finding.cell is not None else {}),
         "debt_minutes": sum(f.debt_minutes for f in group),
         "impact": impact,
         "risk": risk,
