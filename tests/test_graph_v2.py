@@ -343,3 +343,74 @@ def test_report_graph_keeps_two_models_of_one_name_apart(tmp_path):
         (models[0][0], "data:scores/churn.parquet"),
         ("data:scores/churn.parquet", models[1][0]),
     }
+
+
+FEEDBACK_HANDLER = """
+    import json
+    import os
+    import joblib
+
+    FEEDBACK_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "feedback_data.json")
+    MODEL_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "feedback_model.joblib")
+
+    def load_feedback_model():
+        return joblib.load(MODEL_FILE)
+
+    model = load_feedback_model()
+
+    def save_feedback(belief, strategy, feedback=None):
+        if not feedback:
+            vectorizer = model["vectorizer"]
+            clf = {component}
+            feedback = "good" if clf.predict(vectorizer.transform([belief]))[0] == 1 else "bad"
+        with open(FEEDBACK_FILE) as f:
+            data = json.load(f)
+        data.append({"belief": belief, "strategy": strategy, "result": feedback})
+        with open(FEEDBACK_FILE, "w") as f:
+            json.dump(data, f)
+"""
+FEEDBACK_TRAINER = """
+    import json
+    import joblib
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    def train():
+        with open("backend/feedback_data.json") as f:
+            rows = json.load(f)
+        frame = pd.DataFrame(rows)
+        classifier = LogisticRegression()
+        classifier.fit(frame[["belief"]], frame["result"])
+        joblib.dump({"classifier": classifier}, "backend/feedback_model.joblib")
+"""
+
+
+def test_a_component_of_a_loaded_bundle_is_that_model(tmp_path):
+    # market-playground style: the served bundle's classifier labels the feedback it
+    # is then retrained on (paths from __file__ and from the repo root).
+    handler = FEEDBACK_HANDLER.replace("{component}", 'model["classifier"]')
+    folder = project(tmp_path / "loop", {"backend/handler.py": handler, "backend/trainer.py": FEEDBACK_TRAINER})
+    found, result = check(folder)
+    assert [(name, code) for name, _, code in found] == [("trainer.py", "MLD402")]
+    assert "feedback_model -> [feedback_data] -> feedback_model" in result.findings[0].message
+
+
+def test_a_freshly_built_classifier_is_not_the_loaded_bundle(tmp_path):
+    # Twin: the labelling classifier is a new, untrained object, not the served bundle's.
+    handler = FEEDBACK_HANDLER.replace("{component}", "Fallback()")
+    folder = project(tmp_path / "fresh", {"backend/handler.py": handler, "backend/trainer.py": FEEDBACK_TRAINER})
+    assert check(folder)[0] == []
+
+
+def test_an_optional_models_none_fallback_keeps_the_model(tmp_path):
+    # ``try: model = load() / except: model = None`` (market-playground) is still the loaded model.
+    handler = FEEDBACK_HANDLER.replace("{component}", 'model["classifier"]').replace(
+        "    model = load_feedback_model()\n",
+        "    try:\n        model = load_feedback_model()\n    except Exception:\n        model = None\n",
+    )
+    folder = project(tmp_path / "optional", {"backend/handler.py": handler, "backend/trainer.py": FEEDBACK_TRAINER})
+    assert [code for _, _, code in check(folder)[0]] == ["MLD402"]
+    # Twin: a model rebound to another object (not None) is that other object.
+    rebound = handler.replace("        model = None\n", "        model = {}\n")
+    folder = project(tmp_path / "rebound", {"backend/handler.py": rebound, "backend/trainer.py": FEEDBACK_TRAINER})
+    assert check(folder)[0] == []

@@ -145,6 +145,8 @@ class FlowEvaluator:
             return
         scope = self.scope_of(key) if key.startswith("self.") else None
         scope = scope or self.assignment_scope(key)
+        if isinstance(value, cst.Name) and value.value == "None" and key in scope.instances:
+            return  # ``except ...: model = None``: the fallback of an optional model, not another object
         alias = self.alias_instance(value)
         scope.taints[key] = capped(set(sources))
         scope.instances.pop(key, None)
@@ -164,6 +166,22 @@ class FlowEvaluator:
         else:
             scope.paths.pop(key, None)
         self._bind_events(key, value)
+        self._bind_component(key, value)
+
+    def _bind_component(self, key: str, value: cst.BaseExpression) -> None:
+        """``clf = bundle["classifier"]`` where ``bundle`` was loaded from an artifact:
+        the component is that artifact (a pipeline saved as a dict of its parts)."""
+        if not isinstance(value, cst.Subscript):
+            return
+        owner_key = var_key(value.value)
+        owner_scope = self.scope_of(owner_key) if owner_key else None
+        owner_id = owner_scope.instances.get(owner_key) if owner_scope and owner_key else None
+        owner = self.instances.get(owner_id) if owner_id else None
+        if owner is None or not (owner.loads or owner.load_calls):
+            return
+        component = self.instance(key, self.position(value)["line"])
+        component.loads.extend(owner.loads)
+        component.load_calls.extend(owner.load_calls)
 
     def _bind_events(self, key: str, value: cst.BaseExpression) -> None:
         calls = list(self.receiver_calls(value))
