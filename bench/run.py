@@ -420,7 +420,16 @@ def main() -> None:
     parser.add_argument(
         "--live", action="store_true", help="run the installed mldebtlint itself, not a frozen copy taken at the start"
     )
+    parser.add_argument(
+        "--history-repo",
+        help="time 'report --history' against a cold check of this git clone instead (bench/history.py)",
+    )
     args = parser.parse_args()
+    if args.history_repo:
+        import history
+
+        history.main([args.history_repo, "--repeat", str(args.repeat), "--python", args.python])
+        return
     if args.quick:
         args.corpus, args.repeat = "lightning", 1
     names = ["lightning", "transformers", "notebooks"] if args.corpus == "all" else [args.corpus]

@@ -122,3 +122,80 @@ def test_dom_holds_the_numbers(tmp_path):
     text = "".join(dom.text)
     assert "churn_model -> upsell_model -> offer_ranker" in text
     assert "src/retrain.py" in text and "requirements.txt:3" in text
+
+
+def history_data() -> dict:
+    """Five commits whose debt rises over the C band and falls back."""
+    debts = [30, 45, 160, 240, 60]
+    rows = []
+    for index, debt in enumerate(debts):
+        ratio = round(debt / 30000, 6)
+        rows.append(
+            {
+                "commit": f"{index:040x}",
+                "short": f"c0ffee0{index}",
+                "date": f"2026-03-0{index + 1}T10:00:00Z",
+                "author": "dev",
+                "subject": f"step {index}",
+                "merge": False,
+                "rating": "ABCDE"[min(4, sum(ratio > limit for limit in (0.001, 0.0025, 0.005, 0.01)))],
+                "debt_ratio": ratio,
+                "debt_minutes": debt,
+                "findings": index + 1,
+                "lines": 1000,
+                "ratio_lines": 1000,
+                "categories": {"configuration": debt // 3, "model": debt - debt // 3},
+                "rules": {"MLD101": debt // 3, "MLD402": debt - debt // 3},
+                "new_count": None if index == 0 else 1,
+                "fixed_count": None if index == 0 else 0,
+                "new": [],
+                "fixed": [],
+                "files_grown": [],
+            }
+        )
+    return {
+        "schema_version": "1.0",
+        "tool": {"name": "mldebtlint", "version": "0"},
+        "generated_at": "2026-03-06T00:00:00Z",
+        "target": "demo",
+        "branch": "HEAD",
+        "ratio_model": "ml-code",
+        "thresholds": {"A": 0.001, "B": 0.0025, "C": 0.005, "D": 0.01},
+        "notes": [],
+        "commits": rows,
+        "hotspots": [{"path": "src/train.py", "changes": 4, "debt_minutes": 60, "score": 240}],
+        "stats": {"commits": 5, "blobs_analysed": 9, "seconds": 1.0},
+    }
+
+
+def test_history_chart_renders_and_holds_the_series(tmp_path):
+    import json
+
+    import jsonschema
+    from conftest import REPO
+
+    from mldebtlint.report.history_render import render as render_history
+
+    data = history_data()
+    schema = json.loads((REPO / "schemas" / "history.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+    page = tmp_path / "history.html"
+    page.write_text(render_history("html", data), encoding="utf-8")
+    shot = tmp_path / "history.png"
+    done = chromium(tmp_path, page, f"--screenshot={shot}")
+    assert shot.is_file(), done.stderr[-2000:]
+    _, _, rows = decode_png(shot.read_bytes())
+    colors = {row[x : x + 3] for row in rows[::4] for x in range(0, len(row), 12)}
+    assert len(colors) > 30, "the page rendered almost uniformly"
+    # The rating bands are drawn: their pale fills are on screen.
+    assert {bytes.fromhex("e8f5e9"), bytes.fromhex("fffde7")} <= colors
+    done = chromium(tmp_path, page, "--dump-dom")
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = parse_html(done.stdout)
+    assert dom.ids["rating"] == "B"  # the last commit's: 60 min over 30000
+    assert [dom.ids[f"debt-c0ffee0{index}"] for index in range(5)] == ["30min", "45min", "2h 40min", "4h", "1h"]
+    assert dom.ids["ratio-c0ffee03"] == "0.80%"
+    ratios = [value for name, value in dom.attrs if name == "data-ratio"]
+    assert ratios == [str(row["debt_ratio"]) for row in data["commits"]]
+    assert {value for name, value in dom.attrs if name == "data-series"} == {"ratio", "total", "configuration", "model"}
+    assert {value for name, value in dom.attrs if name == "class" and value == "band"}

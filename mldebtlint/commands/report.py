@@ -3,6 +3,7 @@ model graph, dependency health, trend) with CI gates."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -48,9 +49,27 @@ class ProgressBar:
             self.stream.flush()
 
 
+class CommitProgress(ProgressBar):
+    """``[#####.....] 40/100 commits  6.1 commits/s`` for ``--history`` (first the
+    blobs being analysed, then the commits being scored; the rate counts commits)."""
+
+    def __call__(self, done: int, total: int, unit: str = "commits") -> None:
+        elapsed = time.monotonic() - self.started
+        if elapsed < self.delay or total <= 0:
+            return
+        filled = self.width * done // total
+        bar = "#" * filled + "." * (self.width - filled)
+        rate = f"{done / elapsed:.1f} {unit}/s"
+        self.stream.write(f"\r[{bar}] {done}/{total} {unit}  {rate}   ")
+        self.stream.flush()
+        self.drawn = True
+
+
 def want_progress(output_format: str, stream: IO[str]) -> bool:
+    """Only on a terminal, never for machine formats, never in CI."""
     isatty = getattr(stream, "isatty", None)
-    return output_format not in MACHINE_FORMATS and bool(isatty and isatty())
+    in_ci = bool(os.environ.get("CI"))
+    return output_format not in MACHINE_FORMATS and bool(isatty and isatty()) and not in_ci
 
 
 def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: float | None) -> list[str]:
@@ -119,6 +138,15 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
     type=click.Choice(list(scoring.RATIO_MODELS)),
     help="Debt-ratio model (default: [tool.mldebtlint.score] ratio, else ml-code).",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Walk the first-parent commits of --branch and give the debt of each (from git objects; the work tree "
+    "is never read).",
+)
+@click.option("--since", help="With --history: commits after this date (anything git log --since takes).")
+@click.option("--max-commits", type=click.IntRange(min=1), help="With --history: at most this many commits, newest.")
+@click.option("--branch", "branch", default="HEAD", show_default=True, help="With --history: the ref to walk.")
 @cache_options
 def report(
     paths,
@@ -137,6 +165,10 @@ def report(
     fail_under_rating,
     max_debt_ratio,
     ratio_model,
+    history,
+    since,
+    max_commits,
+    branch,
     **cache_flags,
 ) -> None:
     """Audit PATH (default: the current directory): debt ratio, rating A-E,
@@ -148,6 +180,11 @@ def report(
     settings = resolve_settings(path_list, config_file, select, extend_select, ignore, jobs, preview)
     settings, use_cache = apply_cache_options(settings, cache_flags)
     settings = settings.with_cli(ratio_model=ratio_model)
+    if history:
+        _history(path_list, settings, output_format, output, hotspots, since, max_commits, branch)
+        return
+    if since or max_commits or branch != "HEAD":
+        raise click.UsageError("--since, --max-commits and --branch need --history")
     previous = load_previous(compare_path) if compare_path is not None else None
     progress = ProgressBar(sys.stderr) if want_progress(output_format, sys.stderr) else None
     try:
@@ -188,3 +225,36 @@ def report(
     for failure in failures:
         click.echo(f"mldebtlint: gate failed: {failure}", err=True)
     raise SystemExit(1 if failures else 0)
+
+
+def _history(path_list, settings, output_format, output, hotspots, since, max_commits, branch) -> None:
+    from mldebtlint.report.history import HistoryOptions, history
+    from mldebtlint.report.history_render import render as render_history
+
+    progress = CommitProgress(sys.stderr) if want_progress(output_format, sys.stderr) else None
+    options = HistoryOptions(
+        path=path_list[0],
+        settings=settings,
+        ref=branch,
+        since=since,
+        max_commits=max_commits,
+        hotspots=hotspots,
+        progress=progress,
+    )
+    try:
+        data = history(options)
+    finally:
+        if progress is not None:
+            progress.close()
+    for note in data["notes"]:
+        click.echo(f"mldebtlint: note: {note}", err=True)
+    text = render_history(output_format, data)
+    if output is None:
+        click.echo(text, nl=False)
+        raise SystemExit(0)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"mldebtlint: history of {len(data['commits'])} commits written to {output}", err=True)
+    raise SystemExit(0)
