@@ -333,7 +333,7 @@ class _Step:
 
     def row(self, before: _Step | None, renamed: dict[str, str]) -> dict[str, Any]:
         new, fixed = self._changes(before, renamed)
-        grown = []
+        grown: list[dict[str, Any]] = []
         if before is not None:
             old_path = {new_path: old for old, new_path in renamed.items()}
             for path, debt in self.files.items():
@@ -485,7 +485,7 @@ def _hotspots(last: _Step | None, changes: dict[str, int], limit: int) -> list[d
     commit; files no commit of the range changed are left out (their score is 0)."""
     if last is None:
         return []
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"path": path, "changes": changes[path], "debt_minutes": debt, "score": changes[path] * debt}
         for path, debt in last.files.items()
         if debt > 0 and changes.get(path, 0) > 0
