@@ -189,7 +189,7 @@ def test_ratio_model_from_config_and_command_line(tmp_path):
     result, sqale = report_json(project, "--ratio", "sqale")
     assert sqale["summary"]["ratio_lines"] == 44 and sqale["summary"]["ratio_model"] == "sqale"
     assert sqale["summary"]["debt_ratio"] < summary["debt_ratio"]
-    assert sqale["thresholds"]["A"] == 0.05 and data["thresholds"]["A"] == 0.001
+    assert sqale["thresholds"]["A"] == 0.05 and data["thresholds"]["A"] == 0.0005
     (project / "pyproject.toml").write_text('[tool.mldebtlint.score]\nratio = "sqale"\n', encoding="utf-8")
     assert report_json(project)[1]["summary"]["ratio_model"] == "sqale"
     (project / "pyproject.toml").write_text('[tool.mldebtlint.score]\nratio = "lines"\n', encoding="utf-8")

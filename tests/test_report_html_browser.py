@@ -138,7 +138,7 @@ def history_data() -> dict:
                 "author": "dev",
                 "subject": f"step {index}",
                 "merge": False,
-                "rating": "ABCDE"[min(4, sum(ratio > limit for limit in (0.001, 0.0025, 0.005, 0.01)))],
+                "rating": "ABCDE"[min(4, sum(ratio > limit for limit in (0.0005, 0.001, 0.0025, 0.005)))],
                 "debt_ratio": ratio,
                 "debt_minutes": debt,
                 "findings": index + 1,
@@ -160,7 +160,7 @@ def history_data() -> dict:
         "target": "demo",
         "branch": "HEAD",
         "ratio_model": "ml-code",
-        "thresholds": {"A": 0.001, "B": 0.0025, "C": 0.005, "D": 0.01},
+        "thresholds": {"A": 0.0005, "B": 0.001, "C": 0.0025, "D": 0.005},
         "notes": [],
         "commits": rows,
         "hotspots": [{"path": "src/train.py", "changes": 4, "debt_minutes": 60, "score": 240}],
@@ -192,7 +192,7 @@ def test_history_chart_renders_and_holds_the_series(tmp_path):
     done = chromium(tmp_path, page, "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     dom = parse_html(done.stdout)
-    assert dom.ids["rating"] == "B"  # the last commit's: 60 min over 30000
+    assert dom.ids["rating"] == "C"  # the last commit's: 60 min over 30000 (0.2%)
     assert [dom.ids[f"debt-c0ffee0{index}"] for index in range(5)] == ["30min", "45min", "2h 40min", "4h", "1h"]
     assert dom.ids["ratio-c0ffee03"] == "0.80%"
     ratios = [value for name, value in dom.attrs if name == "data-ratio"]

@@ -330,7 +330,7 @@ def test_ml_code_ratio_weighs_the_ml_code_only():
     assert (summary["ratio_model"], summary["lines"], summary["ml_lines"]) == ("ml-code", 500, 460)
     assert summary["ratio_lines"] == 460 and summary["development_minutes"] == 460 * 30
     assert summary["debt_ratio"] == round(460 / 13800, 6) and summary["rating"] == "E"
-    assert report["thresholds"] == {"A": 0.001, "B": 0.0025, "C": 0.005, "D": 0.01}
+    assert report["thresholds"] == {"A": 0.0005, "B": 0.001, "C": 0.0025, "D": 0.005}
     validate(report)
     less = build_report(
         sample_result([f for f in sample_findings() if f.code not in ("MLD401", "MLD402")]), settings, now=NOW

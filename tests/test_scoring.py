@@ -57,14 +57,14 @@ def test_sqale_rating_boundaries_are_inclusive(debt, lines, expected):
     ("debt", "expected"),
     [
         (0, "A"),
-        (30, "A"),  # exactly 0.1% of 1000 lines x 30 min (30000 min)
-        (31, "B"),
-        (75, "B"),  # exactly 0.25%
-        (76, "C"),
-        (150, "C"),  # exactly 0.5%
-        (151, "D"),
-        (300, "D"),  # exactly 1%
-        (301, "E"),
+        (15, "A"),  # exactly 0.05% of 1000 lines x 30 min (30000 min)
+        (16, "B"),
+        (30, "B"),  # exactly 0.1%
+        (31, "C"),
+        (75, "C"),  # exactly 0.25%
+        (76, "D"),
+        (150, "D"),  # exactly 0.5%
+        (151, "E"),
     ],
 )
 def test_ml_code_rating_boundaries_are_inclusive(debt, expected):
@@ -87,14 +87,14 @@ def test_boundaries_exact_even_where_floats_round(percent, expected):
 def test_rating_for_ratio_matches_thresholds():
     sqale = scoring.SQALE_THRESHOLDS
     assert [scoring.rating_for_ratio(r, sqale) for r in (0.0, 0.05, 0.0501, 0.1, 0.2, 0.5, 0.51)] == list("ABBCDDE")
-    exact = [Fraction(n, 10000) for n in (0, 10, 11, 25, 50, 100, 101)]
+    exact = [Fraction(n, 10000) for n in (0, 5, 6, 10, 25, 50, 51)]
     assert [scoring.rating_for_ratio(r) for r in exact] == list("AABBCDE")
     assert scoring.rating_for_ratio(None) == "E"
 
 
 def test_rating_meaning_follows_the_model():
-    assert scoring.rating_meaning("B") == "debt ratio at most 0.25%"
-    assert scoring.rating_meaning("E") == "debt ratio above 1%"
+    assert scoring.rating_meaning("B") == "debt ratio at most 0.1%"
+    assert scoring.rating_meaning("E") == "debt ratio above 0.5%"
     assert scoring.rating_meaning("C", scoring.SQALE_THRESHOLDS) == "debt ratio at most 20%"
     with pytest.raises(KeyError):
         scoring.ratio_model("lines")

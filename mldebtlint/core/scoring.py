@@ -10,7 +10,7 @@ Two ratio models (``[tool.mldebtlint.score] ratio = ...``):
 * ``ml-code`` (default): development cost = non-blank lines of the ML code
   (modules that import an ML framework, files an ML rule reported on,
   notebooks) x minutes per line; boundaries calibrated on real ML
-  applications: A <= 0.1%, B <= 0.25%, C <= 0.5%, D <= 1%, E above.
+  applications: A <= 0.05%, B <= 0.1%, C <= 0.25%, D <= 0.5%, E above.
 * ``sqale``: development cost = every non-blank line x minutes per line;
   A <= 5%, B <= 10%, C <= 20%, D <= 50%, E above (the SQALE defaults).
 
@@ -41,10 +41,10 @@ SQALE_THRESHOLDS: Thresholds = (
 # Calibrated on the real-application corpus (README, "Calibration"): each
 # grade doubles-to-halves the allowed debt, and the corpus spreads over A-E.
 ML_CODE_THRESHOLDS: Thresholds = (
-    ("A", Fraction(1, 1000)),
-    ("B", Fraction(25, 10000)),
-    ("C", Fraction(5, 1000)),
-    ("D", Fraction(1, 100)),
+    ("A", Fraction(5, 10000)),
+    ("B", Fraction(1, 1000)),
+    ("C", Fraction(25, 10000)),
+    ("D", Fraction(5, 1000)),
 )
 WORST_RATING = "E"
 RATINGS = tuple(letter for letter, _ in SQALE_THRESHOLDS) + (WORST_RATING,)
@@ -80,7 +80,7 @@ def ratio_model(name: str | None) -> RatioModel:
 
 
 def rating_meaning(letter: str, thresholds: Thresholds = RATING_THRESHOLDS) -> str:
-    """``"debt ratio at most 0.25%"`` for B; E is "above" the last boundary."""
+    """``"debt ratio at most 0.1%"`` for B (ml-code); E is "above" the last boundary."""
     for name, limit in thresholds:
         if name == letter:
             return f"debt ratio at most {_percent(limit)}"
