@@ -198,7 +198,7 @@ def _items(report: dict[str, Any]) -> str:
 
 def _graph(report: dict[str, Any]) -> str:
     graph = report["model_graph"]
-    hot = {(edge["source"], edge["target"]) for edge in graph["edges"] if edge.get("cycle")}
+    hot = {(edge["source"], edge["target"]) for edge in graph["edges"] if edge.get("cycle") or edge.get("chain")}
     drawing = svg.model_graph(graph["nodes"], graph["edges"], hot)
     lines = [
         f"<li>chain <code>{escape(fmt.chain_text(c['models']))}</code> at <code>{escape(fmt.location(c))}</code></li>"
@@ -211,7 +211,7 @@ def _graph(report: dict[str, Any]) -> str:
     ]
     summary = (
         f"{len(graph['nodes'])} models, {len(graph['edges'])} edges, {len(graph['chains'])} long chains, "
-        f"{len(graph['cycles'])} cycles (feedback loops in red)."
+        f"{len(graph['cycles'])} cycles (offending chains and feedback loops in red)."
     )
     body = drawing + (
         f"<ul>{''.join(lines)}</ul>"

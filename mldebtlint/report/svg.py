@@ -15,6 +15,9 @@ MAX_DRAWN_NODES = 60
 FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif'"
 
 
+LABEL_CHARS = 36  # a model label's longest drawn form (``module:name``)
+
+
 def _label(text: str, limit: int, keep_end: bool = True) -> str:
     """Shorten with an ellipsis; paths keep their end (the file name)."""
     if len(text) <= limit:
@@ -124,7 +127,10 @@ def model_graph(
     for name in names:
         columns.setdefault(layer[name], []).append(name)
     count = max(columns) + 1
-    box_w, box_h, gap_y = 150, 34, 26
+    # Boxes as wide as the longest label needs (12px text: about 7.5px a character,
+    # wider glyphs included), between 150 and 300px; longer labels are shortened.
+    longest = max(len(_label(labels[name], LABEL_CHARS)) for name in names)
+    box_w, box_h, gap_y = int(min(300, max(150, longest * 7.5 + 24))), 34, 26
     step_x = max(box_w + 40, (width - box_w - 20) / max(1, count - 1)) if count > 1 else 0
     height = 30 + max(len(col) for col in columns.values()) * (box_h + gap_y)
     width = max(width, int(20 + step_x * (count - 1) + box_w))
@@ -162,7 +168,7 @@ def model_graph(
         parts.append(
             f"<g><title>{escape(kinds[name])}: {escape(labels[name])}</title><rect x='{x:.1f}' y='{y:.1f}' "
             f"width='{box_w}' height='{box_h}' rx='{14 if kinds[name] == 'data' else 6}' fill='{fill}' stroke='{stroke}'/><text x='{x + box_w / 2:.1f}' y='{y + box_h / 2 + 4:.1f}' "
-            f"text-anchor='middle' fill='#123'>{escape(_label(labels[name], 22))}</text></g>"
+            f"text-anchor='middle' fill='#123'>{escape(_label(labels[name], LABEL_CHARS))}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)
