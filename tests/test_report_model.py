@@ -64,8 +64,21 @@ def sample_findings() -> list[Finding]:
             1.5,
             "f-thr1",
             "threshold 0.7 compared with model output `proba`",
+            literals=[0.7],
+            subject="proba",
         ),
-        make("MLD101", "hardcoded-threshold", "configuration", "src/serve.py", 30, 10, 1.5, "f-thr2"),
+        make(
+            "MLD101",
+            "hardcoded-threshold",
+            "configuration",
+            "src/serve.py",
+            30,
+            10,
+            1.5,
+            "f-thr2",
+            literals=[0.3],
+            subject="margin",
+        ),
         make("MLD201", "glue-code", "integration", "src/features.py", 5, 60, 9.0, "f-glue"),
         make(
             "MLD301",
@@ -260,14 +273,21 @@ def test_items_ranked_by_risk_weighted_debt_with_fix_advice():
 def test_identical_items_of_one_policy_are_merged():
     literal = "literal hyperparameter {}={} passed to `Ridge`; take it from config"
     findings = [
-        make("MLD102", "hardcoded-hyperparameter", "configuration", "src/train.py", line, 15, 2.25, f"h{line}", msg)
-        for line, msg in (
-            (10, literal.format("alpha", "1.0")),
-            (11, literal.format("max_iter", "500")),
-            (30, literal.format("alpha", "0.5")),
+        make(
+            "MLD102",
+            "hardcoded-hyperparameter",
+            "configuration",
+            "src/train.py",
+            line,
+            15,
+            2.25,
+            f"h{line}",
+            literal.format(name, value),
+            hyperparameters=name,
         )
+        for line, name, value in ((10, "alpha", "1.0"), (11, "max_iter", "500"), (30, "alpha", "0.5"))
     ]
-    # Same rule and shape in another file, and another shape in the same file: kept apart.
+    # The same policy in another file, and another rule's policy in the same file: kept apart.
     findings.append(
         make(
             "MLD102",
@@ -279,19 +299,22 @@ def test_identical_items_of_one_policy_are_merged():
             2.25,
             "o3",
             literal.format("alpha", "2"),
+            hyperparameters="alpha",
         )
     )
     findings.append(
         make(
-            "MLD102",
-            "hardcoded-hyperparameter",
+            "MLD101",
+            "hardcoded-threshold",
             "configuration",
             "src/train.py",
             50,
             15,
             2.25,
             "x50",
-            "epochs=10 in a loop",
+            "literal 0.9 used as threshold on 'val_auc'",
+            literals=[0.9],
+            subject="val_auc",
         )
     )
     findings.append(
@@ -303,7 +326,7 @@ def test_identical_items_of_one_policy_are_merged():
         ("MLD402", "src/loop.py", 1),
         ("MLD102", "src/train.py", 3),
         ("MLD102", "src/other.py", 1),
-        ("MLD102", "src/train.py", 1),
+        ("MLD101", "src/train.py", 1),
     ]
     merged = items[1]
     assert merged["lines"] == [10, 11, 30] and merged["line"] == 10
@@ -501,3 +524,32 @@ def test_load_previous_rejects_non_reports(tmp_path):
             load_previous(path)
     with pytest.raises(ConfigError, match="cannot read"):
         load_previous(tmp_path / "missing.json")
+
+
+def test_items_of_one_policy_merge_by_their_data_not_their_message():
+    from mldebtlint.core.types import Finding, Location
+    from mldebtlint.report.model import merged_items
+
+    def threshold(line: int, literal: float, subject: str, message: str) -> Finding:
+        return Finding(
+            code="MLD101",
+            rule="hardcoded-threshold",
+            category="configuration",
+            severity="warning",
+            message=message,
+            path="serve.py",
+            location=Location(line, 5, line, 8),
+            debt_minutes=10,
+            priority=1.0,
+            fingerprint=f"f{line}",
+            data=(("literals", [literal]), ("subject", subject)),
+        )
+
+    band_high = threshold(10, 0.7, "risk", "literal 0.7 used as threshold on 'risk'")
+    band_medium = threshold(12, 0.4, "risk", "literal 0.4 used as threshold on 'risk'")
+    # Same message shape, another subject: another policy.
+    other = threshold(20, 0.4, "fraud_score", "literal 0.4 used as threshold on 'risk'")
+    groups = merged_items([band_high, band_medium, other])
+    assert sorted(len(group) for group in groups) == [1, 2]
+    merged = next(group for group in groups if len(group) == 2)
+    assert {finding.line for finding in merged} == {10, 12}

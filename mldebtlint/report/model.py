@@ -9,7 +9,7 @@ incompatible change.
 from __future__ import annotations
 
 import datetime as _dt
-import re
+import json
 from typing import Any
 
 from mldebtlint import __version__
@@ -132,22 +132,27 @@ def _files(result: CheckResult, basis: scoring.Basis) -> list[dict[str, Any]]:
     return rows
 
 
-# Literals, quoted names and ``keyword=`` names in a message: two findings whose
-# messages differ only there are the same policy applied twice.
-_VARIABLE_PART = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\b\w+(?==[^=])|-?\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\b")
+# Data fields that carry the value a finding is about (the literal, the path, the
+# version), not the policy it applies: two findings of one rule in one file whose
+# other data agree are the same policy applied twice (a ladder of thresholds on
+# one score, literal hyperparameters written out in one training script).
+_VALUE_FIELDS = frozenset({"literals", "path", "specifier", "conversions", "statements", "hyperparameters"})
 
 
-def message_shape(message: str) -> str:
-    return _VARIABLE_PART.sub("_", message)
+def policy_key(finding: Finding) -> tuple[tuple[str, str], ...]:
+    """What identifies a finding's policy, from its typed ``data`` (never its message)."""
+    return tuple(
+        (key, json.dumps(value, sort_keys=True, default=str)) for key, value in finding.data if key not in _VALUE_FIELDS
+    )
 
 
 def merged_items(findings: list[Finding]) -> list[list[Finding]]:
     """Findings grouped as debt items: one rule, one file, one message shape
-    (``alpha=1.0`` and ``alpha=0.5`` passed to Ridge in train.py are one item of
-    two occurrences). Most urgent item first: summed priority, then debt, then location."""
-    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    (``alpha=1.0`` and ``alpha=0.5`` passed to Ridge in train.py, or ``> 0.7`` and
+    ``> 0.4`` on one score, are one item of two occurrences). Most urgent item first: summed priority, then debt, then location."""
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
     for finding in sorted(findings, key=Finding.sort_key):
-        groups.setdefault((finding.code, finding.path, message_shape(finding.message)), []).append(finding)
+        groups.setdefault((finding.code, finding.path, policy_key(finding)), []).append(finding)
     return sorted(
         groups.values(),
         key=lambda group: (
