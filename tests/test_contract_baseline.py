@@ -219,3 +219,16 @@ def test_update_drops_each_fixed_entry_once_and_never_adds():
         entry("gone"),
         entry("out", path="c.py"),
     ]
+
+
+def test_identical_entries_absorb_as_many_identical_findings():
+    result = CheckResult(findings=(finding("f1"), finding("f1", line=2), finding("f1", line=3)))
+    applied = apply_baseline(result, [entry("f1"), entry("f1")], EVERYTHING)
+    assert [f.line for f in applied.findings] == [3]
+    assert applied.baselined == 2 and applied.baseline_fixed == 0
+
+
+def test_update_keeps_as_many_identical_entries_as_findings_remain():
+    entries = [entry("f1"), entry("f1"), entry("f1")]
+    assert update_entries(entries, [finding("f1")], EVERYTHING) == [entry("f1")]
+    assert update_entries(entries, [finding("f1"), finding("f1")], EVERYTHING) == [entry("f1"), entry("f1")]

@@ -119,3 +119,37 @@ def test_a_repeated_conversion_in_alternative_branches_counts_once(lint):
     twice = {"glue-code": {**LOOSEST["glue-code"], "min-conversions": 2}}
     assert len(lint(source, select=("MLD201",), rule_options=once)) == 1
     assert lint(source, select=("MLD201",), rule_options=twice) == []
+
+
+NUMPY_FROM_TORCH = """\
+def to_numpy(model, batch):
+    logits = model(batch)
+    probs = logits.softmax(-1)
+    a = logits.numpy()
+    b = probs.numpy()
+    c = batch.numpy()
+    d = model.weight.numpy()
+    return a, b, c, d
+"""
+
+
+def test_numpy_method_converts_from_the_one_tensor_library_imported(lint):
+    (finding,) = lint("import torch\n\n\n" + NUMPY_FROM_TORCH, select=("MLD201",))
+    assert dict(finding.data)["libraries"] == "numpy,torch"
+    # With two tensor libraries imported the source is unknown: numpy alone is one library.
+    assert lint("import tensorflow as tf\nimport torch\n\n\n" + NUMPY_FROM_TORCH, select=("MLD201",)) == []
+
+
+PANDAS_EXPORT = """\
+def export(store):
+    table = store.load()
+    ids = table["id"].tolist()
+    matrix = np.asarray(table.values)
+    rows = table.to_dict("records")
+    return json.dumps({"ids": ids, "rows": rows, "n": len(matrix)})
+"""
+
+
+def test_other_methods_do_not_gain_the_tensor_library(lint):
+    (finding,) = lint(IMPORTS + PANDAS_EXPORT, select=("MLD201",), rule_options=LOOSEST)
+    assert "torch" not in dict(finding.data)["libraries"].split(",")

@@ -100,3 +100,17 @@ def test_one_finding_per_statement_and_test_files_are_not_checked(lint):
     source = model("if row.tier == 'gold' and row.country == 'DE':", "    x = x * 2", "return x")
     assert len(lint(source, select=("MLD202",), filename="pricing.py")) == 1
     assert lint(source, select=("MLD202",), filename="tests/test_pricing.py") == []
+
+
+def test_a_business_field_through_a_value_preserving_method(lint):
+    source = model("y = row.price.float() * 1.19", "return x + y")
+    assert [f.line for f in lint(source, select=("MLD202",), filename="pricing.py")] == [7]
+    twin = model("y = row.price_embedding.float() * 1.19", "return x + y")
+    assert lint(twin, select=("MLD202",), filename="pricing.py") == []
+
+
+def test_a_business_quantity_computed_with_a_magic_factor(lint):
+    source = model("final_price = x * 1.19", "return final_price")
+    assert [f.line for f in lint(source, select=("MLD202",), filename="pricing.py")] == [7]
+    for twin in ("final_price = x * self.vat", "embedding_scale = x * 1.19"):
+        assert lint(model(twin, "return x"), select=("MLD202",), filename="pricing.py") == [], twin
