@@ -29,3 +29,21 @@ def test_library_policy_applies_to_a_package(lint):
     assert [f.code for f in lint(text, select=("MLD301",), filename=name, rule_options=bounded)] == ["MLD301"]
     within = text.replace("torch>=2.0", "torch>=2.0,<3")
     assert lint(within, select=("MLD301",), filename=name, rule_options=bounded) == []
+
+
+@pytest.mark.parametrize(
+    ("sibling", "locked"), [("requirements-lock.txt", True), ("notes.md", False), ("hashes.txt", False)]
+)
+def test_only_a_requirements_file_with_hashes_beside_it_is_a_lock(lint, tmp_path, sibling, locked):
+    name, text = APP_PYPROJECT
+    (tmp_path / sibling).write_text("torch==2.3.1 --hash=sha256:" + "0" * 64 + "\n")
+    found = lint(text, select=("MLD301",), filename=name)
+    assert found == [] if locked else [f.code for f in found] == ["MLD301"]
+
+
+def test_the_hint_follows_the_policy(lint):
+    (exact,) = lint(APP[1], select=("MLD301",), filename=APP[0])
+    assert "pin it with == or commit a lock file" in exact.message and "an exact pin" in exact.message
+    bounded = {"unpinned-framework": {"policy": "upper-bound"}}
+    (upper,) = lint(APP[1], select=("MLD301",), filename=APP[0], rule_options=bounded)
+    assert "add a < bound" in upper.message and "an upper bound" in upper.message
