@@ -47,3 +47,20 @@ def test_the_hint_follows_the_policy(lint):
     bounded = {"unpinned-framework": {"policy": "upper-bound"}}
     (upper,) = lint(APP[1], select=("MLD301",), filename=APP[0], rule_options=bounded)
     assert "add a < bound" in upper.message and "an upper bound" in upper.message
+
+
+def test_a_notebook_install_command_says_installed(lint):
+    import json
+
+    cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+        "source": ["%pip install torch\n"],
+    }
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    (finding,) = lint(notebook, select=("MLD301",), filename="explore.ipynb")
+    assert "is installed without an exact pin" in finding.message and "in the command" in finding.message
+    (manifest,) = lint(APP[1], select=("MLD301",), filename=APP[0])
+    assert "is required without" in manifest.message
