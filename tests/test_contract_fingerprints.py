@@ -249,3 +249,30 @@ def test_every_fixture_finding_keeps_its_fingerprint_when_every_file_gains_a_lin
     assert [(f.cell, f.line + 1) if f.cell is None else (f.cell + 1, f.line) for f in before] == [
         (f.cell, f.line) for f in after
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "snippet"),
+    [
+        ("if proba > 0.7:\n    x = 1\nelse:\n    x = 2\n", "if proba > 0.7"),
+        ("while loss > 0.1:\n    loss = step()\n", "while loss > 0.1"),
+        ("for batch in loader:\n    train(batch)\n", "for batch loader"),
+        (
+            "with open(p) as f, lock:\n    f.read()\n",
+            "with open(p) as f,  lock",
+        ),  # each item as written, comma included
+        ("try:\n    x = 1\nexcept ValueError:\n    x = 2\n", "Try"),
+        ("def train(model, lr=0.1):\n    return model\n", "def train"),
+        ("class Model(nn.Module):\n    pass\n", "class Model"),
+        ("x = f(a,  b)\n", "x = f(a,  b)"),
+    ],
+)
+def test_a_flagged_statement_counts_by_its_header(source, snippet):
+    import libcst as cst
+
+    from mldebtlint.engine.fingerprint import node_snippet
+
+    module = cst.parse_module(source)
+    statement = module.body[0]
+    node = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else statement
+    assert node_snippet(module, node) == snippet
