@@ -289,3 +289,12 @@ def test_guards_on_other_subjects_do_not_exclude():
     builder = Builder().model("A", "B").data("a", "b").route("A", "a").route("B", "b")
     graph = builder.edge("a", "B", guards=[["method", "x"]]).edge("b", "A", guards=[["stage", "y"]]).graph
     assert len(find_cycles(graph)) == 1
+
+
+def test_a_chain_finding_names_its_last_model_as_the_consumer():
+    from conftest import FIXTURES, lint_folder
+
+    (finding,) = [f for f in lint_folder(FIXTURES / "two_stage_recsys").findings if f.code == "MLD401"]
+    chain = finding.message.split("chain of outputs: ", 1)[1].split(" (max-chain-length", 1)[0].split(" -> ")
+    assert len(chain) == 3
+    assert finding.message.startswith(f"{chain[-1]} consumes a 2-model chain")
