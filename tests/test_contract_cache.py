@@ -398,7 +398,7 @@ def test_a_file_changed_one_second_ago_is_still_racy(tmp_path, monkeypatch):
 
 
 def test_a_warm_run_does_not_rewrite_the_index(tmp_path, an_hour_later):
-    root, target = one_file_project(tmp_path)
+    root = write_project(tmp_path / "project", copies=1)  # every rule, repo rules included
     check(root, cache=True)
     check(root, cache=True)
     (index,) = (root / CACHE_DIR_NAME).glob("results-*.pickle")
