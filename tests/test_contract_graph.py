@@ -303,3 +303,8 @@ def test_a_chain_finding_names_its_last_model_as_the_consumer():
 def test_a_shorter_route_found_before_a_longer_one_is_kept():
     graph = Builder().model("A", "B").data("a1", "a2", "b1").route("A", "b1", "B").route("A", "a1", "a2", "B").graph
     assert model_projection(graph).edges["model:A", "model:B"]["via"] == ["data:b1"]
+
+
+def test_the_default_bound_reports_chains_of_two_models_after_the_first():
+    graph = Builder().model("A", "B", "C").data("a", "b").route("A", "a", "B", "b", "C").graph
+    assert [list(chain.labels) for chain in find_chains(graph)] == [["A", "B", "C"]]
