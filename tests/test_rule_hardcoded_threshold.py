@@ -704,3 +704,211 @@ def test_cutoff_in_nested_function_is_scoped(lint):
             return inner
         """)
     assert lint(source, select=SELECT) == []
+
+
+# Shapes met in real ML applications: (id, clean code, its near-identical twin
+# across the guard, the twin's expected finding lines).
+APPLICATION_TWINS = [
+    (
+        "drift-severity-level-vs-drift-score",
+        """
+        def should_retrain(report):
+            severity_score = report.get("severity_score", 0)
+            if severity_score >= 3:
+                return True
+            return False
+        """,
+        """
+        def should_retrain(report):
+            drift_score = report.get("drift_score", 0)
+            if drift_score >= 0.3:
+                return True
+            return False
+        """,
+        [3],
+    ),
+    (
+        "offline-metrics-labels-vs-served-labels",
+        """
+        def compare(model, X_test, y_test):
+            y_score = model.predict_proba(X_test)[:, 1]
+            y_pred = (y_score > 0.5).astype(int)
+            return compute_classification_metrics(y_test, y_score, y_pred)
+        """,
+        """
+        def compare(model, X_test, y_test):
+            y_score = model.predict_proba(X_test)[:, 1]
+            y_pred = (y_score > 0.5).astype(int)
+            return y_pred
+        """,
+        [3],
+    ),
+    (
+        "training-step-accuracy-vs-training-step-mask",
+        """
+        import torch
+
+        def training_step(self, batch, batch_idx):
+            x, y = batch
+            prob = torch.sigmoid(self(x))
+            hard = (prob >= 0.5).int()
+            self.log("train_acc", accuracy(hard, y))
+        """,
+        """
+        import torch
+
+        def training_step(self, batch, batch_idx):
+            x, y = batch
+            prob = torch.sigmoid(self(x))
+            hard = (prob >= 0.5).int()
+            return self.loss(x[hard], y)
+        """,
+        [6],
+    ),
+    (
+        "error-analysis-bucket-vs-selected-rows",
+        """
+        def confident_mistakes(y_prob, wrong):
+            confident_wrong = (y_prob >= 0.85) & wrong
+            return {"confident_wrong": int(confident_wrong.sum())}
+        """,
+        """
+        def confident_mistakes(y_prob, wrong):
+            confident_wrong = (y_prob >= 0.85) & wrong
+            return wrong[confident_wrong]
+        """,
+        [2],
+    ),
+    (
+        "advice-printed-vs-action-taken",
+        """
+        def review(recall, notes):
+            if recall < 0.45:
+                notes.append(f"recall is low ({recall:.2f}): rebalance classes")
+        """,
+        """
+        def review(recall, notes):
+            if recall < 0.45:
+                notes.append(rebalance_classes())
+        """,
+        [2],
+    ),
+    (
+        "scorecard-count-vs-gate",
+        """
+        def scorecard(recall, auc):
+            passed = sum([recall >= 0.55, auc >= 0.92])
+            print(f"{passed}/2 targets met")
+        """,
+        """
+        def scorecard(recall, auc):
+            passed = all([recall >= 0.55, auc >= 0.92])
+            return passed
+        """,
+        [2, 2],
+    ),
+    (
+        "share-of-scores-vs-any-score",
+        """
+        def summary(scores):
+            return {"low_share": (scores < 0.6).mean()}
+        """,
+        """
+        def summary(scores):
+            return {"alert": (scores < 0.6).any()}
+        """,
+        [2],
+    ),
+    (
+        "threshold-from-saved-state-vs-module-literal",
+        """
+        decision_threshold = 0.5
+
+        def load(state):
+            global decision_threshold
+            decision_threshold = state.get("decision_threshold", decision_threshold)
+
+        def predict_one(features):
+            return run_pipeline(features, decision_threshold=decision_threshold)
+        """,
+        """
+        decision_threshold = 0.5
+
+        def load(state):
+            model = state.get("model")
+
+        def predict_one(features):
+            return run_pipeline(features, decision_threshold=decision_threshold)
+        """,
+        [7],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "clean, twin, lines", [t[1:] for t in APPLICATION_TWINS], ids=[t[0] for t in APPLICATION_TWINS]
+)
+def test_application_shapes(lint, clean, twin, lines):
+    clean_findings = lint(textwrap.dedent(clean).lstrip("\n"), select=SELECT)
+    assert clean_findings == [], [f"{f.line}: {f.message}" for f in clean_findings]
+    findings = lint(textwrap.dedent(twin).lstrip("\n"), select=SELECT)
+    assert [f.line for f in findings] == lines, [f.message for f in findings]
+
+
+def test_band_ladder_is_one_finding_listing_every_literal(lint):
+    source = textwrap.dedent("""
+        def risk_band(churn_probability):
+            if churn_probability >= 0.8:
+                return "critical"
+            elif churn_probability >= 0.6:
+                return "high"
+            elif churn_probability >= 0.35:
+                return "medium"
+            return "low"
+        """).lstrip("\n")
+    (finding,) = lint(source, select=SELECT)
+    assert finding.line == 2
+    assert "0.8, 0.6 and 0.35" in finding.message and "band ladder" in finding.message
+    # Two subjects in one chain stay two findings.
+    twin = source.replace("elif churn_probability >= 0.6", "elif fraud_probability >= 0.6")
+    assert [f.line for f in lint(twin, select=SELECT)] == [2, 4]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'tier = "High" if prob > 0.7 else ("Medium" if prob > 0.4 else "Low")\n',
+        'tier = np.where(prob >= 0.7, "High", np.where(prob >= 0.4, "Medium", "Low"))\n',
+        "if prob > 0.7:\n    tier = 2\nif prob > 0.4:\n    tier = 1\n",
+    ],
+    ids=["ternary", "nested-where", "run-of-ifs"],
+)
+def test_band_ladder_spellings(lint, source):
+    (finding,) = lint("import numpy as np\n" + source, select=SELECT)
+    assert "0.7 and 0.4" in finding.message
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        "ndcg_at_10 >= 0.08",
+        "lift > 0.02",
+        "baseline_ndcg - ndcg > 0.02",
+        "win_rate > 0.55",
+        "delta_ndcg > 0.005",
+        "metrics['precision@10'] > 0.3",
+        "p_value < 0.05",
+    ],
+)
+def test_ranking_and_experiment_gates(lint, gate):
+    source = f"def decide(metrics, ndcg, baseline_ndcg, lift, win_rate, delta_ndcg, p_value):\n    if {gate}:\n"
+    source += '        return "DEPLOY"\n    return "HOLD"\n'
+    assert [f.line for f in lint(source, select=SELECT)] == [2]
+    configured = source.replace(gate.split()[-1] + ":", "config.min_gain:", 1)
+    assert lint(configured, select=SELECT) == []
+
+
+def test_tolerance_on_a_difference_is_not_a_gate(lint):
+    source = "def converged(loss, previous_loss):\n    return abs(loss - previous_loss) < 0.001\n"
+    assert lint(source, select=SELECT) == []
+    assert len(lint(source.replace("abs(loss - previous_loss)", "abs(loss)"), select=SELECT)) == 1

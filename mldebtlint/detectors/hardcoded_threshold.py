@@ -20,6 +20,7 @@ depend on configurable names.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import libcst as cst
@@ -28,9 +29,13 @@ from mldebtlint.knowledge.thresholds import (
     BINARIZING_METHODS,
     COMPARE_METHODS,
     COUNTING_CALLS,
+    GENERIC_SCORE_WORDS,
     MAX_DEPTH,
     NON_DECISION_CALLS,
+    REPORTING_CALLS,
     ROUTE_DECORATORS,
+    STATISTIC_CALL_WORDS,
+    STATISTIC_METHODS,
     THRESHOLD_OPERATORS,
     UNKNOWN,
     VALIDATION_ERRORS,
@@ -42,7 +47,8 @@ from mldebtlint.knowledge.vocabulary import (
     is_config_name,
     names_config,
 )
-from mldebtlint.rule import Rule
+from mldebtlint.rule import Report, Rule
+from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.literals import format_number, number, string
 from mldebtlint.syntax.names import attribute_chain, last_name
 
@@ -52,15 +58,33 @@ def literal_value(node: cst.BaseExpression) -> float | None:
     return None if found is None else float(found)
 
 
+@dataclass
+class Candidate:
+    """A threshold found, held until its frame closes: it may turn out to feed
+    only a statistic, or to be one rung of a band ladder."""
+
+    report: Report
+    node: cst.CSTNode
+    values: list[float]
+    subject: str = ""
+    ladder: int | None = None
+    sink: str | None = None  # the local name the comparison's result is assigned to
+    scope: cst.CSTNode | None = None  # where that name is used
+    local: str = ""  # the cut-off is this local name (confirmed at its frame's close)
+
+
 class Frame:
     """Name bindings of one function (or class body, or the module)."""
 
-    def __init__(self, serving: bool) -> None:
+    def __init__(self, serving: bool, node: cst.CSTNode | None = None) -> None:
         self.serving = serving
+        self.node = node
         self.bindings: dict[str, list[cst.BaseExpression]] = {}
+        self.globals: set[str] = set()
         # Comparisons whose cut-off is a local name: confirmed when the frame
         # closes, once every assignment to that name is known.
-        self.pending: list[tuple[str, cst.CSTNode, str, dict]] = []
+        self.pending: list[Candidate] = []
+        self.candidates: list[Candidate] = []
 
     def bind(self, name: str, value: cst.BaseExpression) -> None:
         self.bindings.setdefault(name, []).append(value)
@@ -75,7 +99,14 @@ class HardcodedThreshold(Rule):
         self.vocab = threshold_options(options)
         # ``serve.py``, ``inference/app.py``: the whole module is serving code.
         module_parts = PurePosixPath(context.path).with_suffix("").parts[-2:]
-        self.frames: list[Frame] = [Frame(any(self.vocab.is_serving_name(part) for part in module_parts))]
+        self.frames: list[Frame] = [
+            Frame(any(self.vocab.is_serving_name(part) for part in module_parts), context.module)
+        ]
+        # Comparisons in one if/elif chain, run of ifs or nested ternary/where: id -> ladder.
+        self.ladders: dict[int, int] = {}
+        self.chained_ifs: set[int] = set()
+        # Comparisons whose result is assigned to a local name: id -> name.
+        self.sinks: dict[int, str] = {}
         self.cast_contexts: set[int] = set()
         # ``x[x < c] = c``: comparisons that select values to clamp, by id -> c.
         self.clamps: dict[int, float] = {}
@@ -90,7 +121,7 @@ class HardcodedThreshold(Rule):
             or self.vocab.is_serving_name(node.name.value)
             or any(self._is_route_decorator(decorator.decorator) for decorator in node.decorators)
         )
-        frame = Frame(serving)
+        frame = Frame(serving, node)
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             frame.bind(param.name.value, UNKNOWN)
@@ -113,18 +144,75 @@ class HardcodedThreshold(Rule):
 
     def _close_frame(self) -> None:
         frame = self.frames.pop()
-        for name, node, message, data in frame.pending:
-            values = frame.bindings.get(name, [])
+        for candidate in frame.pending:
+            values = frame.bindings.get(candidate.local, [])
             if len(values) == 1 and literal_value(values[0]) is not None:
-                self.report(node, message, **data)
+                frame.candidates.append(candidate)
+        self._emit(frame.candidates)
+
+    # -- deciding and merging ------------------------------------------------------
+    def _candidate(self, node: cst.CSTNode, message: str, values: list[float], what: str = "", **data) -> Candidate:
+        self.report(node, message, **data)
+        report = self.context.reports.pop()
+        sink = self.sinks.get(id(node))
+        return Candidate(
+            report,
+            node,
+            values,
+            what,
+            ladder=self.ladders.get(id(node)),
+            sink=sink,
+            scope=self.frames[-1].node if sink else None,
+        )
+
+    def _emit(self, candidates: list[Candidate]) -> None:
+        kept = [c for c in candidates if not (c.sink and c.scope is not None and self._only_statistics(c))]
+        groups: dict[tuple[int, str], list[Candidate]] = {}
+        for candidate in kept:
+            if candidate.ladder is not None and candidate.subject and not candidate.local:
+                groups.setdefault((candidate.ladder, candidate.subject), []).append(candidate)
+        merged: set[int] = set()
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            first = group[0]
+            values = [value for candidate in group for value in candidate.values]
+            literals = ", ".join(format_number(value) for value in values[:-1]) + f" and {format_number(values[-1])}"
+            first.report.message = (
+                f"literals {literals} used as thresholds of one band ladder on '{first.subject}';"
+                " move the bands to config or named constants"
+            )
+            first.report.data = {"literals": values, "subject": first.subject}
+            merged.update(id(candidate) for candidate in group[1:])
+        for candidate in kept:
+            if id(candidate) not in merged:
+                self.context.reports.append(candidate.report)
+
+    def _only_statistics(self, candidate: Candidate) -> bool:
+        """The comparison's result (``y_pred = (proba > 0.5).astype(int)``) is only
+        counted, averaged, passed to metric functions or logged: it decides nothing."""
+        uses = _uses_of(candidate.scope, candidate.sink, candidate.node)
+        return bool(uses) and all(any(self._is_statistic(a) for a in ancestors) for ancestors in uses)
+
+    def _is_statistic(self, node: cst.CSTNode) -> bool:
+        if not isinstance(node, cst.Call):
+            return False
+        name = last_name(node.func)
+        return name is not None and (name in REPORTING_CALLS or STATISTIC_CALL_WORDS.find_in(name) is not None)
 
     def _is_route_decorator(self, decorator: cst.BaseExpression) -> bool:
         func = decorator.func if isinstance(decorator, cst.Call) else decorator
         return isinstance(func, cst.Attribute) and func.attr.value in ROUTE_DECORATORS
 
+    def visit_Global(self, node: cst.Global) -> None:
+        self.frames[-1].globals.update(item.name.value for item in node.names)
+
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
-            self.frames[-1].bind(target.value, value)
+            frame = self.frames[0] if target.value in self.frames[-1].globals else self.frames[-1]
+            # ``global decision_threshold`` then ``decision_threshold = state[...]``:
+            # the module-level name is rebound to something we do not follow.
+            frame.bind(target.value, value if frame is self.frames[-1] else UNKNOWN)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind_target(element.value, UNKNOWN)
@@ -132,6 +220,9 @@ class HardcodedThreshold(Rule):
             self._bind_target(target.value, UNKNOWN)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            for comparison in _result_comparisons(node.value):
+                self.sinks[id(comparison)] = node.targets[0].target.value
         for target in node.targets:
             self._bind_target(target.target, node.value)
             self._note_clamp(target.target, node.value)
@@ -149,13 +240,11 @@ class HardcodedThreshold(Rule):
             return
         value_found = literal_value(value)
         if value_found is not None and self.cutoff(value) is not None:
-            self.report(
-                target,
-                f"literal {format_number(value_found)} assigned to '{'.'.join(chain)}';"
-                " move it to config or a named constant",
-                literals=[value_found],
-                subject=".".join(chain),
-            )
+            message = f"literal {format_number(value_found)} assigned to '{'.'.join(chain)}';"
+            message += " move it to config or a named constant"
+            subject = ".".join(chain)
+            candidate = self._candidate(target, message, [value_found], literals=[value_found], subject=subject)
+            self.frames[-1].candidates.append(candidate)
 
     def _note_clamp(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """``logits[logits < -88.7] = -88.7`` clamps values; it decides nothing."""
@@ -197,6 +286,43 @@ class HardcodedThreshold(Rule):
             if item.asname is not None:
                 self._bind_target(item.asname.name, UNKNOWN)
 
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._ladders_of(node.body)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._ladders_of(node.body)
+
+    def _ladders_of(self, body: Iterable[cst.BaseStatement]) -> None:
+        """Runs of ``if`` statements (with their elif chains) are one ladder each."""
+        run: list[cst.If] = []
+        for statement in (*body, None):
+            if isinstance(statement, cst.If):
+                run.append(statement)
+                continue
+            if run:
+                ladder = id(run[0])
+                for head in run:
+                    branch: cst.BaseSuite | cst.If | cst.Else | None = head
+                    while isinstance(branch, cst.If):
+                        self.chained_ifs.add(id(branch))
+                        for comparison in _test_comparisons(branch.test):
+                            self.ladders.setdefault(id(comparison), ladder)
+                        if _only_reports(branch.body) and (branch.orelse is None or branch is not head):
+                            self._exempt_comparisons(branch.test)
+                        branch = branch.orelse
+            run = []
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        """``"High" if p > 0.7 else "Medium" if p > 0.4 else "Low"``: one ladder."""
+        if id(node) in self.chained_ifs:
+            return
+        branch: cst.BaseExpression = node
+        while isinstance(branch, cst.IfExp):
+            self.chained_ifs.add(id(branch))
+            for comparison in _test_comparisons(branch.test):
+                self.ladders.setdefault(id(comparison), id(node))
+            branch = branch.orelse
+
     def visit_If(self, node: cst.If) -> None:
         """``if level <= 0.5: raise ValueError(...)`` validates input, decides nothing."""
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
@@ -209,13 +335,19 @@ class HardcodedThreshold(Rule):
                 self._exempt_comparisons(node.test)
 
     def _exempt_comparisons(self, test: cst.BaseExpression) -> None:
-        if isinstance(test, cst.Comparison):
-            self.exempt.add(id(test))
-        elif isinstance(test, cst.BooleanOperation):
-            self._exempt_comparisons(test.left)
-            self._exempt_comparisons(test.right)
-        elif isinstance(test, cst.UnaryOperation):
-            self._exempt_comparisons(test.expression)
+        for comparison in _test_comparisons(test):
+            self.exempt.add(id(comparison))
+
+    def _where_ladder(self, node: cst.Call) -> None:
+        """``np.where(p >= 0.7, "High", np.where(p >= 0.3, "Medium", "Low"))``: one ladder."""
+        if id(node) in self.chained_ifs:
+            return
+        call: cst.BaseExpression = node
+        while isinstance(call, cst.Call) and last_name(call.func) == "where" and len(call.args) == 3:
+            self.chained_ifs.add(id(call))
+            for comparison in _test_comparisons(call.args[0].value):
+                self.ladders.setdefault(id(comparison), id(node))
+            call = call.args[2].value
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self.assert_depth += 1
@@ -244,6 +376,12 @@ class HardcodedThreshold(Rule):
             return self._describe_subscript(node, cast, depth)
         if isinstance(node, cst.Call):
             return self._describe_call(node, cast, depth)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract):
+            # ``baseline_ndcg - ndcg > 0.02``: a gate on a metric's change.
+            for side in (node.left, node.right):
+                origin = self.describe_score(side, cast, depth + 1)
+                if origin is not None:
+                    return origin
         return None
 
     def _describe_name(self, name: str, cast: bool, depth: int) -> str | None:
@@ -287,6 +425,8 @@ class HardcodedThreshold(Rule):
             return None
         if name in VALUE_PRESERVING_CALLS:
             source = self._preserved_operand(node)
+            if name == "abs" and isinstance(source, cst.BinaryOperation):
+                return None  # ``abs(a - b) < 1e-3``: a tolerance on a difference
             return None if source is None else self.describe_score(source, cast, depth + 1)
         if self.vocab.is_score_identifier(name) and not self._config_chain(node.func):
             return f"{name}() result"
@@ -330,12 +470,20 @@ class HardcodedThreshold(Rule):
         name = last_name(node.func)
         if name == "where" and node.args:
             self.cast_contexts.add(id(node.args[0].value))
+            self._where_ladder(node)
         elif name in BINARIZING_METHODS and isinstance(node.func, cst.Attribute):
             self.cast_contexts.add(id(node.func.value))
         elif name in COUNTING_CALLS and len(node.args) == 1:
             counted = node.args[0].value
             if isinstance(counted, (cst.GeneratorExp, cst.ListComp)) and isinstance(counted.elt, cst.Comparison):
                 self.exempt.add(id(counted.elt))
+            elif isinstance(counted, (cst.List, cst.Tuple)):
+                for element in counted.elements:  # a scorecard: sum([recall >= 0.5, auc >= 0.9])
+                    self._exempt_comparisons(element.value)
+            else:
+                self._exempt_comparisons(counted)  # np.sum(scores < 0.6)
+        if name in STATISTIC_METHODS and isinstance(node.func, cst.Attribute):
+            self._exempt_comparisons(node.func.value)  # (scores < 0.6).sum(), (pred > 0.5).mean()
         if self.assert_depth:
             return
         if name in COMPARE_METHODS:
@@ -381,6 +529,8 @@ class HardcodedThreshold(Rule):
             return
         target = self._snippet(score)
         suffix = f" ({origin})" if origin else ""
+        if self._ordinal_level(score, cutoffs):
+            return
         for value, local in cutoffs:
             if local:
                 message = (
@@ -388,16 +538,28 @@ class HardcodedThreshold(Rule):
                     " move it to config or a named constant"
                 )
                 data = {"literals": [value], "subject": target, "local": local}
-                self._binding_frame(local).pending.append((local, node, message, data))
+                candidate = self._candidate(node, message, [value], target, **data)
+                candidate.local = local
+                self._binding_frame(local).pending.append(candidate)
                 return
-        literals = " and ".join(format_number(value) for value, _ in cutoffs)
+        values = [value for value, _ in cutoffs]
+        literals = " and ".join(format_number(value) for value in values)
         noun = "literals" if len(cutoffs) > 1 else "literal"
-        self.report(
-            node,
-            f"{noun} {literals} used as threshold on '{target}'{suffix}; move it to config or a named constant",
-            literals=[value for value, _ in cutoffs],
-            subject=target,
+        message = f"{noun} {literals} used as threshold on '{target}'{suffix}; move it to config or a named constant"
+        self.frames[-1].candidates.append(
+            self._candidate(node, message, values, target, literals=values, subject=target)
         )
+
+    def _ordinal_level(self, score: cst.BaseExpression, cutoffs: list[tuple[float, str]]) -> bool:
+        """``severity_score >= 3``, ``score >= 4``: whole numbers of 2 and more
+        against a subject named only by a generic word are levels or counts."""
+        if not all(value.is_integer() and 2 <= abs(value) <= 10 for value, _ in cutoffs):
+            return False
+        name = last_name(score) if isinstance(score, (cst.Name, cst.Attribute)) else None
+        if name is None and isinstance(score, cst.Subscript) and len(score.slice) == 1:
+            index = score.slice[0].slice
+            name = string(index.value) if isinstance(index, cst.Index) else None
+        return name is not None and set(words(name)) <= GENERIC_SCORE_WORDS
 
     def _check_keywords(self, node: cst.Call, name: str | None) -> None:
         if name is None or name in NON_DECISION_CALLS:
@@ -416,10 +578,104 @@ class HardcodedThreshold(Rule):
             )
             data = {"literals": [found[0]], "subject": arg.keyword.value, "call": name}
             if found[1]:
-                self._binding_frame(found[1]).pending.append((found[1], arg, message, dict(data, local=found[1])))
+                candidate = self._candidate(arg, message, [found[0]], **dict(data, local=found[1]))
+                candidate.local = found[1]
+                self._binding_frame(found[1]).pending.append(candidate)
             else:
-                self.report(arg, message, **data)
+                self.frames[-1].candidates.append(self._candidate(arg, message, [found[0]], **data))
 
     def _snippet(self, node: cst.CSTNode) -> str:
         text = " ".join(self.context.module.code_for_node(node).split())
         return text if len(text) <= 48 else text[:45] + "..."
+
+
+_COMBINING = (cst.BitAnd, cst.BitOr)
+
+
+def _test_comparisons(test: cst.BaseExpression) -> list[cst.Comparison]:
+    """Comparisons combined by and/or/not/&/|/~ into one test."""
+    if isinstance(test, cst.Comparison):
+        return [test]
+    if isinstance(test, cst.BooleanOperation):
+        return _test_comparisons(test.left) + _test_comparisons(test.right)
+    if isinstance(test, cst.BinaryOperation) and isinstance(test.operator, _COMBINING):
+        return _test_comparisons(test.left) + _test_comparisons(test.right)
+    if isinstance(test, cst.UnaryOperation):
+        return _test_comparisons(test.expression)
+    return []
+
+
+def _result_comparisons(value: cst.BaseExpression) -> list[cst.Comparison]:
+    """Comparisons whose boolean result *is* ``value``: ``(p > 0.5).astype(int)``,
+    ``(p >= 0.8) & ~correct``."""
+    while (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value in (BINARIZING_METHODS)
+    ):
+        value = value.func.value
+    return _test_comparisons(value)
+
+
+def _only_reports(body: cst.BaseSuite) -> bool:
+    """A block that only prints, logs or appends text (advice, a strengths list)."""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    if not statements:
+        return False
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+                return False
+            call = small.value
+            name = last_name(call.func)
+            if name not in REPORTING_CALLS:
+                return False
+            if name in ("append", "extend", "add_row", "write") and not all(_is_text(arg.value) for arg in call.args):
+                return False
+    return True
+
+
+def _is_text(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return True
+    return isinstance(node, cst.Call) and last_name(node.func) == "format" and isinstance(node.func, cst.Attribute)
+
+
+class _Uses(cst.CSTVisitor):
+    """Every read of one name in a scope, each with its ancestors (innermost last)."""
+
+    def __init__(self, name: str, skip: cst.CSTNode) -> None:
+        self.name = name
+        self.skip = skip
+        self.stack: list[cst.CSTNode] = []
+        self.found: list[list[cst.CSTNode]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.skip:
+            return False
+        if isinstance(node, cst.Name) and node.value == self.name:
+            parent = self.stack[-1] if self.stack else None
+            is_target = isinstance(parent, cst.AssignTarget) or (
+                isinstance(parent, (cst.AugAssign, cst.AnnAssign)) and parent.target is node
+            )
+            if not is_target:
+                self.found.append(list(reversed(self.stack)))
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and self.stack:
+            return False  # another scope
+        self.stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if self.stack and self.stack[-1] is original_node:
+            self.stack.pop()
+
+
+def _uses_of(scope: cst.CSTNode | None, name: str | None, comparison: cst.CSTNode) -> list[list[cst.CSTNode]]:
+    if scope is None or name is None:
+        return []
+    visitor = _Uses(name, comparison)
+    body = scope.body if isinstance(scope, cst.FunctionDef) else scope
+    body.visit(visitor)
+    return visitor.found

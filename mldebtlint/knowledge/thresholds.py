@@ -28,6 +28,47 @@ ROUTE_DECORATORS = frozenset({"get", "post", "put", "route", "api_route", "webso
 VALIDATION_ERRORS = frozenset({"ValueError", "TypeError", "AssertionError", "NotImplementedError"})
 # ``sum(s >= 0.25 for s in scores)``: counting scores per level is a statistic.
 COUNTING_CALLS = frozenset({"sum", "count_nonzero"})
+# ``sum([recall >= 0.5, auc >= 0.9])``, ``(scores < 0.6).sum()``: reductions that count.
+STATISTIC_METHODS = frozenset({"sum", "mean", "count_nonzero", "value_counts"})
+# Where a comparison's result ends up when it only describes: calls whose name has
+# one of these words (``accuracy_score``, ``calculate_all_metrics``, ``.mean()``,
+# ``logger.info``) make statistics or reports, not decisions.
+STATISTIC_CALL_WORDS = Vocabulary.of(
+    [
+        "score",
+        "metric",
+        "accuracy",
+        "precision",
+        "recall",
+        "f1",
+        "auc",
+        "roc",
+        "report",
+        "matrix",
+        "mean",
+        "average",
+        "sum",
+        "count",
+        "nonzero",
+        "len",
+        "histogram",
+        "describe",
+        "print",
+        "log",
+        "info",
+        "debug",
+        "warning",
+        "warn",
+    ]
+)
+# Calls that only report: an ``if`` whose body is nothing but these decides nothing
+# (``if recall < 0.5: advice.append(f"...")``).
+REPORTING_CALLS = frozenset(
+    {"print", "log", "info", "debug", "warning", "warn", "error", "echo", "write", "append", "extend", "add_row"}
+)
+# A subject named only by these words (``score``, ``severity_score``) compared with
+# whole numbers of 2 and more is a level or a count, not a probability cut-off.
+GENERIC_SCORE_WORDS = frozenset({"score", "scores", "severity", "level", "rating", "grade", "risk"})
 MAX_DEPTH = 6
 UNKNOWN = cst.Name("__unknown__")  # binding marker: assigned something we do not follow
 
