@@ -22,7 +22,7 @@ def decide(model, X):
     proba = model.predict_proba(X)[:, 1]
     labels = np.where(proba > 0.7, 1, 0)
     if proba.mean() >= 0.55:
-        print('confident')
+        labels[:] = 1
     return labels
 
 
@@ -63,7 +63,7 @@ def decide(model, X):
         0,
     )
     if proba.mean() >= 0.55:
-        print("confident")
+        labels[:] = 1
     return labels
 '''
 

@@ -10,20 +10,33 @@ else (config, argparse, a named constant), so they are never reported.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
 
 from mldebtlint.knowledge.apis import (
+    BATCH_SIZE_KEYWORDS,
+    CONVERGENCE_CAPS,
     DISABLING_VALUES,
+    EARLY_STOPPED_ROUNDS,
+    EARLY_STOPPING_KEYWORDS,
+    EPOCH_ITERATIONS,
+    EVALUATION_WORDS,
     GENERIC_CONFIG_CALLEES,
     GENERIC_HYPERPARAMETER_KEYWORDS,
     HYPERPARAMETER_METHODS,
+    LIBRARY_DEFAULTS,
+    LIBRARY_HYPERPARAMETER_KEYWORDS,
     ML_IMPORT_ROOTS,
+    MODEL_CLASS_WORDS,
+    MODEL_HYPERPARAMETER_KEYWORDS,
     NEUTRAL_TUPLES,
     NEUTRAL_VALUES,
     NEVER_HYPERPARAMETERS,
+    NON_MODEL_ROOTS,
     PARAMS_DICT_KEYS,
     SENTINEL_NUMBERS,
     UNBOUNDED_AT_LEAST,
@@ -35,6 +48,7 @@ from mldebtlint.knowledge.vocabulary import CONFIG_OBJECT_WORDS
 from mldebtlint.rule import FileContext, Rule
 from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.literals import is_number_literal, number
+from mldebtlint.syntax.names import last_name
 
 # Used for an ``extra-estimators`` entry that names no keywords.
 GENERIC_SPEC = (
@@ -45,6 +59,9 @@ GENERIC_SPEC = (
 
 # Keywords only: the positions of an unknown callee's parameters are unknown.
 GENERIC_API = HyperparameterAPI(GENERIC_HYPERPARAMETER_KEYWORDS)
+LIBRARY_API = HyperparameterAPI(GENERIC_HYPERPARAMETER_KEYWORDS | LIBRARY_HYPERPARAMETER_KEYWORDS)
+MODEL_API = HyperparameterAPI(LIBRARY_API.keywords | MODEL_HYPERPARAMETER_KEYWORDS)
+_REPO_MODULES: dict[tuple[str, str], bool] = {}
 
 
 def numeric_value(node: cst.BaseExpression) -> float | None:
@@ -99,6 +116,7 @@ class HardcodedHyperparameter(Rule):
         self.min_literals = max(1, options["min-literals"])
         self.ignored = frozenset(options["ignored-keywords"]) | NEVER_HYPERPARAMETERS
         self.extra = parse_extra_estimators(options["extra-estimators"])
+        self.project_root = str(getattr(context.settings, "root", "."))
 
     # -- matching --------------------------------------------------------------
     def _api_for(self, call: cst.Call) -> HyperparameterAPI | None:
@@ -116,24 +134,39 @@ class HardcodedHyperparameter(Rule):
         return self._generic_api(call, qualified)
 
     def _generic_api(self, call: cst.Call, qualified: str | None) -> HyperparameterAPI | None:
-        """Unknown callees: only unambiguous keywords, and not where config is defined."""
-        if not self.names.imports_any(ML_IMPORT_ROOTS):
-            return None
+        """Unknown callees: unambiguous keywords only, not where config is defined;
+        more keywords for classes of third-party packages and model-named classes."""
         func = call.func
         leaf = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
         if not isinstance(leaf, str) or leaf in GENERIC_CONFIG_CALLEES or _defines_config(leaf):
             return None
-        if qualified is not None and qualified.split(".", 1)[0] in (
-            "argparse",
-            "click",
-            "typer",
-            "omegaconf",
-            "hydra",
-            "pydantic",
-            "dataclasses",
-        ):
+        root = qualified.split(".", 1)[0] if qualified else ""
+        if root in NON_MODEL_ROOTS or root in sys.stdlib_module_names:
+            return None
+        if leaf[:1].isupper() and qualified:
+            model_named = bool(MODEL_CLASS_WORDS & set(words(leaf)))
+            imported = self.names.resolve(func) is not None
+            if imported and not qualified.startswith(".") and not self._repo_module(root):
+                return MODEL_API if model_named else LIBRARY_API
+            if model_named:  # defined in this file or in the repo: a model/estimator/agent by name
+                return MODEL_API
+        if not self.names.imports_any(ML_IMPORT_ROOTS):
             return None
         return GENERIC_API
+
+    def _repo_module(self, root: str) -> bool:
+        """Whether ``root`` is a module of the project itself (``src``, ``app``)."""
+        if not root:
+            return True
+        found = _REPO_MODULES.get((self.project_root, root))
+        if found is None:
+            base = Path(self.project_root)
+            here = Path(self.context.path).parent
+            found = any(
+                (folder / root).is_dir() or (folder / f"{root}.py").is_file() for folder in (base, here, base / "src")
+            )
+            _REPO_MODULES[(self.project_root, root)] = found
+        return found
 
     def _extra_api(self, qualified: str) -> HyperparameterAPI | None:
         if not self.extra:
@@ -144,9 +177,14 @@ class HardcodedHyperparameter(Rule):
         return None
 
     # -- collecting literals -------------------------------------------------
-    def _literal_hyperparameters(self, call: cst.Call, api: HyperparameterAPI) -> list[str]:
-        found: list[str] = []
+    def _literal_hyperparameters(self, call: cst.Call, api: HyperparameterAPI) -> list[tuple[str, str, bool]]:
+        """(name, literal text, passed positionally) of each literal hyperparameter."""
+        found: list[tuple[str, str, bool]] = []
         positional = dict(api.positions)
+        leaf = last_name(call.func) or ""
+        defaults = LIBRARY_DEFAULTS.get(leaf, {})
+        keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        early_stopped = bool(keywords & EARLY_STOPPING_KEYWORDS) or self._has_early_stopping_callback(call)
         index = 0
         for arg in call.args:
             if arg.star:
@@ -156,12 +194,12 @@ class HardcodedHyperparameter(Rule):
             if arg.keyword is None:
                 name = positional.get(index)
                 if api.params_dict == index and isinstance(arg.value, cst.Dict):
-                    found.extend(self._params_dict_literals(arg.value))
+                    found.extend((key, text, False) for key, text in self._params_dict_literals(arg.value))
                 index += 1
             else:
                 name = arg.keyword.value
                 if name == "params" and api.params_dict is not None and isinstance(arg.value, cst.Dict):
-                    found.extend(self._params_dict_literals(arg.value))
+                    found.extend((key, text, False) for key, text in self._params_dict_literals(arg.value))
                     continue
                 if name not in api.keywords:
                     continue
@@ -170,12 +208,38 @@ class HardcodedHyperparameter(Rule):
             text = self.context.module.code_for_node(arg.value).strip()
             if disables_call(name, arg.value):
                 return []
-            if is_sentinel(name, arg.value):
-                continue
-            found.append(f"{name}={text}")
+            if is_sentinel(name, arg.value) or (name in defaults and numeric_value(arg.value) == defaults[name]):
+                continue  # off, unbounded, neutral, or the library's own default spelled out
+            if name in CONVERGENCE_CAPS and leaf not in EPOCH_ITERATIONS:
+                continue  # a solver's iteration cap
+            if name in EARLY_STOPPED_ROUNDS and early_stopped:
+                continue  # an upper bound; early stopping picks the number
+            if name in BATCH_SIZE_KEYWORDS and self._for_evaluation(call):
+                continue  # an evaluation/inference batch does not change the model
+            found.append((name, text, arg.keyword is None))
         return found
 
-    def _params_dict_literals(self, params: cst.Dict) -> list[str]:
+    def _has_early_stopping_callback(self, call: cst.Call) -> bool:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "callbacks":
+                text = self.context.module.code_for_node(arg.value)
+                if "early_stopping" in text or "EarlyStopping" in text:
+                    return True
+        return False
+
+    def _for_evaluation(self, call: cst.Call) -> bool:
+        """``test_loader = DataLoader(TestDataset(...), batch_size=512)``."""
+        texts = [self.context.module.code_for_node(arg.value) for arg in call.args if arg.keyword is None][:1]
+        statement = self.context.statement_stack[-1] if self.context.statement_stack else None
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    texts.extend(self.context.module.code_for_node(t.target) for t in small.targets)
+        scope = self.context.scope_stack[-1] if self.context.scope_stack else ""
+        texts.append(scope)
+        return any(set(words(text)) & EVALUATION_WORDS for text in texts)
+
+    def _params_dict_literals(self, params: cst.Dict) -> list[tuple[str, str]]:
         found = []
         for element in params.elements:
             if not isinstance(element, cst.DictElement):
@@ -187,7 +251,7 @@ class HardcodedHyperparameter(Rule):
                 continue
             text = self.context.module.code_for_node(element.value).strip()
             if is_number_literal(element.value) and not is_sentinel(key, element.value):
-                found.append(f"{key}={text}")
+                found.append((key, text))
         return found
 
     # -- visiting --------------------------------------------------------------
@@ -200,9 +264,12 @@ class HardcodedHyperparameter(Rule):
             return
         callee = self.context.module.code_for_node(node.func).strip()
         noun = "hyperparameter" if len(literals) == 1 else "hyperparameters"
+        quoted = [
+            f"{text} (positional {name})" if positional else f"{name}={text}" for name, text, positional in literals
+        ]
         self.report(
             node,
-            f"literal {noun} {', '.join(literals)} passed to `{callee}`; "
+            f"literal {noun} {', '.join(quoted)} passed to `{callee}`; "
             f"take {'it' if len(literals) == 1 else 'them'} from config, arguments or named module-level constants",
-            hyperparameters=",".join(item.split("=", 1)[0] for item in literals),
+            hyperparameters=",".join(name for name, _, _ in literals),
         )

@@ -205,9 +205,9 @@ _GBM = (
 )
 _HF_TRAINING_ARGS = (
     "learning_rate num_train_epochs max_steps per_device_train_batch_size "
-    "per_device_eval_batch_size gradient_accumulation_steps weight_decay warmup_steps "
+    "gradient_accumulation_steps weight_decay warmup_steps "
     "warmup_ratio adam_beta1 adam_beta2 adam_epsilon max_grad_norm label_smoothing_factor "
-    "train_batch_size eval_batch_size"
+    "train_batch_size"
 )
 _LIGHTNING_TRAINER = "max_epochs min_epochs max_steps min_steps accumulate_grad_batches gradient_clip_val"
 _KERAS_OPTIM = "learning_rate@0 momentum beta_1 beta_2 epsilon rho weight_decay clipnorm clipvalue"
@@ -440,6 +440,127 @@ GENERIC_CONFIG_CALLEES = frozenset(
         "format",
     }
 )
+# Library defaults written out: ``RandomForestClassifier(n_estimators=100)``
+# hides no tuning decision. Callee leaf name -> keyword -> default value.
+_TREE_ENSEMBLES = (
+    "RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor IsolationForest"
+)
+_GRADIENT_BOOSTING = "GradientBoostingClassifier GradientBoostingRegressor"
+_LIGHTGBM = "LGBMClassifier LGBMRegressor LGBMRanker LGBMModel"
+_XGBOOST = "XGBClassifier XGBRegressor XGBRanker"
+LIBRARY_DEFAULTS: dict[str, dict[str, float]] = {
+    **{name: {"n_estimators": 100} for name in _TREE_ENSEMBLES.split()},
+    **{name: {"n_estimators": 100, "learning_rate": 0.1, "max_depth": 3} for name in _GRADIENT_BOOSTING.split()},
+    **{name: {"n_estimators": 100, "learning_rate": 0.1, "num_leaves": 31} for name in _LIGHTGBM.split()},
+    **{name: {"n_estimators": 100, "max_depth": 6} for name in _XGBOOST.split()},
+    **{name: {"C": 1.0} for name in ("LogisticRegression", "SVC", "SVR", "LinearSVC", "LinearSVR")},
+    **{name: {"alpha": 1.0} for name in ("Ridge", "Lasso", "RidgeClassifier", "MultinomialNB", "BernoulliNB")},
+    **{name: {"n_neighbors": 5} for name in ("KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors")},
+    "KMeans": {"n_clusters": 8},
+    **{name: {"lr": 0.001, "learning_rate": 0.001} for name in ("Adam", "AdamW")},
+    "Nadam": {"learning_rate": 0.001},
+    "RMSprop": {"lr": 0.01, "learning_rate": 0.001},
+}
+# ``max_iter`` of a solver is a convergence cap, not a tuned value, except for
+# the estimators whose iterations are training epochs.
+CONVERGENCE_CAPS = frozenset({"max_iter"})
+EPOCH_ITERATIONS = frozenset(
+    {"MLPClassifier", "MLPRegressor", "SGDClassifier", "SGDRegressor", "Perceptron", "PassiveAggressiveClassifier"}
+)
+# Round counts that are only upper bounds when the same call stops early.
+EARLY_STOPPED_ROUNDS = frozenset({"num_boost_round", "n_estimators", "iterations", "num_iterations", "epochs"})
+EARLY_STOPPING_KEYWORDS = frozenset({"early_stopping_rounds", "early_stopping", "early_stopping_round", "od_wait"})
+# A loader or call for evaluation/inference: its batch size does not change the model.
+EVALUATION_WORDS = frozenset(
+    {"test", "val", "valid", "validation", "eval", "evaluation", "inference", "infer", "predict", "prediction", "serve"}
+)
+BATCH_SIZE_KEYWORDS = frozenset({"batch_size", "eval_batch_size", "per_device_eval_batch_size"})
+
+# Callees outside the known tables: classes imported from a third-party
+# package (``implicit`` ``AlternatingLeastSquares``, scikit-surprise ``SVD``)
+# take these keywords as hyperparameters too.
+LIBRARY_HYPERPARAMETER_KEYWORDS = frozenset(
+    {
+        "factors",
+        "n_factors",
+        "latent_factors",
+        "regularization",
+        "reg_all",
+        "lr_all",
+        "iterations",
+        "num_iterations",
+        "n_iterations",
+        "hidden_size",
+        "hidden_dim",
+        "embedding_dim",
+        "num_layers",
+        "n_layers",
+        "max_depth",
+        "num_leaves",
+        "l2_reg",
+    }
+)
+# ... and classes named as models, estimators or agents (the repo's own
+# ``LinUCBBandit(alpha=1.0)``) these as well.
+MODEL_HYPERPARAMETER_KEYWORDS = frozenset({"alpha", "epsilon", "gamma", "dropout", "temperature", "beta", "tau"})
+MODEL_CLASS_WORDS = frozenset(
+    {
+        "model",
+        "estimator",
+        "agent",
+        "bandit",
+        "ucb",
+        "classifier",
+        "regressor",
+        "recommender",
+        "ranker",
+        "learner",
+        "forest",
+        "boost",
+        "booster",
+        "factorization",
+        "net",
+        "network",
+        "policy",
+    }
+)
+# Import roots whose classes are never models (plots, UIs, web, stdlib-like helpers).
+NON_MODEL_ROOTS = frozenset(
+    {
+        "matplotlib",
+        "seaborn",
+        "plotly",
+        "bokeh",
+        "altair",
+        "streamlit",
+        "gradio",
+        "dash",
+        "PIL",
+        "cv2",
+        "fastapi",
+        "flask",
+        "pydantic",
+        "starlette",
+        "sqlalchemy",
+        "requests",
+        "httpx",
+        "rich",
+        "tqdm",
+        "click",
+        "typer",
+        "argparse",
+        "omegaconf",
+        "hydra",
+        "dataclasses",
+        "wandb",
+        "mlflow",
+        "optuna",
+        "ray",
+        "tensorboard",
+        "logging",
+    }
+)
+
 # Keys of a ``params`` dict literal that are hyperparameters (xgboost/lightgbm).
 PARAMS_DICT_KEYS = frozenset(
     parse_api_spec(_GBM).keywords
