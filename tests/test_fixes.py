@@ -157,7 +157,7 @@ MAX_DEPTH = 12
 
 
 def fit(model, X, y):
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=0.01)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-4, weight_decay=0.01)
     forest = RandomForestClassifier(n_estimators=500, max_depth=12)
     return optimizer, forest
 
@@ -176,7 +176,7 @@ import numpy as np
 import torch
 from sklearn.ensemble import RandomForestClassifier
 
-LR_2 = 1e-3
+LR_2 = 3e-4
 WEIGHT_DECAY = 0.01
 N_ESTIMATORS = 500
 PROBA_THRESHOLD = 0.7

@@ -589,3 +589,107 @@ def test_arrow_tables_to_pandas_count_as_conversions(lint):
     findings = lint(source, select=SELECT)
     assert len(findings) == 1
     assert dict(findings[0].data)["libraries"] == "json,pandas"
+
+
+# Shapes met in real ML applications: (id, clean code, its near-identical twin
+# across the guard, the name of the function reported in the twin).
+APPLICATION_TWINS = [
+    (
+        "values-as-lookup-vs-values-as-conversion",
+        """
+        import numpy as np
+        import pandas as pd
+
+        def seat_limit(plan, plans, add_ons):
+            if plan in plans.index.values:
+                limit_col = plans.columns.values[2]
+                return limit_col, plans.loc[plan, limit_col]
+            if plan in add_ons["plan"].values:
+                row = add_ons[add_ons["plan"] == plan]
+                return "seats", row["seats"].values[0]
+            return None, None
+        """,
+        """
+        import numpy as np
+        import pandas as pd
+
+        def seat_limit(plan, plans, add_ons):
+            if plan in plans.index.values:
+                limit_col = plans.columns.values
+                return limit_col, plans.loc[plan].values
+            if plan in add_ons["plan"].values:
+                row = add_ons[add_ons["plan"] == plan].to_numpy()
+                return "seats", np.asarray(row.tolist())
+            return None, None
+        """,
+        "seat_limit",
+    ),
+    (
+        "rolling-features-within-pandas-vs-into-torch",
+        """
+        import pandas as pd
+        import torch
+
+        def rolling_features(frame, cols):
+            short = frame.groupby("study")[cols].rolling(3, min_periods=1).mean().values
+            long = frame.groupby("study")[cols].rolling(7, min_periods=1).mean().values
+            base = frame[cols].to_numpy()
+            out = pd.DataFrame(short - base, columns=[c + "_d3" for c in cols])
+            return pd.concat([out, pd.DataFrame(long - base, columns=[c + "_d7" for c in cols])], axis=1)
+        """,
+        """
+        import pandas as pd
+        import torch
+
+        def rolling_features(frame, cols):
+            short = frame.groupby("study")[cols].rolling(3, min_periods=1).mean().values
+            long = frame.groupby("study")[cols].rolling(7, min_periods=1).mean().values
+            base = frame[cols].to_numpy()
+            out = torch.from_numpy(short - base)
+            return torch.cat([out, torch.as_tensor(long - base)], dim=1)
+        """,
+        "rolling_features",
+    ),
+    (
+        "handler-that-logs-and-stores-vs-thin-handler",
+        """
+        import numpy as np
+        import torch
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/score", methods=["POST"])
+        def score():
+            features = np.array(request.get_json()["features"], dtype=np.float32)
+            audit.record(features)
+            scores = MODEL(torch.from_numpy(features))
+            audit.store(scores)
+            audit.flush()
+            log.info("scored %d rows", len(features))
+            return jsonify({"scores": scores.detach().numpy().tolist()})
+        """,
+        """
+        import numpy as np
+        import torch
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/score", methods=["POST"])
+        def score():
+            features = np.array(request.get_json()["features"], dtype=np.float32)
+            scores = MODEL(torch.from_numpy(features))
+            return jsonify({"scores": scores.detach().numpy().tolist()})
+        """,
+        "score",
+    ),
+]
+
+
+@pytest.mark.parametrize("clean, twin, name", [t[1:] for t in APPLICATION_TWINS], ids=[t[0] for t in APPLICATION_TWINS])
+def test_application_shapes(lint, clean, twin, name):
+    clean_findings = lint(clean, select=SELECT)
+    assert clean_findings == [], [f"{f.line}: {f.message}" for f in clean_findings]
+    findings = lint(twin, select=SELECT)
+    assert [f"`{name}`" in f.message for f in findings] == [True], [f.message for f in findings]

@@ -27,7 +27,22 @@ from mldebtlint.knowledge.apis import (
     ConversionMethod,
 )
 from mldebtlint.rule import FileContext, Rule
-from mldebtlint.syntax.literals import is_constant
+from mldebtlint.syntax.identifiers import words
+from mldebtlint.syntax.literals import is_constant, number
+from mldebtlint.syntax.names import last_name
+
+DATAFRAME_FAMILY = frozenset({"pandas", "numpy"})
+INTO_DATAFRAME = frozenset(
+    {"pandas.DataFrame", "pandas.Series", "pandas.DataFrame.from_dict", "pandas.DataFrame.from_records"}
+)
+SERVING_WORDS = frozenset({"predict", "prediction", "infer", "inference", "serve", "handler", "endpoint", "recommend"})
+ROUTE_DECORATORS = frozenset({"get", "post", "put", "route", "api_route"})
+
+
+def _is_route(decorator: cst.BaseExpression) -> bool:
+    func = decorator.func if isinstance(decorator, cst.Call) else decorator
+    return isinstance(func, cst.Attribute) and last_name(func) in ROUTE_DECORATORS
+
 
 # ``.numpy()`` converts *from* whichever of these the file imports.
 _NUMPY_METHOD_SOURCES = ("torch", "tensorflow")
@@ -52,6 +67,7 @@ class _Frame:
     params: frozenset[str] = frozenset()
     kinds: set[str] = field(default_factory=set)
     only_params: bool = True
+    handler: bool = False
 
     def is_boundary_adapter(self) -> bool:
         return self.only_params and len(self.kinds) == 1
@@ -93,6 +109,7 @@ class GlueCode(Rule):
         # Expressions that are the input of an enclosing conversion.
         self.chained: set[int] = set()
         self.called: set[int] = set()
+        self.lookups: set[int] = set()
         self._roots: set[str] = set()
         self._roots_size = -1
 
@@ -102,16 +119,24 @@ class GlueCode(Rule):
         self._leave_statement()
         params = node.params
         names = frozenset(param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params))
-        self.frames.append(_Frame(node.name, params=names - {"self", "cls"}))
+        frame = _Frame(node.name, params=names - {"self", "cls"})
+        frame.handler = any(_is_route(decorator.decorator) for decorator in node.decorators) or bool(
+            SERVING_WORDS & set(words(node.name.value))
+        )
+        self.frames.append(frame)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.frames.pop()
         libraries = sorted(frame.libraries - {PYTHON})
+        if self._thin_handler(frame, libraries):
+            return
         if frame.conversions < self.min_conversions or frame.statements < max(self.min_statements, 1):
             return
         share = len(frame.converting_statements) / frame.statements
         if share < self.min_share or len(libraries) < self.min_libraries or frame.is_boundary_adapter():
             return
+        if frame.libraries <= DATAFRAME_FAMILY and frame.kinds & INTO_DATAFRAME:
+            return  # pandas -> numpy -> pandas inside feature engineering: one family, no boundary
         self.report(
             frame.name,
             f"`{frame.name.value}` is mostly glue code: {frame.conversions} conversions in "
@@ -122,6 +147,25 @@ class GlueCode(Rule):
             statements=frame.statements,
             libraries=",".join(libraries),
         )
+
+    def _thin_handler(self, frame: _Frame, libraries: list[str]) -> bool:
+        """A request handler that is nothing but conversions around one model call
+        (JSON -> numpy -> torch -> numpy -> list -> JSON) is glue; reported here."""
+        if not frame.handler or frame.conversions < 2 or len(frame.libraries) < 3 or not libraries:
+            return False
+        plain = frame.statements - len(frame.converting_statements)
+        if frame.statements == 0 or plain > 2:  # the model call and maybe one more line
+            return False
+        self.report(
+            frame.name,
+            f"`{frame.name.value}` is a thin handler made of glue: {frame.conversions} conversions across "
+            f"{', '.join(sorted(frame.libraries))} around its model call; accept and return the model's "
+            "own representation at one boundary (a typed request/response schema)",
+            conversions=frame.conversions,
+            statements=frame.statements,
+            libraries=",".join(libraries),
+        )
+        return True
 
     # -- statements --------------------------------------------------------------
     def _enter_statement(self) -> None:
@@ -238,8 +282,18 @@ class GlueCode(Rule):
                     found = found + (sources[0],)
             self._record(node, found, func.value, func.attr.value)
 
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for target in node.comparisons:  # ``plan in plans.index.values``: a lookup
+            if isinstance(target.operator, (cst.In, cst.NotIn)):
+                self.lookups.add(id(target.comparator))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            if number(node.slice[0].slice.value) is not None:
+                self.lookups.add(id(node.value))  # ``frame[col].values[0]``: one element
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if not self.frames or id(node) in self.called:
+        if not self.frames or id(node) in self.called or id(node) in self.lookups:
             return
         method = CONVERSION_ATTRIBUTES.get(node.attr.value)
         if method is None or not self._method_applies(method, node.value):

@@ -621,6 +621,7 @@ CONVERSION_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "pandas.DataFrame.from_records": ("pandas",),
     "json.loads": ("json",),
     "json.dumps": ("json",),
+    "flask.jsonify": ("json",),
     "pandas.read_json": ("pandas", "json"),
     "PIL.Image.fromarray": ("pil", "numpy"),
     "torchvision.transforms.functional.to_tensor": ("torch", "pil"),
@@ -655,6 +656,8 @@ CONVERSION_METHODS: dict[str, ConversionMethod] = {
     # datasets / polars / pyarrow tables to pandas.
     "to_pandas": ConversionMethod(("pandas",), ("polars", "pyarrow", "datasets")),
     "tolist": ConversionMethod((PYTHON,), ("numpy", "pandas", "torch")),
+    # A web request's JSON body.
+    "get_json": ConversionMethod(("json",), ("flask",)),
     "numpy": ConversionMethod(("numpy",), ("torch", "tensorflow")),
     "cpu": ConversionMethod(("torch",), ("torch",), link=True),
     "detach": ConversionMethod(("torch",), ("torch",), link=True),
