@@ -507,3 +507,63 @@ class QuoteModel(BaseModel):
     assert lint(source, select=SELECT, filename="model.py") == []
     options = {"business-logic-in-model": {"model-bases": ["mycompany.ml.BaseModel"]}}
     assert len(lint(source, select=SELECT, filename="model.py", rule_options=options)) == 1
+
+
+# Shapes met in real ML applications: (id, clean code, its near-identical twin
+# across the guard, the twin's expected finding lines).
+APPLICATION_TWINS = [
+    (
+        "nested-clamp-on-discount-vs-on-model-output",
+        """
+        def predict_markdown(row):
+            score = MODEL.predict([row["features"]])[0]
+            return min(max(round(score), 0), 70)
+        """,
+        """
+        def predict_markdown(row):
+            discount = MODEL.predict([row["features"]])[0]
+            return min(max(round(discount), 0), 70)
+        """,
+        [4],
+    ),
+    (
+        "row-category-vs-row-flag",
+        """
+        def predict_markdown(row):
+            markdown = MODEL.predict([row["features"]])[0]
+            if row["stock_status"] == "unknown":
+                return markdown
+            return markdown
+        """,
+        """
+        def predict_markdown(row):
+            markdown = MODEL.predict([row["features"]])[0]
+            if row["stock_status"] == "slow":
+                return markdown
+            return markdown
+        """,
+        [4],
+    ),
+    (
+        "recommend-function-vs-helper",
+        """
+        def rank_helper(user, candidates):
+            return [c for c in candidates if c["category"] != "adult"]
+        """,
+        """
+        def recommend_items(user, candidates):
+            return [c for c in candidates if c["category"] != "adult"]
+        """,
+        [3],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "clean, twin, lines", [t[1:] for t in APPLICATION_TWINS], ids=[t[0] for t in APPLICATION_TWINS]
+)
+def test_application_shapes(lint, clean, twin, lines):
+    clean_findings = lint(clean, select=SELECT, filename="model.py")
+    assert clean_findings == [], [f"{f.line}: {f.message}" for f in clean_findings]
+    findings = lint(twin, select=SELECT, filename="model.py")
+    assert [f.line for f in findings] == lines, [f.message for f in findings]

@@ -31,8 +31,8 @@ from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
 from mldebtlint.knowledge.vocabulary import VALUE_PRESERVING_CALLS, Vocabulary
 from mldebtlint.rule import Rule
 from mldebtlint.syntax.identifiers import words
-from mldebtlint.syntax.literals import scalar
-from mldebtlint.syntax.names import dotted_name
+from mldebtlint.syntax.literals import scalar, string
+from mldebtlint.syntax.names import dotted_name, last_name
 
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
 AUG_ARITHMETIC = (
@@ -110,6 +110,33 @@ class BusinessWords:
                 if term is not None:
                     return kind, term
         return None
+
+
+# Wrappers a clamp may be nested in: ``min(max(round(discount), 0), 70)``.
+_WRAPPERS = frozenset({"round", "int", "float", "abs", "min", "max", "clip", "clamp", "minimum", "maximum"})
+# Names of one input record: ``row["segment"] == "slow"`` compares a category.
+ROW_NAMES = frozenset({"row", "record", "rec", "item", "sample", "entry", "example", "instance", "features", "x"})
+
+
+def _unwrap_bounds(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The clamped value inside nested bounds and rounding (its first non-literal argument)."""
+    for _ in range(8):
+        if not isinstance(node, cst.Call) or last_name(node.func) not in _WRAPPERS:
+            return node
+        inner = [arg.value for arg in node.args if arg.keyword is None and scalar(arg.value) is None]
+        if not inner:
+            return node
+        node = inner[0]
+    return node
+
+
+def _row_field(node: cst.BaseExpression) -> str | None:
+    """``row["Turnover_Label"]`` -> "Turnover_Label" (a field of one input record)."""
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 1 or not isinstance(node.value, cst.Name):
+        return None
+    index = node.slice[0].slice
+    key = string(index.value) if isinstance(index, cst.Index) else None
+    return key if key is not None and node.value.value.lower() in ROW_NAMES else None
 
 
 def _is_self_attribute(node: cst.BaseExpression) -> bool:
@@ -286,6 +313,9 @@ class BusinessLogicInModel(Rule):
                 return f"'{found[1]}' compared with literal {literal!r}"
             if isinstance(literal, str) and literal.lower() in self.vocab.literals and self.components(side):
                 return f"comparison with business value {literal!r}"
+            field = _row_field(side)
+            if field and isinstance(literal, str) and self._categorical_literal(side, literal):
+                return f"row field '{field}' compared with category {literal!r}"
         return None
 
     def _categorical_literal(self, side: cst.BaseExpression, literal: object) -> bool:
@@ -409,9 +439,9 @@ class BusinessLogicInModel(Rule):
 
     def _check_bound(self, node: cst.Call) -> None:
         """``price.clamp(min=9.99)`` / ``np.clip(price, 0.99, None)``: a price floor or cap."""
-        operands = [arg.value for arg in node.args]
+        operands = [_unwrap_bounds(arg.value) for arg in node.args]
         if isinstance(node.func, cst.Attribute):
-            operands.append(node.func.value)
+            operands.append(_unwrap_bounds(node.func.value))
         business = next((found for found in map(self.business, operands) if found and found[0] == "strong"), None)
         bounds = [scalar(arg.value) for arg in node.args]
         if business and any(isinstance(b, (int, float)) and not isinstance(b, bool) and b != 0 for b in bounds):
