@@ -24,7 +24,7 @@ def decide(model, X):
 
 
 def fit(model):
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-4)
     return optimizer
 '''
 
@@ -43,7 +43,7 @@ def decide(model, X):
 
 
 def fit(model):
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)  # mldebtlint: ignore[MLD102]
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-4)  # mldebtlint: ignore[MLD102]
     return optimizer
 '''
 

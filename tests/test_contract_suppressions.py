@@ -147,11 +147,12 @@ def approve(model, x, y):
     score = model.predict_proba(x)[:, 1]
     if score > 0.7:  # noqa: MLD101
         return True
+    score = score * model.calibration
     if score > 0.9:
         return False
     return None
 """
-    assert codes_found(lint, source) == [(5, "MLD101")]
+    assert codes_found(lint, source) == [(6, "MLD101")]
 
 
 # -- the parser and the filter, directly -------------------------------------------------------

@@ -567,3 +567,16 @@ def test_application_shapes(lint, clean, twin, lines):
     assert clean_findings == [], [f"{f.line}: {f.message}" for f in clean_findings]
     findings = lint(twin, select=SELECT, filename="model.py")
     assert [f.line for f in findings] == lines, [f.message for f in findings]
+
+
+def test_field_read_with_get_is_a_field(lint):
+    source = """
+    def predict(customer):
+        score = MODEL.predict_proba([customer["x"]])[0, 1]
+        if customer.get("tier") == "gold":
+            score = score - 0.05
+        return score
+    """
+    assert [f.line for f in lint(source, select=SELECT, filename="serve.py")] == [4]
+    clean = source.replace('customer.get("tier") == "gold"', 'customer.get("source") == "batch"')
+    assert lint(clean, select=SELECT, filename="serve.py") == []

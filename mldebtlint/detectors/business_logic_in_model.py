@@ -211,6 +211,14 @@ class BusinessLogicInModel(Rule):
             and node.func.attr.value in VALUE_PRESERVING_CALLS
         ):
             return self.components(node.func.value)
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "get"
+            and node.args
+            and isinstance(string(node.args[0].value), str)
+        ):
+            return [string(node.args[0].value) or ""]  # ``customer.get("tier")`` is the field "tier"
         if isinstance(node, cst.Name):
             return None if node.value in ("None", "True", "False") else [node.value]
         if isinstance(node, cst.Attribute):

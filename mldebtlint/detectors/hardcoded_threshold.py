@@ -173,8 +173,8 @@ class HardcodedThreshold(Rule):
                 groups.setdefault((candidate.ladder, candidate.subject), []).append(candidate)
         merged: set[int] = set()
         for group in groups.values():
-            if len(group) < 2:
-                continue
+            if len({value for candidate in group for value in candidate.values}) < 2:
+                continue  # the same cut-off twice is a repeat, not a ladder of bands
             first = group[0]
             values = [value for candidate in group for value in candidate.values]
             literals = ", ".join(format_number(value) for value in values[:-1]) + f" and {format_number(values[-1])}"
