@@ -60,6 +60,9 @@ class Report:
     # Other sites the finding rests on: ``(node, note)`` pairs in the same file
     # (the engine turns them into positions) or ready ``core.types.Related``.
     related: tuple[Any, ...] = ()
+    # "safe" / "unsafe" when a fixer can rewrite this finding (``--fix`` /
+    # ``--unsafe-fixes``), "" when none can.
+    fix: str = ""
 
 
 class FileContext:
@@ -125,6 +128,7 @@ class Rule:
         *,
         related: Any = (),  # tuple of (cst.CSTNode, note)
         statement: Any = None,  # cst.CSTNode | None
+        fix: str = "",
         **data: Any,
     ) -> None:
         """Report ``node``; ``related`` lists other sites in this file as (node, note).
@@ -142,6 +146,7 @@ class Rule:
                 scope=".".join(context.scope_stack),
                 statement=statement or (context.statement_stack[-1] if context.statement_stack else None),
                 related=tuple(related),
+                fix=fix,
             )
         )
 
@@ -182,7 +187,9 @@ class ManifestRule:
         self.context = context
         self.options = options
 
-    def report_at(self, line: int, column: int, message: str, end_column: int = 0, **data: Any) -> None:
+    def report_at(
+        self, line: int, column: int, message: str, end_column: int = 0, *, fix: str = "", **data: Any
+    ) -> None:
         self.context.reports.append(
             Report(
                 self.code,
@@ -192,6 +199,7 @@ class ManifestRule:
                 end_line=line,
                 end_column=end_column or column,
                 data=data,
+                fix=fix,
             )
         )
 

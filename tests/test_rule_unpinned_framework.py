@@ -350,3 +350,103 @@ def test_entries_reached_through_an_included_manifest_are_reported_there_only(tm
     }
     assert lint_project(tmp_path, files) == []
     assert flagged(lint_project(tmp_path, files, target="requirements.txt")) == [("requirements.txt", 1)]
+
+
+# -- shapes met in real ML applications ------------------------------------------------
+
+
+def test_dockerfile_run_pip_install_is_a_manifest(tmp_path):
+    files = {
+        "Dockerfile": """
+            FROM python:3.10-slim
+            RUN apt-get update && apt-get install -y libgomp1
+            RUN pip install --no-cache-dir lightgbm keras torch \\
+                torchvision tensorflow-gpu
+            RUN pip install fastapi uvicorn xgboost==2.0.3
+            CMD ["python", "serve.py"]
+        """,
+    }
+    findings = lint_project(tmp_path, files)
+    assert [(line, dict(f.data)["package"]) for (_, line), f in zip(flagged(findings), findings, strict=True)] == [
+        (3, "lightgbm"),
+        (3, "keras"),
+        (3, "torch"),
+        (4, "torchvision"),
+        (4, "tensorflow-gpu"),
+    ]
+    assert "RUN install command" in findings[0].message
+
+
+def test_dockerfile_pins_and_constraints_satisfy_the_rule(tmp_path):
+    files = {
+        "Dockerfile": """
+            FROM python:3.10-slim
+            COPY . /app
+            RUN pip install -r /dev/null torch==2.3.1 -c pins.docker transformers
+            RUN conda install -c conda-forge pytorch==2.3.1
+        """,
+        "pins.docker": "transformers==4.44.2\n",
+    }
+    assert flagged(lint_project(tmp_path, files)) == []
+    files["pins.docker"] = "numpy==1.26.4\n"
+    assert flagged(lint_project(tmp_path / "twin", files)) == [("Dockerfile", 3)]
+
+
+def test_dockerfile_requirement_file_that_is_not_a_manifest_is_read(tmp_path):
+    files = {
+        "Containerfile": """
+            FROM python:3.11
+            RUN pip install -r deps.docker
+        """,
+        "deps.docker": "implicit\nflask\n",
+    }
+    assert flagged(lint_project(tmp_path, files)) == [("Containerfile", 2)]
+
+
+def test_package_ranges_beside_an_application_manifest_are_the_library_s_business(tmp_path):
+    setup = """
+        from setuptools import setup
+        setup(name="churnsim", install_requires=["scikit-learn>=1.3,<2", "statsmodels"])
+    """
+    alone = {"setup.py": setup}
+    assert [line for _, line in flagged(lint_project(tmp_path / "alone", alone))] == [2, 2]
+    beside = {"setup.py": setup, "requirements.txt": "scikit-learn==1.5.2\nstatsmodels==0.14.2\n"}
+    assert flagged(lint_project(tmp_path / "beside", beside)) == []
+
+
+def test_recommender_and_encoder_libraries_are_frameworks(tmp_path):
+    files = {"requirements.txt": "implicit\nscikit-surprise>=1.1\ncategory_encoders\nflask\n"}
+    assert [line for _, line in flagged(lint_project(tmp_path, files))] == [1, 2, 3]
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    from mldebtlint.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def test_fixable_findings_are_marked_and_counted(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.mldebtlint]\nselect = ["MLD301"]\n', encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("torch>=2.0\n-r more.txt\n", encoding="utf-8")
+    (tmp_path / "more.txt").write_text("xgboost\n", encoding="utf-8")
+    _, out, err = _cli(capsys, "check", "--no-cache", ".")
+    lines = out.splitlines()
+    assert "MLD301 [*] [unpinned-framework]" in lines[0]  # its own line: the pin fix can rewrite it
+    assert "MLD301 [unpinned-framework]" in lines[1]  # from an included file: not rewritten here
+    summary = (out + err).strip().splitlines()[-1]
+    assert summary.startswith("Found ") and summary.endswith("[*] 1 fixable with --fix.")
+
+
+def test_pin_fix_takes_the_version_of_a_constraints_file_or_says_why_not(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.mldebtlint]\nselect = ["MLD301"]\n', encoding="utf-8")
+    (tmp_path / "constraints.txt").write_text("implicit==0.7.2\n", encoding="utf-8")
+    manifest = tmp_path / "requirements.txt"
+    manifest.write_text("implicit>=0.6\nlightfm\n", encoding="utf-8")
+    _, _, err = _cli(capsys, "check", "--no-cache", "--fix", ".")
+    assert manifest.read_text(encoding="utf-8") == "implicit==0.7.2\nlightfm\n"
+    assert "lightfm" in err and "not installed here" in err  # no silent no-op

@@ -152,7 +152,8 @@ class HardcodedThreshold(Rule):
 
     # -- deciding and merging ------------------------------------------------------
     def _candidate(self, node: cst.CSTNode, message: str, values: list[float], what: str = "", **data) -> Candidate:
-        self.report(node, message, **data)
+        # The hoist fix rewrites comparisons, compare calls, keywords and locals, not attributes.
+        self.report(node, message, fix="" if isinstance(node, cst.Attribute) else "unsafe", **data)
         report = self.context.reports.pop()
         sink = self.sinks.get(id(node))
         return Candidate(

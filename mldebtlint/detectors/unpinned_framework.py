@@ -23,6 +23,8 @@ from mldebtlint.rule import ManifestRule, Report
 
 POLICIES = {"exact": (EXACT,), "upper-bound": (EXACT, UPPER_BOUND)}
 HASHED_SIBLING_PATTERNS = ("requirements*.txt", "requirements*.lock")
+# Manifests that install an application (not a distributable package's metadata).
+APPLICATION_MANIFESTS = ("requirements*.txt", "environment*.yml", "environment*.yaml", "Pipfile", "Dockerfile*")
 
 
 class UnpinnedFramework(ManifestRule):
@@ -62,10 +64,19 @@ class UnpinnedFramework(ManifestRule):
         """Strengths that satisfy the policy; None turns the rule off here."""
         policy = self.options["policy"]
         if manifest.is_library:
+            if not self.options["library-policy"] and self._application_manifest_beside():
+                # A package's install_requires ranges are right for a library; the
+                # application's pins belong (and are checked) in the manifest beside it.
+                return None
             policy = self.options["library-policy"] or policy
         if policy == "ignore":
             return None
         return POLICIES[policy]
+
+    def _application_manifest_beside(self) -> bool:
+        return any(
+            fnmatch.fnmatch(name, pattern) for name in self.context.sibling_names for pattern in APPLICATION_MANIFESTS
+        )
 
     def _folder(self) -> Path | None:
         return Path(self.context.folder) if self.context.folder else None
@@ -91,7 +102,9 @@ class UnpinnedFramework(ManifestRule):
     # -- reporting ----------------------------------------------------------
     def _report(self, entry: RequirementEntry, accepted: tuple[str, ...]) -> None:
         want = "an exact pin" if UPPER_BOUND not in accepted else "an upper bound"
-        where = f" in [{entry.group}]" if entry.group not in ("requirements", "") else ""
+        where = f" in [{entry.group}]" if entry.group not in ("requirements", "", "docker") else ""
+        if entry.group == "docker":
+            where = " in a RUN install command"
         if entry.origin:
             where = f" (from {PurePosixPath(entry.origin).name}, included here)"
             line, column, end_column = entry.via_line, 1, 0
@@ -102,7 +115,10 @@ class UnpinnedFramework(ManifestRule):
         if entry.group == INSTALL_GROUP:  # a notebook's %pip install line: no lock file applies
             hint = "pin it with == in the command" if want == "an exact pin" else "add a < bound or pin it with =="
             message = f"ML framework '{entry.name}' is installed without {want} ({entry.text}); {hint}"
-        self.report_at(line, column, message, end_column=end_column, package=entry.key, specifier=entry.specifier)
+        fix = "" if entry.origin or entry.url or entry.group == INSTALL_GROUP else "safe"  # rewrites this file's lines
+        self.report_at(
+            line, column, message, end_column=end_column, fix=fix, package=entry.key, specifier=entry.specifier
+        )
 
 
 def _has_hashes(path: Path) -> bool:

@@ -139,6 +139,7 @@ def _python_findings(task: FileTask, settings: Settings, context: FileContext, r
                 suppress,
                 report.data,
                 _related(report, task.display, positions),
+                fix=report.fix,
             )
         )
     return findings

@@ -186,6 +186,7 @@ def _run_manifest_rules(
                 fingerprint,
                 (report.line,),
                 report.data,
+                fix=report.fix,
             )
         )
     return findings, _dependency_facts(context)

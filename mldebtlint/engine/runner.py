@@ -169,6 +169,7 @@ def run_repo_rules(
                         for item in report.related
                         if isinstance(item, Related)
                     ],
+                    fix=report.fix,
                 )
             )
     return findings

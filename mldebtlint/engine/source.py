@@ -50,6 +50,7 @@ def build_finding(
     suppress_lines: Iterable[int] = (),
     data: dict[str, Any] | None = None,
     related: Iterable[Related] = (),
+    fix: str = "",
 ) -> Finding:
     effort, impact, risk = settings.score_for(entry.code)
     priority = priority_of(effort, impact, risk)
@@ -67,6 +68,7 @@ def build_finding(
         suppress_lines=tuple(sorted(set(suppress_lines))),
         data=tuple(sorted((data or {}).items())),
         related=tuple(related),
+        fix=fix,
     )
 
 

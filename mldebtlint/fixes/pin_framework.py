@@ -1,6 +1,7 @@
 """Fix MLD301: pin an unpinned ML framework to an exact version.
 
-The version comes from a lock file in the manifest's folder or above it (up
+The version comes from a constraints file the manifest uses (``-c``), else from
+a lock or constraints file in the manifest's folder or above it (up
 to the project root: poetry.lock, uv.lock, pdm.lock, Pipfile.lock,
 conda-lock.yml, a hashed requirements file), else from the version installed
 in the running environment (``importlib.metadata``). It must satisfy the
@@ -19,6 +20,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -84,6 +86,11 @@ def _hashed_requirements(path: Path) -> dict[str, str]:
     return {canonicalize_name(m.group(1)): m.group(2) for m in map(_PINNED_LINE.match, text.splitlines()) if m}
 
 
+def _constraint_pins(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return {canonicalize_name(m.group(1)): m.group(2) for m in map(_PINNED_LINE.match, text.splitlines()) if m}
+
+
 def _lock_readers(folder: Path):
     for name in TOML_LOCKS:
         yield folder / name, _toml_lock
@@ -91,6 +98,8 @@ def _lock_readers(folder: Path):
     yield folder / "conda-lock.yml", _conda_lock
     for candidate in sorted(folder.glob("requirements*.lock")) + sorted(folder.glob("requirements*.txt")):
         yield candidate, _hashed_requirements
+    for candidate in sorted(folder.glob("constraints*.txt")):
+        yield candidate, _constraint_pins
 
 
 def locked_version(key: str, folder: Path, root: Path) -> str | None:
@@ -145,10 +154,28 @@ def _pin_text(entry: RequirementEntry, written: str, version: str) -> str | None
     return f"{name}{extras}=={version}{marker}"
 
 
-def _version_for(entry: RequirementEntry, path: Path, settings: Settings) -> tuple[str | None, str]:
-    version = locked_version(entry.key, path.parent, Path(settings.root)) or installed_version(entry.key)
+def _constrained_version(entry: RequirementEntry, constraints: Sequence[RequirementEntry]) -> str | None:
+    """The exact pin of ``entry`` in a constraints file the manifest uses (``-c``)."""
+    for constraint in constraints:
+        if constraint.key == entry.key and constraint.strength == EXACT:
+            pinned = constraint.specifier.lstrip("=")
+            return pinned or None
+    return None
+
+
+def _version_for(
+    entry: RequirementEntry,
+    path: Path,
+    settings: Settings,
+    constraints: list[RequirementEntry] = (),  # type: ignore[assignment]
+) -> tuple[str | None, str]:
+    version = (
+        _constrained_version(entry, constraints)
+        or locked_version(entry.key, path.parent, Path(settings.root))
+        or installed_version(entry.key)
+    )
     if version is None:
-        return None, f"no version of '{entry.name}' in a lock file or installed here"
+        return None, f"no version of '{entry.name}' in a constraints or lock file, and it is not installed here"
     try:
         allowed = SpecifierSet(entry.specifier).contains(Version(version), prereleases=True)
     except (InvalidSpecifier, InvalidVersion):
@@ -176,7 +203,7 @@ def fix(path: Path, text: str, findings: list[Finding], settings: Settings) -> F
         if entry is None:
             skipped.append(f"{where}: {finding.code} not fixed: the requirement comes from another file")
             continue
-        version, reason = _version_for(entry, path, settings)
+        version, reason = _version_for(entry, path, settings, manifest.constraints)
         line = lines[entry.span.line - 1]
         written = line[entry.span.column - 1 : entry.span.end_column - 1]
         pinned = _pin_text(entry, written, version) if version else None

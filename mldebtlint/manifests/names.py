@@ -20,6 +20,12 @@ MANIFEST_PATTERNS = (
     "conda.yml",
     "conda.yaml",
     "Pipfile",
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.Dockerfile",
+    "*.dockerfile",
+    "Containerfile",
+    "Containerfile.*",
 )
 # Folders whose .txt/.in files are requirement files (``requirements/base.txt``).
 REQUIREMENTS_FOLDERS = ("requirements", "reqs")

@@ -21,6 +21,8 @@ def manifest_kind(name: str) -> str | None:
         return "pyproject"
     if name == "Pipfile":
         return "pipfile"
+    if lowered.startswith(("dockerfile", "containerfile")) or lowered.endswith(".dockerfile"):
+        return "dockerfile"
     if lowered == "setup.cfg":
         return "setup.cfg"
     if lowered == "setup.py":
@@ -49,6 +51,10 @@ def parse_manifest(name: str, text: str, folder: Path | None = None) -> ParsedMa
         return parse_pyproject(text)
     if kind == "pipfile":
         return parse_pipfile(text)
+    if kind == "dockerfile":
+        from mldebtlint.manifests.dockerfile import parse_dockerfile
+
+        return parse_dockerfile(text, folder)
     if kind == "setup.cfg":
         return parse_setup_cfg(text)
     if kind == "setup.py":

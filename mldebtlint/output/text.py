@@ -16,9 +16,24 @@ def location_text(finding) -> str:
 
 
 def format_line(finding) -> str:
+    fixable = " [*]" if getattr(finding, "fix", "") else ""
     return (
-        f"{location_text(finding)}: {finding.code} [{finding.rule}] {finding.message} (debt {finding.debt_minutes} min)"
+        f"{location_text(finding)}: {finding.code}{fixable} [{finding.rule}] {finding.message} "
+        f"(debt {finding.debt_minutes} min)"
     )
+
+
+def fixable_note(result: CheckResult) -> str:
+    """``3 fixable with --fix (2 more with --fix --unsafe-fixes).`` or ""."""
+    safe = sum(1 for finding in result.findings if finding.fix == "safe")
+    unsafe = sum(1 for finding in result.findings if finding.fix == "unsafe")
+    if safe and unsafe:
+        return f"[*] {safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes)."
+    if safe:
+        return f"[*] {safe} fixable with --fix."
+    if unsafe:
+        return f"[*] {unsafe} fixable with --fix --unsafe-fixes."
+    return ""
 
 
 def summary(result: CheckResult) -> str:
@@ -38,7 +53,8 @@ def summary(result: CheckResult) -> str:
         extras.append(f"{result.baseline_fixed} baselined findings fixed")
     if extras:
         text += f" ({', '.join(extras)})"
-    return text + "."
+    note = fixable_note(result)
+    return text + "." + (f" {note}" if note else "")
 
 
 def format_related(finding) -> str:
