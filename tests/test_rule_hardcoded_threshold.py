@@ -820,6 +820,40 @@ APPLICATION_TWINS = [
         [2],
     ),
     (
+        "printed-drift-rows-vs-returned-drift-rows",
+        """
+        def drift_report(result_df):
+            high_drift = result_df[result_df["psi"] > 0.25]
+            print(f"high drift features: {len(high_drift)}")
+            for _, row in high_drift.iterrows():
+                print(row["feature"], row["psi"])
+        """,
+        """
+        def drift_report(result_df):
+            high_drift = result_df[result_df["psi"] > 0.25]
+            print(f"high drift features: {len(high_drift)}")
+            for _, row in high_drift.iterrows():
+                retrain(row["feature"])
+        """,
+        [2],
+    ),
+    (
+        "evaluation-labels-vs-served-labels-conditional",
+        """
+        def evaluate(model, X_val, y_val):
+            preds = model.predict(X_val)
+            preds = (preds > 0.45).astype(int) if preds.dtype == float else preds
+            return f1_score(y_val, preds)
+        """,
+        """
+        def evaluate(model, X_val, y_val):
+            preds = model.predict(X_val)
+            preds = (preds > 0.45).astype(int) if preds.dtype == float else preds
+            return preds
+        """,
+        [3],
+    ),
+    (
         "threshold-from-saved-state-vs-module-literal",
         """
         decision_threshold = 0.5

@@ -69,6 +69,7 @@ class Candidate:
     subject: str = ""
     ladder: int | None = None
     sink: str | None = None  # the local name the comparison's result is assigned to
+    sink_value: cst.CSTNode | None = None  # the assigned expression holding the comparison
     scope: cst.CSTNode | None = None  # where that name is used
     local: str = ""  # the cut-off is this local name (confirmed at its frame's close)
 
@@ -106,7 +107,7 @@ class HardcodedThreshold(Rule):
         self.ladders: dict[int, int] = {}
         self.chained_ifs: set[int] = set()
         # Comparisons whose result is assigned to a local name: id -> name.
-        self.sinks: dict[int, str] = {}
+        self.sinks: dict[int, tuple[str, cst.CSTNode]] = {}
         self.cast_contexts: set[int] = set()
         # ``x[x < c] = c``: comparisons that select values to clamp, by id -> c.
         self.clamps: dict[int, float] = {}
@@ -155,7 +156,7 @@ class HardcodedThreshold(Rule):
         # The hoist fix rewrites comparisons, compare calls, keywords and locals, not attributes.
         self.report(node, message, fix="" if isinstance(node, cst.Attribute) else "unsafe", **data)
         report = self.context.reports.pop()
-        sink = self.sinks.get(id(node))
+        sink, sink_value = self.sinks.get(id(node), (None, None))
         return Candidate(
             report,
             node,
@@ -163,6 +164,7 @@ class HardcodedThreshold(Rule):
             what,
             ladder=self.ladders.get(id(node)),
             sink=sink,
+            sink_value=sink_value,
             scope=self.frames[-1].node if sink else None,
         )
 
@@ -192,10 +194,12 @@ class HardcodedThreshold(Rule):
     def _only_statistics(self, candidate: Candidate) -> bool:
         """The comparison's result (``y_pred = (proba > 0.5).astype(int)``) is only
         counted, averaged, passed to metric functions or logged: it decides nothing."""
-        uses = _uses_of(candidate.scope, candidate.sink, candidate.node)
+        uses = _uses_of(candidate.scope, candidate.sink, candidate.sink_value or candidate.node)
         return bool(uses) and all(any(self._is_statistic(a) for a in ancestors) for ancestors in uses)
 
     def _is_statistic(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.For):
+            return _only_reports(node.body)  # ``for _, row in selected.iterrows(): print(...)``
         if not isinstance(node, cst.Call):
             return False
         name = last_name(node.func)
@@ -223,7 +227,7 @@ class HardcodedThreshold(Rule):
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             for comparison in _result_comparisons(node.value):
-                self.sinks[id(comparison)] = node.targets[0].target.value
+                self.sinks[id(comparison)] = (node.targets[0].target.value, node.value)
         for target in node.targets:
             self._bind_target(target.target, node.value)
             self._note_clamp(target.target, node.value)
@@ -612,9 +616,13 @@ def _result_comparisons(value: cst.BaseExpression) -> list[cst.Comparison]:
     while (
         isinstance(value, cst.Call)
         and isinstance(value.func, cst.Attribute)
-        and value.func.attr.value in (BINARIZING_METHODS)
+        and value.func.attr.value in BINARIZING_METHODS
     ):
         value = value.func.value
+    if isinstance(value, cst.IfExp):  # ``(p > 0.5).astype(int) if p.dtype == float else p``
+        return _result_comparisons(value.body) + _result_comparisons(value.orelse)
+    if isinstance(value, cst.Subscript) and len(value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index):
+        return _test_comparisons(value.slice[0].slice.value)  # ``df[df["psi"] > 0.2]``: rows selected by a mask
     return _test_comparisons(value)
 
 
@@ -652,11 +660,13 @@ class _Uses(cst.CSTVisitor):
         self.skip = skip
         self.stack: list[cst.CSTNode] = []
         self.found: list[list[cst.CSTNode]] = []
+        self.started = False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if node is self.skip:
+            self.started = True  # reads before the comparison are of an older value
             return False
-        if isinstance(node, cst.Name) and node.value == self.name:
+        if isinstance(node, cst.Name) and node.value == self.name and self.started:
             parent = self.stack[-1] if self.stack else None
             is_target = isinstance(parent, cst.AssignTarget) or (
                 isinstance(parent, (cst.AugAssign, cst.AnnAssign)) and parent.target is node
