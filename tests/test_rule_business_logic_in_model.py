@@ -559,6 +559,28 @@ APPLICATION_TWINS = [
 ]
 
 
+APPLICATION_TWINS.append(
+    (
+        "hard-coded-item-id-vs-requested-item-id",
+        """
+        @app.route("/", methods=["GET"])
+        def get_recommendation():
+            uid = request.args.get("uid")
+            iid = request.args.get("iid")
+            return str(model.predict(uid, iid, r_ui=None))
+        """,
+        """
+        @app.route("/", methods=["GET"])
+        def get_recommendation():
+            uid = request.args.get("uid")
+            iid = str(417)
+            return str(model.predict(uid, iid, r_ui=None))
+        """,
+        [5],
+    )
+)
+
+
 @pytest.mark.parametrize(
     "clean, twin, lines", [t[1:] for t in APPLICATION_TWINS], ids=[t[0] for t in APPLICATION_TWINS]
 )

@@ -114,6 +114,8 @@ class BusinessWords:
 
 # Wrappers a clamp may be nested in: ``min(max(round(discount), 0), 70)``.
 _WRAPPERS = frozenset({"round", "int", "float", "abs", "min", "max", "clip", "clamp", "minimum", "maximum"})
+# Names of a single entity's id: ``iid = str(302)`` picks one item by hand.
+ID_WORDS = frozenset({"id", "iid", "uid", "sku", "item_id", "user_id", "customer_id", "product_id"})
 # Names of one input record: ``row["segment"] == "slow"`` compares a category.
 ROW_NAMES = frozenset({"row", "record", "rec", "item", "sample", "entry", "example", "instance", "features", "x"})
 
@@ -403,6 +405,8 @@ class BusinessLogicInModel(Rule):
     def visit_Assign(self, node: cst.Assign) -> None:
         """``final_price = pred * 1.19``: a business quantity computed with a magic number."""
         value = node.value
+        if self._in_model_code():
+            self._check_hard_coded_id(node)
         if not self._in_model_code() or not isinstance(value, cst.BinaryOperation):
             return
         if isinstance(value.operator, ARITHMETIC) and self._judge_arithmetic(value.left, value.right):
@@ -411,6 +415,21 @@ class BusinessLogicInModel(Rule):
             found = self.business(target.target)
             if found and found[0] == "strong" and self._has_magic_number(node.value):
                 self._report(node, f"'{found[1]}' computed with a hard-coded factor")
+                return
+
+    def _check_hard_coded_id(self, node: cst.Assign) -> None:
+        """``iid = str(302)`` in serving code: one item/customer/product chosen by id."""
+        value = node.value
+        if isinstance(value, cst.Call) and last_name(value.func) in ("str", "int") and len(value.args) == 1:
+            value = value.args[0].value
+        literal = scalar(value)
+        if isinstance(literal, str) and literal.isdigit():
+            literal = int(literal)
+        if not isinstance(literal, int) or isinstance(literal, bool) or literal in (0, 1, -1):
+            return
+        for target in node.targets:
+            if isinstance(target.target, cst.Name) and ID_WORDS & set(words(target.target.value)):
+                self._report(node, f"hard-coded id {target.target.value} = {literal}")
                 return
 
     def _has_magic_number(self, node: cst.BaseExpression) -> bool:
