@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 import libcst as cst
 
@@ -581,13 +582,13 @@ class HardcodedThreshold(Rule):
                 f"literal {format_number(found[0])} passed as '{arg.keyword.value}' to {name}() in predict/serve"
                 " code; move it to config or a named constant"
             )
-            data = {"literals": [found[0]], "subject": arg.keyword.value, "call": name}
+            data: dict[str, Any] = {"literals": [found[0]], "subject": arg.keyword.value, "call": name}
             if found[1]:
-                candidate = self._candidate(arg, message, [found[0]], **dict(data, local=found[1]))
+                candidate = self._candidate(arg, message, [found[0]], "", **dict(data, local=found[1]))
                 candidate.local = found[1]
                 self._binding_frame(found[1]).pending.append(candidate)
             else:
-                self.frames[-1].candidates.append(self._candidate(arg, message, [found[0]], **data))
+                self.frames[-1].candidates.append(self._candidate(arg, message, [found[0]], "", **data))
 
     def _snippet(self, node: cst.CSTNode) -> str:
         text = " ".join(self.context.module.code_for_node(node).split())
