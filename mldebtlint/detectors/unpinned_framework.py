@@ -102,9 +102,7 @@ class UnpinnedFramework(ManifestRule):
     # -- reporting ----------------------------------------------------------
     def _report(self, entry: RequirementEntry, accepted: tuple[str, ...]) -> None:
         want = "an exact pin" if UPPER_BOUND not in accepted else "an upper bound"
-        where = f" in [{entry.group}]" if entry.group not in ("requirements", "", "docker") else ""
-        if entry.group == "docker":
-            where = " in a RUN install command"
+        where = f" in [{entry.group}]" if entry.group not in ("requirements", "") else ""
         if entry.origin:
             where = f" (from {PurePosixPath(entry.origin).name}, included here)"
             line, column, end_column = entry.via_line, 1, 0
@@ -112,7 +110,7 @@ class UnpinnedFramework(ManifestRule):
             line, column, end_column = entry.span.line, entry.span.column, entry.span.end_column
         hint = "pin it with == or commit a lock file" if want == "an exact pin" else "add a < bound or pin it with =="
         message = f"ML framework '{entry.name}' is required without {want} ({entry.text}{where}); {hint}"
-        if entry.group == INSTALL_GROUP:  # a notebook's %pip install line: no lock file applies
+        if entry.group == INSTALL_GROUP:  # a notebook's %pip line or a Dockerfile's RUN: no lock file applies
             hint = "pin it with == in the command" if want == "an exact pin" else "add a < bound or pin it with =="
             message = f"ML framework '{entry.name}' is installed without {want} ({entry.text}); {hint}"
         fix = "" if entry.origin or entry.url or entry.group == INSTALL_GROUP else "safe"  # rewrites this file's lines
