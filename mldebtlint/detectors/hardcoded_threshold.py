@@ -69,6 +69,7 @@ class Candidate:
     values: list[float]
     subject: str = ""
     ladder: int | None = None
+    rung: int | None = None  # the branch of the ladder the comparison decides
     sink: str | None = None  # the local name the comparison's result is assigned to
     sink_value: cst.CSTNode | None = None  # the assigned expression holding the comparison
     scope: cst.CSTNode | None = None  # where that name is used
@@ -106,6 +107,7 @@ class HardcodedThreshold(Rule):
         ]
         # Comparisons in one if/elif chain, run of ifs or nested ternary/where: id -> ladder.
         self.ladders: dict[int, int] = {}
+        self.rungs: dict[int, int] = {}
         self.chained_ifs: set[int] = set()
         # Comparisons whose result is assigned to a local name: id -> name.
         self.sinks: dict[int, tuple[str, cst.CSTNode]] = {}
@@ -164,6 +166,7 @@ class HardcodedThreshold(Rule):
             values,
             what,
             ladder=self.ladders.get(id(node)),
+            rung=self.rungs.get(id(node)),
             sink=sink,
             sink_value=sink_value,
             scope=self.frames[-1].node if sink else None,
@@ -179,6 +182,8 @@ class HardcodedThreshold(Rule):
         for group in groups.values():
             if len({value for candidate in group for value in candidate.values}) < 2:
                 continue  # the same cut-off twice is a repeat, not a ladder of bands
+            if len({candidate.rung for candidate in group}) < 2:
+                continue  # two comparisons in one condition: one rung, not a ladder
             first = group[0]
             values = [value for candidate in group for value in candidate.values]
             literals = ", ".join(format_number(value) for value in values[:-1]) + f" and {format_number(values[-1])}"
@@ -313,6 +318,7 @@ class HardcodedThreshold(Rule):
                         self.chained_ifs.add(id(branch))
                         for comparison in _test_comparisons(branch.test):
                             self.ladders.setdefault(id(comparison), ladder)
+                            self.rungs.setdefault(id(comparison), id(branch))
                         if _only_reports(branch.body) and (branch.orelse is None or branch is not head):
                             self._exempt_comparisons(branch.test)
                         branch = branch.orelse
@@ -327,6 +333,7 @@ class HardcodedThreshold(Rule):
             self.chained_ifs.add(id(branch))
             for comparison in _test_comparisons(branch.test):
                 self.ladders.setdefault(id(comparison), id(node))
+                self.rungs.setdefault(id(comparison), id(branch))
             branch = branch.orelse
 
     def visit_If(self, node: cst.If) -> None:
@@ -353,6 +360,7 @@ class HardcodedThreshold(Rule):
             self.chained_ifs.add(id(call))
             for comparison in _test_comparisons(call.args[0].value):
                 self.ladders.setdefault(id(comparison), id(node))
+                self.rungs.setdefault(id(comparison), id(call))
             call = call.args[2].value
 
     def visit_Assert(self, node: cst.Assert) -> None:
