@@ -53,7 +53,7 @@ def test_text_and_json_locate_findings_in_cells(project):
         for line in result.stdout.splitlines()
         if line.startswith(("nb.ipynb:cell 2:2:", "nb.ipynb:cell 3:3:", "nb.ipynb:cell 5:3:"))
     ]
-    assert "nb.ipynb:cell 3:3:11: MLD101 [hardcoded-threshold]" in result.stdout
+    assert "nb.ipynb:cell 3:3:11: MLD101 [*] [hardcoded-threshold]" in result.stdout
     data = json.loads(invoke(["check", "nb.ipynb", "--format", "json", "--no-cache"]).stdout)
     assert [(item["code"], item["cell"], item["line"], item["column"]) for item in data] == [
         ("MLD301", 2, 2, 17),
