@@ -794,6 +794,22 @@ APPLICATION_TWINS = [
         [2],
     ),
     (
+        "advice-with-its-own-locals-vs-action",
+        """
+        def review(segment_acc, notes):
+            if segment_acc.max() - segment_acc.min() > 0.12:
+                worst = segment_acc.idxmin()
+                notes.append(f"accuracy varies by segment; worst is {worst}")
+        """,
+        """
+        def review(segment_acc, notes):
+            if segment_acc.max() - segment_acc.min() > 0.12:
+                worst = segment_acc.idxmin()
+                notes.append(f"accuracy varies by segment; worst is {segment_acc.name}")
+        """,
+        [2],
+    ),
+    (
         "scorecard-count-vs-gate",
         """
         def scorecard(recall, auc):

@@ -640,10 +640,20 @@ def _only_reports(body: cst.BaseSuite) -> bool:
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     if not statements:
         return False
+    # Locals computed only for the message: ``worst = acc.idxmin()`` then ``notes.append(f"...{worst}")``.
+    message_locals: list[str] = []
+    reported_text = ""
     for statement in statements:
         if not isinstance(statement, cst.SimpleStatementLine):
             return False
         for small in statement.body:
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+            ):
+                message_locals.append(small.targets[0].target.value)
+                continue
             if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
                 return False
             call = small.value
@@ -652,7 +662,19 @@ def _only_reports(body: cst.BaseSuite) -> bool:
                 return False
             if name in ("append", "extend", "add_row", "write") and not all(_is_text(arg.value) for arg in call.args):
                 return False
-    return True
+            reported_text += " ".join(_names_in(arg.value) for arg in call.args) + " "
+    return all(f" {local} " in f" {reported_text} " for local in message_locals)
+
+
+def _names_in(node: cst.CSTNode) -> str:
+    found: list[str] = []
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name.value)
+
+    node.visit(Names())
+    return " ".join(found)
 
 
 def _is_text(node: cst.BaseExpression) -> bool:
