@@ -25,7 +25,7 @@ from sklearn.linear_model import Ridge
 
 
 def fit(x, y):
-    model = Ridge(alpha=1.0)
+    model = Ridge(alpha=0.5)
     return model.fit(x, y)
 """
 DECIDE = """
@@ -34,8 +34,8 @@ def decide(model, x):
     proba = torch.sigmoid(model(x))
     return proba > 0.8
 """
-TRAIN_FIXED = TRAIN.replace("Ridge(alpha=1.0)", "Ridge(alpha=ALPHA)").replace(
-    "\n\n\ndef fit", "\nALPHA = 1.0\n\n\ndef fit"
+TRAIN_FIXED = TRAIN.replace("Ridge(alpha=0.5)", "Ridge(alpha=ALPHA)").replace(
+    "\n\n\ndef fit", "\nALPHA = 0.5\n\n\ndef fit"
 )
 NOTEBOOK = json.dumps(
     {
