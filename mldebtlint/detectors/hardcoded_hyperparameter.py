@@ -244,9 +244,7 @@ class HardcodedHyperparameter(Rule):
         for element in params.elements:
             if not isinstance(element, cst.DictElement):
                 continue
-            if not isinstance(element.key, cst.SimpleString):
-                continue
-            key = element.key.evaluated_value
+            key = string(element.key)
             if not isinstance(key, str) or key not in PARAMS_DICT_KEYS or key in self.ignored:
                 continue
             text = self.context.module.code_for_node(element.value).strip()

@@ -50,13 +50,8 @@ from mldebtlint.knowledge.vocabulary import (
 )
 from mldebtlint.rule import Report, Rule
 from mldebtlint.syntax.identifiers import words
-from mldebtlint.syntax.literals import format_number, number, string
+from mldebtlint.syntax.literals import format_number, real, string
 from mldebtlint.syntax.names import attribute_chain, last_name
-
-
-def literal_value(node: cst.BaseExpression) -> float | None:
-    found = number(node)
-    return None if found is None else float(found)
 
 
 @dataclass
@@ -150,7 +145,7 @@ class HardcodedThreshold(Rule):
         frame = self.frames.pop()
         for candidate in frame.pending:
             values = frame.bindings.get(candidate.local, [])
-            if len(values) == 1 and literal_value(values[0]) is not None:
+            if len(values) == 1 and real(values[0]) is not None:
                 frame.candidates.append(candidate)
         self._emit(frame.candidates)
 
@@ -249,7 +244,7 @@ class HardcodedThreshold(Rule):
             return
         if names_config(chain[-2]):
             return
-        value_found = literal_value(value)
+        value_found = real(value)
         if value_found is not None and self.cutoff(value) is not None:
             message = f"literal {format_number(value_found)} assigned to '{'.'.join(chain)}';"
             message += " move it to config or a named constant"
@@ -259,7 +254,7 @@ class HardcodedThreshold(Rule):
 
     def _note_clamp(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """``logits[logits < -88.7] = -88.7`` clamps values; it decides nothing."""
-        clamp_to = literal_value(value)
+        clamp_to = real(value)
         if clamp_to is None or not isinstance(target, cst.Subscript) or len(target.slice) != 1:
             return
         index = target.slice[0].slice
@@ -460,12 +455,12 @@ class HardcodedThreshold(Rule):
     # -- what is a cut-off? ----------------------------------------------------
     def cutoff(self, node: cst.BaseExpression) -> tuple[float, str] | None:
         """(value, local name or "") for a literal cut-off that is not allowed."""
-        value = literal_value(node)
+        value = real(node)
         local = ""
         if value is None and isinstance(node, cst.Name) and not node.value.isupper():
             values = self._binding_frame(node.value).bindings.get(node.value, ())
             if len(values) == 1 and not self.vocab.is_score_identifier(node.value):
-                value = literal_value(values[0])
+                value = real(values[0])
                 local = node.value
         if value is None or value in self.vocab.allowed or abs(value) <= self.vocab.max_tolerance:
             return None

@@ -24,14 +24,9 @@ from mldebtlint.core.types import Finding
 from mldebtlint.fixes import FixResult
 from mldebtlint.knowledge.vocabulary import VALUE_PRESERVING_ATTRIBUTES, VALUE_PRESERVING_CALLS
 from mldebtlint.syntax.identifiers import constant_name
-from mldebtlint.syntax.literals import number, string
+from mldebtlint.syntax.literals import real, string
 
 _PRESERVING = VALUE_PRESERVING_CALLS | VALUE_PRESERVING_ATTRIBUTES
-
-
-def literal_value(node: cst.CSTNode) -> float | None:
-    found = number(node)
-    return None if found is None else float(found)
 
 
 def _subject(node: cst.BaseExpression) -> str:
@@ -123,22 +118,20 @@ def _plan_threshold(plan: _Plan, node: cst.CSTNode, finding: Finding, wrapper: M
     def fits(value: float | None) -> bool:
         return value is not None and value in wanted
 
-    if isinstance(node, cst.Arg) and node.keyword is not None and fits(literal_value(node.value)):
+    if isinstance(node, cst.Arg) and node.keyword is not None and fits(real(node.value)):
         plan.hoist(node.value, node.keyword.value)
         return True
     pairs: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
     if isinstance(node, cst.Comparison):
         operands = [node.left] + [target.comparator for target in node.comparisons]
         for index, operand in enumerate(operands):
-            others = [
-                o for o in operands[max(index - 1, 0) : index + 2] if o is not operand and literal_value(o) is None
-            ]
+            others = [o for o in operands[max(index - 1, 0) : index + 2] if o is not operand and real(o) is None]
             pairs.append((operand, others[0] if others else node.left))
     elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         pairs = [(arg.value, node.func.value) for arg in node.args]
     found = False
     for operand, other in pairs:
-        if fits(literal_value(operand)):
+        if fits(real(operand)):
             plan.hoist(operand, f"{_subject(other)}_threshold")
             found = True
     return found
@@ -163,7 +156,7 @@ def _plan_local(plan: _Plan, name: str, finding: Finding, wrapper: MetadataWrapp
                 assigned.append(node.value)
 
     function.body.visit(Finder())
-    if len(assigned) != 1 or literal_value(assigned[0]) is None:
+    if len(assigned) != 1 or real(assigned[0]) is None:
         return False
     plan.hoist(assigned[0], name)
     return True
@@ -173,7 +166,7 @@ def _plan_hyperparameters(plan: _Plan, call: cst.Call, finding: Finding) -> bool
     names = set(str(dict(finding.data).get("hyperparameters", "")).split(",")) - {""}
     found = False
     for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in names and literal_value(arg.value) is not None:
+        if arg.keyword is not None and arg.keyword.value in names and real(arg.value) is not None:
             plan.hoist(arg.value, arg.keyword.value)
             found = True
         elif isinstance(arg.value, cst.Dict):
@@ -182,7 +175,7 @@ def _plan_hyperparameters(plan: _Plan, call: cst.Call, finding: Finding) -> bool
                 if (
                     isinstance(key, cst.SimpleString)
                     and key.evaluated_value in names
-                    and literal_value(element.value) is not None
+                    and real(element.value) is not None
                 ):
                     plan.hoist(element.value, str(key.evaluated_value))
                     found = True

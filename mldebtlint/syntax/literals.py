@@ -51,6 +51,12 @@ def number(node: cst.CSTNode | None, *, arithmetic: bool = False) -> int | float
     return None
 
 
+def real(node: cst.CSTNode | None) -> float | None:
+    """``number(node)`` as a float (``7`` -> 7.0), for comparing and formatting cut-offs."""
+    found = number(node)
+    return None if found is None else float(found)
+
+
 def string(node: cst.CSTNode | None) -> str | None:
     """The text of ``"x"``, ``'a' 'b'`` (not bytes, not f-strings)."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
