@@ -126,3 +126,14 @@ def untested_models(summary: dict[str, Any]) -> str:
     noun = "model module has" if count == 1 else "model modules have"
     tail = " (the repo has no tests at all)" if not summary["repo_has_tests"] else ""
     return f"{count} {noun} no test{tail}"
+
+
+def delta_cells(row: dict, key: str) -> list[str]:
+    """One row of a trend table: the name, debt before and after, and the changes."""
+    return [
+        row[key],
+        minutes(row["debt_before"]),
+        minutes(row["debt_after"]),
+        signed_minutes(row["debt_delta"]),
+        signed(row["findings_delta"]),
+    ]

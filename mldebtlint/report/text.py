@@ -174,16 +174,7 @@ def _trend(report: dict[str, Any]) -> list[str]:
             lines.append("")
             lines += table(
                 [title, "debt before", "debt after", "change", "findings"],
-                [
-                    [
-                        r[key],
-                        fmt.minutes(r["debt_before"]),
-                        fmt.minutes(r["debt_after"]),
-                        fmt.signed_minutes(r["debt_delta"]),
-                        fmt.signed(r["findings_delta"]),
-                    ]
-                    for r in rows
-                ],
+                [fmt.delta_cells(r, key) for r in rows],
                 {1, 2, 3, 4},
                 flex=0,
             )
