@@ -308,3 +308,43 @@ def test_a_shorter_route_found_before_a_longer_one_is_kept():
 def test_the_default_bound_reports_chains_of_two_models_after_the_first():
     graph = Builder().model("A", "B", "C").data("a", "b").route("A", "a", "B", "b", "C").graph
     assert [list(chain.labels) for chain in find_chains(graph)] == [["A", "B", "C"]]
+
+
+def test_evidence_lists_each_site_of_a_chain_once_in_order():
+    from mldebtlint.graph.analysis import evidence
+
+    builder = Builder().model("A", "B", "C").data("a", "b").route("A", "a", "B", "b", "C")
+    graph = builder.graph
+    graph.nodes["model:A"]["sites"] = [{"path": "train_a.py", "line": 9, "kind": "saves", "identity": "a.pt"}]
+    graph.nodes["model:B"]["sites"] = [
+        {"path": "train_b.py", "line": 3, "kind": "loads", "identity": "a.pt"},
+        {"path": "train_b.py", "line": 3, "kind": "loads", "identity": "a.pt"},  # the same site twice
+    ]
+    found = evidence(graph, [("model:A", "model:B"), ("model:B", "model:C")])
+    assert found == [
+        ("train_a.py", 9, "A saved to a.pt"),
+        ("train.py", 1, "a written from A's outputs"),
+        ("train.py", 2, "B trained on a"),
+        ("train_b.py", 3, "B loaded from a.pt"),
+        ("train.py", 3, "b written from B's outputs"),
+        ("train.py", 4, "C trained on b"),
+    ]
+
+
+def test_evidence_is_capped():
+    from mldebtlint.graph.analysis import evidence
+
+    names = [f"m{i:02d}" for i in range(30)]
+    builder = Builder().model(*names)
+    for index, (source, target) in enumerate(zip(names, names[1:])):
+        builder.data(f"d{index:02d}").route(source, f"d{index:02d}", target)
+    pairs = [(f"model:{a}", f"model:{b}") for a, b in zip(names, names[1:])]
+    assert len(evidence(builder.graph, pairs)) == 24
+
+
+def test_a_loop_closes_at_the_edge_from_a_stored_model_when_no_edge_goes_through_data():
+    builder = Builder().model("A", "B").edge("A", "B", line=1).edge("B", "A", line=2)
+    builder.graph.edges["model:B", "model:A"]["sites"][0]["stored"] = True  # A is trained on B loaded from disk
+    (cycle,) = find_cycles(builder.graph)
+    assert cycle.site["line"] == 2
+    assert cycle.nodes == ("model:A", "model:B")
