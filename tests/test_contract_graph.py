@@ -348,3 +348,21 @@ def test_a_loop_closes_at_the_edge_from_a_stored_model_when_no_edge_goes_through
     (cycle,) = find_cycles(builder.graph)
     assert cycle.site["line"] == 2
     assert cycle.nodes == ("model:A", "model:B")
+
+
+def test_in_one_component_the_loop_through_storage_is_the_one_reported():
+    """A <-> B in memory, and A -> B -> [scores] -> C -> A through storage: one finding, the stored loop."""
+    builder = Builder().model("A", "B", "C").data("scores")
+    builder.edge("A", "B", line=1).edge("B", "A", line=2).route("B", "scores", "C").edge("C", "A", line=9)
+    for explicit in (False, True):
+        (cycle,) = find_cycles(builder.graph, explicit=explicit)
+        assert sorted(cycle.labels) == ["A", "B", "C"], explicit
+        assert "scores" in {label for hop in cycle.via for label in hop}
+
+
+def test_in_one_component_the_loop_with_the_earliest_closing_site_is_reported():
+    builder = Builder().model("A", "B", "C").data("a", "b", "c", "e")
+    graph = builder.route("A", "a", "B", "b", "A").route("B", "c", "C", "e", "B").graph
+    (cycle,) = find_cycles(graph)
+    assert sorted(cycle.labels) == ["A", "B"]
+    assert cycle.site["line"] == 2  # a -> B, the first training site of the loop
