@@ -75,3 +75,16 @@ def test_the_message_lists_every_literal_and_skips_sentinels(lint):
     )
     assert "num_leaves=127" in finding.message and "learning_rate=0.03" in finding.message
     assert "max_depth" not in finding.message
+
+
+def test_the_message_speaks_of_one_literal_or_several(lint):
+    (one,) = lint(SK + "clf = RFC(max_depth=12)\n", select=("MLD102",))
+    assert "literal hyperparameter max_depth=12 passed" in one.message and "take it from" in one.message
+    (two,) = lint(SK + "clf = RFC(max_depth=12, n_estimators=300)\n", select=("MLD102",))
+    assert "literal hyperparameters " in two.message and "take them from" in two.message
+
+
+def test_positions_after_star_args_are_unknown(lint):
+    source = TORCH + "def f(ds):\n    return DataLoader(ds, 64)\n"
+    assert len(lint(source, select=("MLD102",))) == 1
+    assert lint(source.replace("(ds, 64)", "(ds, *extra, 64)"), select=("MLD102",), rule_options=LOOSEST) == []
