@@ -153,3 +153,28 @@ def export(store):
 def test_other_methods_do_not_gain_the_tensor_library(lint):
     (finding,) = lint(IMPORTS + PANDAS_EXPORT, select=("MLD201",), rule_options=LOOSEST)
     assert "torch" not in dict(finding.data)["libraries"].split(",")
+
+
+THIN = '''\
+import json
+import numpy as np
+import torch
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.post("/predict")
+def predict(payload: str):
+    """Score one request."""
+    MODEL.eval()
+    x = torch.tensor(np.asarray(json.loads(payload)))
+    y = MODEL(x)
+    return json.dumps(y.detach().numpy().tolist())
+'''
+
+
+def test_a_thin_handler_with_a_docstring_is_glue_and_one_more_plain_line_is_not(lint):
+    assert [f.line for f in lint(THIN, select=("MLD201",))] == [10]
+    busier = THIN.replace("    MODEL.eval()\n", "    MODEL.eval()\n    log(payload)\n")
+    assert lint(busier, select=("MLD201",)) == []
