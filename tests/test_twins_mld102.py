@@ -88,3 +88,12 @@ def test_positions_after_star_args_are_unknown(lint):
     source = TORCH + "def f(ds):\n    return DataLoader(ds, 64)\n"
     assert len(lint(source, select=("MLD102",))) == 1
     assert lint(source.replace("(ds, 64)", "(ds, *extra, 64)"), select=("MLD102",), rule_options=LOOSEST) == []
+
+
+def test_an_evaluation_loader_is_not_reported_and_its_training_twin_is(lint):
+    source = TORCH + "def train_loader_for(ds):\n    return DataLoader(ds, batch_size=512)\n"
+    (finding,) = lint(source, select=("MLD102",))
+    assert finding.fix == "unsafe"  # a keyword literal the hoist fix can name
+    assert lint(source.replace("train_loader_for", "eval_loader_for"), select=("MLD102",)) == []
+    loop = TORCH + "def train(ds):\n    for batch in DataLoader(ds, batch_size=64):\n        step(batch)\n"
+    assert len(lint(loop, select=("MLD102",))) == 1
