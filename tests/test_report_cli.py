@@ -126,11 +126,17 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def test_progress_only_on_a_terminal_and_never_for_json():
+def test_progress_only_on_a_terminal_and_never_for_json(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)  # the suite itself runs with CI=true in .ci/run
     assert want_progress("text", FakeTerminal())
     assert want_progress("html", FakeTerminal())
     assert not want_progress("json", FakeTerminal())
     assert not want_progress("text", io.StringIO())
+
+
+def test_no_progress_in_ci_even_on_a_terminal(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    assert not want_progress("text", FakeTerminal())
 
 
 def test_progress_bar_draws_after_its_delay_and_clears():
