@@ -366,3 +366,10 @@ def test_in_one_component_the_loop_with_the_earliest_closing_site_is_reported():
     (cycle,) = find_cycles(graph)
     assert sorted(cycle.labels) == ["A", "B"]
     assert cycle.site["line"] == 2  # a -> B, the first training site of the loop
+
+
+def test_a_loop_through_storage_is_called_a_feedback_loop():
+    from conftest import FIXTURES, lint_folder
+
+    (finding,) = [f for f in lint_folder(FIXTURES / "feedback_loop").findings if f.code == "MLD402"]
+    assert "feedback loop" in finding.message and "in-memory" not in finding.message

@@ -74,8 +74,16 @@ MODULES: dict[str, list[str]] = {
         "tests/test_rule_unpinned_framework.py",
         "tests/test_twins_mld301.py",
     ],
-    "mldebtlint/detectors/model_dependency_chain.py": ["tests/test_graph_rules.py", "tests/test_graph_fixtures.py"],
-    "mldebtlint/detectors/model_dependency_cycle.py": ["tests/test_graph_rules.py", "tests/test_graph_fixtures.py"],
+    "mldebtlint/detectors/model_dependency_chain.py": [
+        "tests/test_graph_rules.py",
+        "tests/test_graph_fixtures.py",
+        "tests/test_contract_graph.py",
+    ],
+    "mldebtlint/detectors/model_dependency_cycle.py": [
+        "tests/test_graph_rules.py",
+        "tests/test_graph_fixtures.py",
+        "tests/test_contract_graph.py",
+    ],
     "mldebtlint/graph/analysis.py": ["tests/test_contract_graph.py", "tests/test_graph_rules.py"],
     "mldebtlint/engine/cache.py": ["tests/test_contract_cache.py", "tests/test_cache.py"],
     "mldebtlint/adoption/baseline.py": ["tests/test_contract_baseline.py", "tests/test_baseline.py"],
