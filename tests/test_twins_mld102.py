@@ -97,3 +97,9 @@ def test_an_evaluation_loader_is_not_reported_and_its_training_twin_is(lint):
     assert lint(source.replace("train_loader_for", "eval_loader_for"), select=("MLD102",)) == []
     loop = TORCH + "def train(ds):\n    for batch in DataLoader(ds, batch_size=64):\n        step(batch)\n"
     assert len(lint(loop, select=("MLD102",))) == 1
+
+
+def test_a_params_dict_literal_is_hoistable_too(lint):
+    source = "import xgboost as xgb\n\n\ndef fit(dtrain):\n    return xgb.train({'max_depth': 6, 'eta': 0.1}, dtrain)\n"
+    (finding,) = lint(source, select=("MLD102",))
+    assert finding.fix == "unsafe"

@@ -114,3 +114,15 @@ def test_a_business_quantity_computed_with_a_magic_factor(lint):
     assert [f.line for f in lint(source, select=("MLD202",), filename="pricing.py")] == [7]
     for twin in ("final_price = x * self.vat", "embedding_scale = x * 1.19"):
         assert lint(model(twin, "return x"), select=("MLD202",), filename="pricing.py") == [], twin
+
+
+def test_a_factor_of_two_is_magic_and_a_factor_of_one_is_not(lint):
+    assert len(lint(model("final_price = x * 2", "return final_price"), select=("MLD202",), filename="pricing.py")) == 1
+    assert lint(model("final_price = x * 1", "return final_price"), select=("MLD202",), filename="pricing.py") == []
+
+
+def test_a_negated_branch_on_a_business_field(lint):
+    source = model("if not row.discount:", "    x = x * 2", "return x")
+    assert [f.line for f in lint(source, select=("MLD202",), filename="pricing.py")] == [7]
+    twin = model("if not row.dropout:", "    x = x * 2", "return x")
+    assert lint(twin, select=("MLD202",), filename="pricing.py") == []
