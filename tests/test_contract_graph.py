@@ -298,6 +298,7 @@ def test_a_chain_finding_names_its_last_model_as_the_consumer():
     chain = finding.message.split("chain of outputs: ", 1)[1].split(" (max-chain-length", 1)[0].split(" -> ")
     assert len(chain) == 3
     assert finding.message.startswith(f"{chain[-1]} consumes a 2-model chain")
+    assert finding.related  # the save/load/train sites the chain rests on
 
 
 def test_a_shorter_route_found_before_a_longer_one_is_kept():

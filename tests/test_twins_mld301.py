@@ -64,3 +64,17 @@ def test_a_notebook_install_command_says_installed(lint):
     assert "is installed without an exact pin" in finding.message and "in the command" in finding.message
     (manifest,) = lint(APP[1], select=("MLD301",), filename=APP[0])
     assert "is required without" in manifest.message
+
+
+def test_a_requirements_file_with_hashes_is_its_own_lock(lint):
+    hashed = "torch>=2.0 --hash=sha256:" + "0" * 64 + "\n"
+    assert lint(hashed, select=("MLD301",), filename="requirements.txt") == []
+    assert len(lint("torch>=2.0\n", select=("MLD301",), filename="requirements.txt")) == 1
+
+
+def test_an_optional_group_is_named_in_the_message(lint):
+    text = '[project]\nname = "x"\nversion = "1"\n\n[project.optional-dependencies]\nboosting = ["xgboost>=2.0"]\n'
+    (finding,) = lint(text, select=("MLD301",), filename="pyproject.toml")
+    assert "in [optional-dependencies.boosting]" in finding.message
+    (plain,) = lint(APP[1], select=("MLD301",), filename=APP[0])
+    assert "in [" not in plain.message
