@@ -83,6 +83,7 @@ MODULES: dict[str, list[str]] = {
         "tests/test_graph_rules.py",
         "tests/test_graph_fixtures.py",
         "tests/test_contract_graph.py",
+        "tests/test_loop_kinds.py",
     ],
     "mldebtlint/graph/analysis.py": ["tests/test_contract_graph.py", "tests/test_graph_rules.py"],
     "mldebtlint/engine/cache.py": ["tests/test_contract_cache.py", "tests/test_cache.py"],
