@@ -24,20 +24,12 @@ from collections.abc import Callable, Mapping
 import libcst as cst
 
 from mldebtlint.knowledge import graph_apis as known_apis
+from mldebtlint.syntax.literals import string
 from mldebtlint.syntax.names import ImportResolver
 
 Parts = list[list[str]]
 ANY: Parts = [["any", ""]]
 _MAX_DEPTH = 12
-
-
-def _string_value(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        if isinstance(value, bytes):
-            return value.decode("utf-8", "replace")
-        return value
-    return None
 
 
 class PathReader:
@@ -60,7 +52,7 @@ class PathReader:
     def parts(self, node: cst.BaseExpression | None, depth: int = 0) -> Parts:
         if node is None or depth > _MAX_DEPTH:
             return ANY
-        text = _string_value(node)
+        text = string(node)
         if text is not None:
             return [["s", text]]
         if isinstance(node, cst.FormattedString):
@@ -91,7 +83,7 @@ class PathReader:
         if not isinstance(node.value, (cst.Name, cst.Attribute)) or len(node.slice) != 1:
             return None
         index = node.slice[0].slice
-        key = _string_value(index.value) if isinstance(index, cst.Index) else None
+        key = string(index.value) if isinstance(index, cst.Index) else None
         if key is None:
             return None
         base = self.parts(node.value)
@@ -152,14 +144,14 @@ class PathReader:
         if name in known_apis.PATH_DIRNAME_FUNCTIONS and args:
             return dirname(self.parts(args[0], depth + 1))
         if name in known_apis.ENV_FUNCTIONS and args:
-            key = _string_value(args[0])
+            key = string(args[0])
             return [["key", key]] if key else ANY
         if isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
             if method in known_apis.PATH_METHOD_PASSTHROUGH:
                 return self.parts(node.func.value, depth + 1)
             if method == "get" and args and config_root(node.func.value):
-                key = _string_value(args[0])
+                key = string(args[0])
                 prefix = config_key(node.func.value)
                 if key:
                     return [["key", f"{prefix}.{key}" if prefix else key]]
@@ -168,7 +160,7 @@ class PathReader:
         return ANY
 
     def _format(self, node: cst.Call, args: list[cst.BaseExpression], depth: int) -> Parts:
-        template = _string_value(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        template = string(node.func.value) if isinstance(node.func, cst.Attribute) else None
         if template is None:
             return ANY
         out: Parts = []
@@ -227,7 +219,7 @@ def dict_entries(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression
     out = []
     for element in node.elements:
         if isinstance(element, cst.DictElement):
-            key = _string_value(element.key)
+            key = string(element.key)
             if key is not None and "." not in key:
                 out.append((key, element.value))
     return out
@@ -258,7 +250,7 @@ def config_key(node: cst.BaseExpression) -> str | None:
         else:
             if len(current.slice) != 1 or not isinstance(current.slice[0].slice, cst.Index):
                 return None
-            key = _string_value(current.slice[0].slice.value)
+            key = string(current.slice[0].slice.value)
             if key is None:
                 return None
             keys.append(key)
