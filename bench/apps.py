@@ -266,40 +266,60 @@ def cmd_run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- score
 
 
-def load_labels(folder: Path) -> tuple[dict, list[dict]]:
-    """``{(app, path, line, code): label}`` of judged findings, and the list of misses."""
+def _label_key(app: str, entry: dict) -> tuple:
+    """The join key of a label or finding: (app, path, cell, line, code); cell is None outside notebooks."""
+    cell = entry.get("cell")
+    return (app, entry["path"], None if cell is None else int(cell), int(entry["line"]), entry["code"])
+
+
+def load_labels(folder: Path) -> tuple[dict, list[dict], set[str]]:
+    """``{(app, path, cell, line, code): label}`` of judged findings, the list of misses, and the
+    apps whose label file says ``read_completely = true`` (every line read for misses)."""
     judged: dict[tuple, dict] = {}
     misses: list[dict] = []
+    complete: set[str] = set()
     for file in sorted(folder.glob("*.toml")):
         with file.open("rb") as handle:
             data = tomllib.load(handle)
         default_app = data.get("app", file.stem)
+        if data.get("read_completely") is True:
+            complete.add(default_app)
         for entry in data.get("finding", []):
             app = entry.get("app", default_app)
             verdict = str(entry.get("verdict", "")).lower()
             if verdict not in ("true", "false"):
                 raise SystemExit(f'score: {file}: finding {entry} needs verdict "true" or "false"')
-            key = (app, entry["path"], int(entry["line"]), entry["code"])
-            judged[key] = {**entry, "app": app, "verdict": verdict, "file": file.name}
+            judged[_label_key(app, entry)] = {**entry, "app": app, "verdict": verdict, "file": file.name}
         for entry in data.get("miss", []):
             misses.append({**entry, "app": entry.get("app", default_app), "file": file.name})
-    return judged, misses
+    return judged, misses, complete
+
+
+def _find_label(judged: dict, key: tuple) -> tuple | None:
+    """The label of a finding: an exact match, or for a notebook finding a label written
+    without a cell (older labels); two findings of one rule on one line share one label."""
+    if key in judged:
+        return key
+    if key[2] is not None:
+        loose = (key[0], key[1], None, key[3], key[4])
+        if loose in judged:
+            return loose
+    return None
 
 
 def score(findings: list[dict], judged: dict, misses: list[dict]) -> dict[str, dict]:
     rows: dict[str, dict] = defaultdict(lambda: Counter())
     seen_keys: set[tuple] = set()
     for finding in findings:
-        key = (finding["app"], finding["path"], int(finding["line"]), finding["code"])
+        key = _find_label(judged, _label_key(finding["app"], finding))
         row = rows[finding["code"]]
         row["findings"] += 1
-        seen_keys.add(key)
-        label = judged.get(key)  # two findings of one rule on one line share one label
-        if label is None:
+        if key is None:
             row["unlabelled"] += 1
         else:
+            seen_keys.add(key)
             row["labelled"] += 1
-            row[label["verdict"]] += 1
+            row[judged[key]["verdict"]] += 1
     stale = [label for key, label in judged.items() if key not in seen_keys]
     for label in stale:
         rows[label["code"]]["stale"] += 1
@@ -321,13 +341,37 @@ def score(findings: list[dict], judged: dict, misses: list[dict]) -> dict[str, d
     return table
 
 
+def complete_recall(findings: list[dict], judged: dict, misses: list[dict], complete: set[str]) -> dict[str, dict]:
+    """Recall per rule over the completely read apps only: true findings there / (true + misses
+    there). Unlabelled findings in those apps are counted apart (judge them: they may be true)."""
+    rows: dict[str, Counter] = defaultdict(Counter)
+    for finding in findings:
+        if finding["app"] not in complete:
+            continue
+        key = _find_label(judged, _label_key(finding["app"], finding))
+        row = rows[finding["code"]]
+        if key is None:
+            row["unlabelled"] += 1
+        elif judged[key]["verdict"] == "true":
+            row["true"] += 1
+    for miss in misses:
+        if miss["app"] in complete and not miss.get("below_threshold"):
+            rows[miss["code"]]["misses"] += 1
+    table = {}
+    for code, row in rows.items():
+        found_and_missed = row["true"] + row["misses"]
+        recall = row["true"] / found_and_missed if found_and_missed else None
+        table[code] = {"true": row["true"], "misses": row["misses"], "unlabelled": row["unlabelled"], "recall": recall}
+    return table
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     findings = json.loads(args.findings.read_text())
-    judged, misses = load_labels(args.labels)
+    judged, misses, complete = load_labels(args.labels)
     table = score(findings, judged, misses)
     header = (
         "rule",
@@ -357,8 +401,20 @@ def cmd_score(args: argparse.Namespace) -> int:
         "below = misses marked below_threshold (real, but within the rule's default options).\n"
         "stale = labels whose finding is no longer reported (fixed, moved or line-shifted)."
     )
+    recall_table = complete_recall(findings, judged, misses, complete)
+    print(f"\nRecall over the {len(complete)} completely read apps ({', '.join(sorted(complete)) or 'none'}):\n")
+    print("| rule | true | misses | recall | unlabelled |")
+    print("|---|---|---|---|---|")
+    empty = {"true": 0, "misses": 0, "unlabelled": 0, "recall": None}
+    for code in sorted(set(table) | set(recall_table)):
+        row = recall_table.get(code, empty)
+        print(f"| {code} | {row['true']} | {row['misses']} | {_pct(row['recall'])} | {row['unlabelled']} |")
+    print(
+        "\nrecall = true / (true + misses) among findings and misses of those apps; '-' = no instance found or missed."
+    )
     if args.json:
-        args.json.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+        payload = {**table, "recall_completely_read": {"apps": sorted(complete), "rules": recall_table}}
+        args.json.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
     return 0
 
 
