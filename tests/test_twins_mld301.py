@@ -78,3 +78,71 @@ def test_an_optional_group_is_named_in_the_message(lint):
     assert "in [optional-dependencies.boosting]" in finding.message
     (plain,) = lint(APP[1], select=("MLD301",), filename=APP[0])
     assert "in [" not in plain.message
+
+
+# Issue 13 (read completely: bentoml-fraud-serving): a prefixed requirements file and a
+# BentoML build file are where the app's training and serving environments are declared.
+
+
+@pytest.mark.parametrize("name", ["dev-requirements.txt", "benchmark-requirements.txt", "test_requirements.in"])
+def test_a_prefixed_requirements_file_is_a_manifest(tmp_path, name):
+    from conftest import lint_folder
+
+    (tmp_path / name).write_text("notebook\nnumpy\nxgboost\nscikit-learn==1.5.2\nnbconvert\n")
+    found = lint_folder(tmp_path, select=("MLD301",)).findings
+    assert [(f.path.rsplit("/", 1)[-1], f.line) for f in found] == [(name, 3)]
+    (tmp_path / name).write_text("notebook\nnumpy\nxgboost==2.0.3\nscikit-learn==1.5.2\nnbconvert\n")
+    assert lint_folder(tmp_path, select=("MLD301",)).findings == ()
+
+
+@pytest.mark.parametrize("name", ["requirements_notes.md", "prerequisites.txt", "my-requirementsfile.json"])
+def test_other_files_that_mention_requirements_are_not_manifests(tmp_path, name):
+    from conftest import lint_folder
+
+    (tmp_path / name).write_text("xgboost\n")
+    assert lint_folder(tmp_path, select=("MLD301",)).findings == ()
+    (tmp_path / "dev-requirements.txt").write_text("xgboost\n")
+    assert len(lint_folder(tmp_path, select=("MLD301",)).findings) == 1
+
+
+BENTOFILE = """service: "service:svc"
+include:
+- "service.py"
+python:
+  packages:
+  - numpy
+  - pandas
+  - xgboost
+  - scikit-learn==1.5.2
+"""
+
+
+@pytest.mark.parametrize("name", ["bentofile.yaml", "bentofile-gpu.yaml"])
+def test_a_bentofile_python_packages_list_is_read(lint, name):
+    (finding,) = lint(BENTOFILE, select=("MLD301",), filename=name)
+    assert (finding.line, finding.column) == (8, 5) and "'xgboost'" in finding.message
+    assert "python.packages" in finding.message
+    pinned = BENTOFILE.replace("  - xgboost\n", "  - xgboost==2.0.3\n")
+    assert lint(pinned, select=("MLD301",), filename=name) == []
+
+
+def test_a_bentofile_conda_section_reads_like_an_environment_file(lint):
+    text = 'service: "service:svc"\nconda:\n  dependencies:\n  - pytorch>=2.1\n  - pip:\n    - lightgbm\n'
+    found = lint(text, select=("MLD301",), filename="bentofile.yaml")
+    assert [f.line for f in found] == [4, 6]
+    pinned = 'service: "service:svc"\nconda:\n  dependencies:\n  - pytorch=2.1.0\n  - pip:\n    - lightgbm==4.3.0\n'
+    assert lint(pinned, select=("MLD301",), filename="bentofile.yaml") == []
+
+
+def test_packages_in_other_yaml_files_are_not_a_bentofile(tmp_path):
+    from conftest import lint_folder
+
+    (tmp_path / "docker-compose.yml").write_text(BENTOFILE)
+    assert lint_folder(tmp_path, select=("MLD301",)).findings == ()
+    (tmp_path / "bentofile.yaml").write_text(BENTOFILE)
+    assert len(lint_folder(tmp_path, select=("MLD301",)).findings) == 1
+
+
+def test_a_broken_bentofile_is_one_parse_error(lint):
+    found = lint("python:\n  packages: [xgboost\n", select=("MLD301", "MLD000"), filename="bentofile.yaml")
+    assert [f.code for f in found] == ["MLD000"]

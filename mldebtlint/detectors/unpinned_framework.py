@@ -24,7 +24,16 @@ from mldebtlint.rule import ManifestRule, Report
 POLICIES = {"exact": (EXACT,), "upper-bound": (EXACT, UPPER_BOUND)}
 HASHED_SIBLING_PATTERNS = ("requirements*.txt", "requirements*.lock")
 # Manifests that install an application (not a distributable package's metadata).
-APPLICATION_MANIFESTS = ("requirements*.txt", "environment*.yml", "environment*.yaml", "Pipfile", "Dockerfile*")
+APPLICATION_MANIFESTS = (
+    "requirements*.txt",
+    "*[-_.]requirements*.txt",
+    "environment*.yml",
+    "environment*.yaml",
+    "Pipfile",
+    "Dockerfile*",
+    "bentofile*.yaml",
+    "bentofile*.yml",
+)
 
 
 class UnpinnedFramework(ManifestRule):

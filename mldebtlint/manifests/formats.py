@@ -225,17 +225,54 @@ def parse_environment_yml(text: str, folder: Path | None = None) -> ParsedManife
     import yaml
 
     manifest = ParsedManifest("environment.yml")
+    root = _compose_yaml(text, manifest)
+    if root is None:
+        return manifest
+    dependencies = _yaml_value(root, "dependencies")
+    if isinstance(dependencies, yaml.SequenceNode):
+        _conda_dependencies(dependencies, folder, manifest)
+    return manifest
+
+
+def _compose_yaml(text: str, manifest: ParsedManifest) -> Any:
+    """The YAML node tree, or None with the syntax error recorded as a problem."""
+    import yaml
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = " ".join(str(getattr(exc, "problem", None) or exc).split())
         manifest.problems.append(Problem(line, column, f"invalid YAML: {message}"))
+        return None
+
+
+# -- bentofile.yaml -----------------------------------------------------------
+
+
+def parse_bentofile(text: str, folder: Path | None = None) -> ParsedManifest:
+    """A BentoML build file: each item of ``python: packages:`` is one requirements-file line,
+    and ``conda: dependencies:`` reads like an environment.yml. BentoML locks unpinned packages
+    when the bento is built (``lock_packages``), but that lock is made anew on every build and
+    never committed, so the source pins nothing. ``python: requirements_txt`` names a
+    requirements file that is linted on its own."""
+    import yaml
+
+    manifest = ParsedManifest("bentofile")
+    root = _compose_yaml(text, manifest)
+    if root is None:
         return manifest
-    dependencies = _yaml_value(root, "dependencies")
-    if not isinstance(dependencies, yaml.SequenceNode):
-        return manifest
+    _pip_section(_yaml_value(_yaml_value(root, "python"), "packages"), folder, manifest, "python.packages")
+    dependencies = _yaml_value(_yaml_value(root, "conda"), "dependencies")
+    if isinstance(dependencies, yaml.SequenceNode):
+        _conda_dependencies(dependencies, folder, manifest)
+    return manifest
+
+
+def _conda_dependencies(dependencies: Any, folder: Path | None, manifest: ParsedManifest) -> None:
+    import yaml
+
     for node in dependencies.value:
         span = Location(
             node.start_mark.line + 1, node.start_mark.column + 1, node.end_mark.line + 1, node.end_mark.column + 1
@@ -244,7 +281,6 @@ def parse_environment_yml(text: str, folder: Path | None = None) -> ParsedManife
             _conda_entry(str(node.value), span, manifest)
         elif isinstance(node, yaml.MappingNode):
             _pip_section(_yaml_value(node, "pip"), folder, manifest)
-    return manifest
 
 
 def _yaml_value(node: Any, key: str) -> Any:
@@ -268,8 +304,8 @@ def _conda_entry(spec: str, span: Location, manifest: ParsedManifest) -> None:
     )
 
 
-def _pip_section(node: Any, folder: Path | None, manifest: ParsedManifest) -> None:
-    """Each item of ``pip:`` is one requirements-file line (``-r`` included)."""
+def _pip_section(node: Any, folder: Path | None, manifest: ParsedManifest, group: str = "pip") -> None:
+    """Each item of ``pip:`` (or a bentofile's ``packages:``) is one requirements-file line (``-r`` included)."""
     import yaml
 
     if not isinstance(node, yaml.SequenceNode):
@@ -278,7 +314,7 @@ def _pip_section(node: Any, folder: Path | None, manifest: ParsedManifest) -> No
         if not isinstance(item, yaml.ScalarNode):
             continue
         line, column = item.start_mark.line + 1, item.start_mark.column + 1
-        parsed = parse_requirement_lines(str(item.value), folder, "pip")
+        parsed = parse_requirement_lines(str(item.value), folder, group)
         manifest.entries.extend(_at_yaml_item(e, line, column) for e in parsed.entries)
         manifest.constraints.extend(_at_yaml_item(e, line, column) for e in parsed.constraints)
         manifest.problems.extend(Problem(line, column, p.message) for p in parsed.problems)

@@ -11,6 +11,9 @@ import fnmatch
 MANIFEST_PATTERNS = (
     "requirements*.txt",
     "requirements*.in",
+    # a prefixed requirements file: dev-requirements.txt, benchmark_requirements.txt, test.requirements.in
+    "*[-_.]requirements*.txt",
+    "*[-_.]requirements*.in",
     "constraints*.txt",
     "pyproject.toml",
     "setup.cfg",
@@ -26,6 +29,9 @@ MANIFEST_PATTERNS = (
     "*.dockerfile",
     "Containerfile",
     "Containerfile.*",
+    # BentoML build files: their python.packages list is what the service image installs
+    "bentofile*.yaml",
+    "bentofile*.yml",
 )
 # Folders whose .txt/.in files are requirement files (``requirements/base.txt``).
 REQUIREMENTS_FOLDERS = ("requirements", "reqs")

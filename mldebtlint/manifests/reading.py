@@ -27,6 +27,8 @@ def manifest_kind(name: str) -> str | None:
         return "setup.cfg"
     if lowered == "setup.py":
         return "setup.py"
+    if lowered.startswith("bentofile") and lowered.endswith((".yml", ".yaml")):
+        return "bentofile"
     if lowered.endswith((".yml", ".yaml")) and (
         lowered.startswith(("environment", "conda")) or "environment" in lowered
     ):
@@ -39,6 +41,7 @@ def manifest_kind(name: str) -> str | None:
 def parse_manifest(name: str, text: str, folder: Path | None = None) -> ParsedManifest:
     """Parse any supported manifest; unknown kinds give an empty result."""
     from mldebtlint.manifests.formats import (
+        parse_bentofile,
         parse_environment_yml,
         parse_pipfile,
         parse_pyproject,
@@ -61,6 +64,8 @@ def parse_manifest(name: str, text: str, folder: Path | None = None) -> ParsedMa
         return parse_setup_py(text)
     if kind == "environment.yml":
         return parse_environment_yml(text, folder)
+    if kind == "bentofile":
+        return parse_bentofile(text, folder)
     if kind == "requirements":
         seen = frozenset({(folder / name).resolve()}) if folder is not None else frozenset()
         return parse_requirement_lines(text, folder, "requirements", seen)
