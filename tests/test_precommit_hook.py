@@ -1,11 +1,14 @@
 """The pre-commit hook, driven through the real ``pre-commit`` tool.
 
-A temporary git repository gets a git pre-commit hook that runs
-``pre-commit try-repo <this checkout> mldebtlint`` on the staged files, so a
-real ``git commit`` is rejected while it adds a hard-coded threshold and
-accepted once the threshold is a named constant. ``try-repo`` builds the
-hook's environment from this checkout's ``.pre-commit-hooks.yaml`` (HEAD plus
-tracked local changes), exactly as a user's pre-commit would.
+A temporary git repository gets a ``.pre-commit-config.yaml`` that names this
+checkout as the hook repository at a pinned ``rev`` and ``pre-commit install``
+puts the real git hook in place, so a real ``git commit`` is rejected while it
+adds a hard-coded threshold and accepted once the threshold is a named
+constant — the way a user's project runs the hook. The hook repository is a
+clone of this checkout with its tracked local changes committed on top (what
+``pre-commit try-repo`` would use), and every test of the module shares one
+pre-commit store, so the hook's environment is built once (``try-repo`` builds
+a fresh store, and so a fresh environment, on every commit).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +36,7 @@ pytestmark = [
 ]
 
 
-def git_env(home: Path) -> dict[str, str]:
+def git_env(home: Path, store: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update(
         GIT_AUTHOR_NAME="Test",
@@ -43,7 +45,7 @@ def git_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_EMAIL="test@example.invalid",
         GIT_CONFIG_NOSYSTEM="1",
         HOME=str(home),
-        PRE_COMMIT_HOME=str(home / "pre-commit-cache"),
+        PRE_COMMIT_HOME=str(store),
     )
     return env
 
@@ -62,24 +64,45 @@ def scenario() -> tuple[str, str, str]:
     return THRESHOLD_SOURCE, THRESHOLD_FIXED, "MLD101 [*] [hardcoded-threshold]"
 
 
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory) -> tuple[Path, str, Path]:
+    """(hook repository, its rev, the shared pre-commit store).
+
+    A clone of this checkout with the tracked, uncommitted changes committed
+    on top, so the hook runs the code under test, not only what HEAD holds."""
+    base = tmp_path_factory.mktemp("hook")
+    env = git_env(base, base / "store")
+    shadow = base / "mldebtlint"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(REPO), str(shadow)], check=True, env=env)
+    diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=REPO, capture_output=True, check=True).stdout
+    if diff.strip():
+        subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], cwd=shadow, input=diff, check=True, env=env)
+        subprocess.run(["git", "commit", "-qam", "local changes under test"], cwd=shadow, check=True, env=env)
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=shadow, capture_output=True, text=True, check=True)
+    return shadow, rev.stdout.strip(), base / "store"
+
+
 @pytest.fixture
-def work_repo(tmp_path):
+def work_repo(tmp_path, hook_repo):
+    shadow, rev, store = hook_repo
     home = tmp_path / "home"
     home.mkdir()
     work = tmp_path / "work"
-    env = git_env(home)
+    env = git_env(home, store)
     subprocess.run(["git", "init", "-q", str(work)], check=True, env=env)
-    hooks = work / ".git" / "hooks"
-    hooks.mkdir(parents=True, exist_ok=True)
-    hook = hooks / "pre-commit"
-    pre_commit = f'"{sys.executable}" -m pre_commit'
-    hook.write_text(f'#!/bin/sh\nexec {pre_commit} try-repo "{REPO}" mldebtlint --verbose\n', encoding="utf-8")
-    hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    (work / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {shadow}\n    rev: {rev}\n    hooks:\n      - id: mldebtlint\n        verbose: true\n",
+        encoding="utf-8",
+    )
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
     (work / "README.md").write_text("demo\n", encoding="utf-8")
 
     def git(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            ["git", "-c", f"core.hooksPath={hooks}", *args],
+            ["git", *args],
             cwd=work,
             env=env,
             capture_output=True,
@@ -88,7 +111,7 @@ def work_repo(tmp_path):
             timeout=600,
         )
 
-    assert git("add", "README.md").returncode == 0
+    assert git("add", "README.md", ".pre-commit-config.yaml").returncode == 0
     assert git("commit", "-q", "--no-verify", "-m", "init").returncode == 0
     return work, git
 

@@ -29,8 +29,9 @@ def test_ci_runs_the_readme_test_command():
     run_tests = code_blocks()[0].strip().splitlines()[1]
     ci_script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "pytest" in ci_script
-    pytest_part = run_tests.split("&&")[-1].strip()
-    assert pytest_part in ci_script
+    install_part, pytest_part = (part.strip() for part in run_tests.split("&&"))
+    assert install_part in ci_script and pytest_part in ci_script
+    assert ci_script.index(install_part) < ci_script.rindex(pytest_part)
 
 
 def test_readme_rule_table_matches_the_catalog():

@@ -61,9 +61,8 @@ def test_installed_cli_lists_and_explains_rules_from_any_directory(installed, tm
     explain = run([bin_dir / "mldebtlint", "explain", "MLD000"], cwd=elsewhere)
     assert explain.returncode == 0 and explain.stdout.startswith("MLD000 [parse-error]")
     assert load_catalog()["MLD000"].summary in explain.stdout
-    if "MLD101" in load_catalog():
-        by_name = run([bin_dir / "mldebtlint", "explain", "hardcoded-threshold"], cwd=elsewhere)
-        assert by_name.returncode == 0 and by_name.stdout.startswith("MLD101 [hardcoded-threshold]")
+    by_name = run([bin_dir / "mldebtlint", "explain", "hardcoded-threshold"], cwd=elsewhere)
+    assert by_name.returncode == 0 and by_name.stdout.startswith("MLD101 [hardcoded-threshold]")
 
 
 def test_installed_cli_checks_files(installed, tmp_path):
