@@ -103,3 +103,73 @@ def test_a_params_dict_literal_is_hoistable_too(lint):
     source = "import xgboost as xgb\n\n\ndef fit(dtrain):\n    return xgb.train({'max_depth': 6, 'eta': 0.1}, dtrain)\n"
     (finding,) = lint(source, select=("MLD102",))
     assert finding.fix == "unsafe"
+
+
+# Issue 13, misses found by reading apps completely (bentoml-fraud-serving, ldsa-prediction-log,
+# two-tower-notebook): a notebook's own training helper called with positional literals,
+# sklearn feature selection, Keras' legacy ``lr=`` keyword.
+
+OWN_TRAIN = """import xgboost as xgb
+
+
+def train(n_estimators, max_depth):
+    return xgb.XGBClassifier(tree_method="hist", n_estimators=n_estimators, max_depth=max_depth).fit(X, y)
+
+
+model_sm = train(300, 5)
+"""
+
+
+def test_an_own_function_called_with_positional_literals_is_reported(lint):
+    (finding,) = lint(OWN_TRAIN, select=("MLD102",), rule_options=LOOSEST)
+    assert finding.line == 8
+    assert "300 (positional n_estimators), 5 (positional max_depth)" in finding.message
+    named = OWN_TRAIN.replace("train(300, 5)", "train(n_estimators=300, max_depth=5)")
+    (keyword,) = lint(named, select=("MLD102",), rule_options=LOOSEST)
+    assert "n_estimators=300, max_depth=5" in keyword.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("train(300, 5)", "train(N_ESTIMATORS, MAX_DEPTH)"),  # named constants
+        ("def train(n_estimators, max_depth)", "def train(trees, depth)"),  # not hyperparameter names
+        ("import xgboost as xgb", "import json as xgb"),  # no ML library in the module
+    ],
+    ids=["constants", "plain-parameter-names", "no-ml-import"],
+)
+def test_an_own_function_twin_without_literal_hyperparameters(lint, old, new):
+    assert lint(OWN_TRAIN.replace(old, new), select=("MLD102",), rule_options=LOOSEST) == []
+
+
+def test_an_own_plotting_helper_with_an_alpha_is_not_a_hyperparameter(lint):
+    source = "import numpy as np\n\n\ndef draw(points, alpha):\n    return points * alpha\n\n\ndraw(xs, 0.5)\n"
+    assert lint(source, select=("MLD102",), rule_options=LOOSEST) == []
+    tuned = source.replace("alpha", "learning_rate")
+    assert len(lint(tuned, select=("MLD102",), rule_options=LOOSEST)) == 1
+
+
+FEATURES = "from sklearn.feature_selection import SelectKBest, SelectPercentile, chi2\n\n\nk_best = {call}\n"
+
+
+@pytest.mark.parametrize(
+    ("positive", "negative"),
+    [
+        ("SelectKBest(chi2, k=15)", "SelectKBest(chi2, k=10)"),  # 10 is the library default
+        ("SelectKBest(chi2, 15)", "SelectKBest(chi2, K_FEATURES)"),
+        ("SelectPercentile(chi2, percentile=20)", "SelectPercentile(chi2)"),
+    ],
+)
+def test_feature_selection_size_is_a_hyperparameter(lint, positive, negative):
+    assert len(lint(FEATURES.format(call=positive), select=("MLD102",), rule_options=LOOSEST)) == 1
+    assert lint(FEATURES.format(call=negative), select=("MLD102",), rule_options=LOOSEST) == []
+
+
+KERAS_COMPILE = "from tensorflow.keras.optimizers import Adam\n\nmodel.compile(optimizer=Adam({arg}), loss='mse')\n"
+
+
+@pytest.mark.parametrize("arg", ["lr=0.01", "learning_rate=0.01", "0.01"])
+def test_keras_legacy_lr_keyword_is_the_learning_rate(lint, arg):
+    (finding,) = lint(KERAS_COMPILE.format(arg=arg), select=("MLD102",), rule_options=LOOSEST)
+    assert "0.01" in finding.message
+    assert lint(KERAS_COMPILE.format(arg="learning_rate=LR"), select=("MLD102",), rule_options=LOOSEST) == []

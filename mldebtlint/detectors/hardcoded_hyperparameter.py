@@ -37,6 +37,7 @@ from mldebtlint.knowledge.apis import (
     NEUTRAL_VALUES,
     NEVER_HYPERPARAMETERS,
     NON_MODEL_ROOTS,
+    OWN_FUNCTION_HYPERPARAMETERS,
     PARAMS_DICT_KEYS,
     SENTINEL_NUMBERS,
     UNBOUNDED_AT_LEAST,
@@ -96,6 +97,21 @@ def _defines_config(callee: str) -> bool:
     return callee[:1].isupper() and bool(found) and found[-1] in CONFIG_OBJECT_WORDS
 
 
+def _own_function_spec(function: cst.FunctionDef) -> HyperparameterAPI | None:
+    """The hyperparameters a module's own function takes, by name and position; None
+    when no parameter is named like one."""
+    parameters = [*function.params.posonly_params, *function.params.params]
+    positions = tuple(
+        (index, param.name.value)
+        for index, param in enumerate(parameters)
+        if param.name.value in OWN_FUNCTION_HYPERPARAMETERS
+    )
+    named = {param.name.value for param in function.params.kwonly_params} & OWN_FUNCTION_HYPERPARAMETERS
+    if not positions and not named:
+        return None
+    return HyperparameterAPI(GENERIC_HYPERPARAMETER_KEYWORDS | named | {name for _, name in positions}, positions)
+
+
 def parse_extra_estimators(entries: Iterable[str]) -> dict[str, HyperparameterAPI]:
     """``"mylib.models.Ranker:lr@1,epochs"`` -> {"mylib.models.Ranker": API}."""
     table: dict[str, HyperparameterAPI] = {}
@@ -117,6 +133,7 @@ class HardcodedHyperparameter(Rule):
         self.ignored = frozenset(options["ignored-keywords"]) | NEVER_HYPERPARAMETERS
         self.extra = parse_extra_estimators(options["extra-estimators"])
         self.project_root = str(getattr(context.settings, "root", "."))
+        self._own_functions: dict[str, HyperparameterAPI] | None = None
 
     # -- matching --------------------------------------------------------------
     def _api_for(self, call: cst.Call) -> HyperparameterAPI | None:
@@ -131,7 +148,22 @@ class HardcodedHyperparameter(Rule):
             # ``torch.compile(...)`` / ``json.fit``: a module function, not a method.
             if receiver is None and self.names.imports_any(ML_IMPORT_ROOTS):
                 return HYPERPARAMETER_METHODS[func.attr.value]
-        return self._generic_api(call, qualified)
+        return self._own_function_api(call) or self._generic_api(call, qualified)
+
+    def _own_function_api(self, call: cst.Call) -> HyperparameterAPI | None:
+        """A call of a function defined at the top of this module (or notebook) whose
+        parameters are named like hyperparameters: ``def train(n_estimators, max_depth)``
+        makes ``train(300, 5)`` two literal hyperparameters."""
+        if not isinstance(call.func, cst.Name) or not self.names.imports_any(ML_IMPORT_ROOTS):
+            return None
+        if self._own_functions is None:
+            self._own_functions = {}
+            for statement in self.context.module.body:
+                if isinstance(statement, cst.FunctionDef):
+                    api = _own_function_spec(statement)
+                    if api is not None:
+                        self._own_functions[statement.name.value] = api
+        return self._own_functions.get(call.func.value)
 
     def _generic_api(self, call: cst.Call, qualified: str | None) -> HyperparameterAPI | None:
         """Unknown callees: unambiguous keywords only, not where config is defined;

@@ -210,7 +210,8 @@ _HF_TRAINING_ARGS = (
     "train_batch_size"
 )
 _LIGHTNING_TRAINER = "max_epochs min_epochs max_steps min_steps accumulate_grad_batches gradient_clip_val"
-_KERAS_OPTIM = "learning_rate@0 momentum beta_1 beta_2 epsilon rho weight_decay clipnorm clipvalue"
+# ``lr`` is Keras' legacy spelling of ``learning_rate`` (accepted until Keras 2.11, still in tutorials).
+_KERAS_OPTIM = "learning_rate@0 lr momentum beta_1 beta_2 epsilon rho weight_decay clipnorm clipvalue"
 _OPTAX_OPTIM = "learning_rate@0 momentum b1 b2 eps weight_decay decay"
 
 # sklearn estimators whose first parameter is a hyperparameter that is not
@@ -322,6 +323,9 @@ _API_SPECS: dict[str, dict[str, str]] = {
         # The first parameter of these is positional-or-keyword:
         # ``RandomForestRegressor(100)`` is ``n_estimators=100``.
         **{name: f"{_SKLEARN} {first}@0" for names, first in _SKLEARN_FIRST_POSITIONAL for name in names.split()},
+        # Univariate feature selection: how many features the model sees (after the score function).
+        "SelectKBest": "k@1",
+        "SelectPercentile": "percentile@1",
     },
     "xgboost": {
         **{
@@ -457,6 +461,8 @@ LIBRARY_DEFAULTS: dict[str, dict[str, float]] = {
     **{name: {"alpha": 1.0} for name in ("Ridge", "Lasso", "RidgeClassifier", "MultinomialNB", "BernoulliNB")},
     **{name: {"n_neighbors": 5} for name in ("KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors")},
     "KMeans": {"n_clusters": 8},
+    "SelectKBest": {"k": 10},
+    "SelectPercentile": {"percentile": 10},
     **{name: {"lr": 0.001, "learning_rate": 0.001} for name in ("Adam", "AdamW")},
     "Nadam": {"learning_rate": 0.001},
     "RMSprop": {"lr": 0.01, "learning_rate": 0.001},
@@ -499,6 +505,36 @@ LIBRARY_HYPERPARAMETER_KEYWORDS = frozenset(
         "num_leaves",
         "l2_reg",
     }
+)
+# A function defined in the same module or notebook whose parameter has one of
+# these names takes a hyperparameter there: a literal passed to it, by keyword or
+# by position, is one (``def train(n_estimators, max_depth)`` then ``train(300, 5)``).
+# Ambiguous names (``alpha`` of a plot, ``batch_size`` of a reader) are left out.
+OWN_FUNCTION_HYPERPARAMETERS = (
+    GENERIC_HYPERPARAMETER_KEYWORDS
+    | LIBRARY_HYPERPARAMETER_KEYWORDS
+    | frozenset(
+        {
+            "min_child_weight",
+            "min_child_samples",
+            "subsample",
+            "colsample_bytree",
+            "reg_alpha",
+            "reg_lambda",
+            "l2_leaf_reg",
+            "min_samples_split",
+            "min_samples_leaf",
+            "max_leaf_nodes",
+            "n_neighbors",
+            "n_clusters",
+            "hidden_layer_sizes",
+            "early_stopping_rounds",
+            "num_rounds",
+            "dropout",
+            "dropout_rate",
+            "dropout_p",
+        }
+    )
 )
 # ... and classes named as models, estimators or agents (the repo's own
 # ``LinUCBBandit(alpha=1.0)``) these as well.
