@@ -83,6 +83,22 @@ def test_real_process_unknown_option_has_no_traceback(project):
     assert len(process.stderr.strip().splitlines()) == 1 and "Traceback" not in process.stderr
 
 
+def test_real_process_exits_at_once_with_its_output_flushed_and_its_exit_code(tmp_path):
+    # The real command skips the interpreter's teardown (os._exit): what it
+    # printed into a pipe (block-buffered) must still all arrive, with the exit code.
+    write(tmp_path, {f"pkg/serve{index}.py": THRESHOLD_SOURCE for index in range(40)})
+    command = [sys.executable, "-m", "mldebtlint", "check", "--no-cache", "--jobs", "1", "--format", "json", "."]
+    found = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert found.returncode == 1
+    assert sorted({item["path"] for item in json.loads(found.stdout)}) == sorted(
+        f"pkg/serve{index}.py" for index in range(40)
+    )
+    zero = subprocess.run([*command, "--exit-zero"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert zero.returncode == 0 and json.loads(zero.stdout) == json.loads(found.stdout)
+    bare = subprocess.run([sys.executable, "-m", "mldebtlint"], capture_output=True, text=True, check=False)
+    assert bare.returncode == 0 and "Commands" in bare.stdout
+
+
 def test_version():
     result = invoke(["--version"])
     assert result.exit_code == 0 and __version__ in result.stdout
