@@ -82,6 +82,7 @@ def _exit_now(code: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     """The console script. Called with ``argv`` (tests, other Python code), it
     raises ``SystemExit`` as usual; as the real command it exits at once."""
+    code: str | int | None
     try:
         code = _run(list(argv if argv is not None else sys.argv[1:]))
     except SystemExit as exc:

@@ -408,15 +408,15 @@ def test_a_warm_run_does_not_rewrite_the_index(tmp_path, an_hour_later):
     assert index.stat().st_mtime_ns == stamp
 
 
-def test_the_files_digest_needs_every_file_seen_this_run(tmp_path):
+def test_the_file_digests_need_every_file_seen_this_run(tmp_path):
     cache = ResultCache(tmp_path / "c", "k")
     cache.digests["a.py"] = "da"
-    assert cache.files_digest(["a.py", "b.py"]) is None
+    assert cache.file_digests(["a.py", "b.py"]) is None
     cache.digests["b.py"] = "db"
-    both = cache.files_digest(["b.py", "a.py"])
-    assert both is not None and both == cache.files_digest(["a.py", "b.py"])
+    both = cache.file_digests(["b.py", "a.py"])
+    assert both == {"a.py": "da", "b.py": "db"} and list(both) == ["a.py", "b.py"]
     cache.digests["b.py"] = "other"
-    assert cache.files_digest(["a.py", "b.py"]) != both
+    assert cache.file_digests(["a.py", "b.py"]) != both
 
 
 def test_preparing_a_folder_keeps_its_own_gitignore_and_tag(tmp_path):

@@ -198,6 +198,8 @@ class ResultCache:
         self.loaded_stat = _stat_key(self.index_path)
         self.entries: dict[str, Any] = _load_remembered(self.index_path, self.loaded_stat)
         self.updated: dict[str, Any] = {}
+        # relative path -> the entry a new result of this run replaced.
+        self.replaced: dict[str, Entry] = {}
         # relative path -> content digest of every file answered or stored this run.
         self.digests: dict[str, str] = {}
 
@@ -238,6 +240,8 @@ class ResultCache:
         old = self.entries.get(relative)
         if not full and old is not None and old.full and old.digest == digest:
             return  # keep the richer entry
+        if old is not None and old.digest != digest:
+            self.replaced[relative] = old
         siblings = siblings_signature(path) if manifest else ""
         trusted = _trusted(probe.mtime_ns, probe.ctime_ns)
         ctime_ns = probe.ctime_ns if trusted >= 0 else -1
@@ -252,15 +256,23 @@ class ResultCache:
         if self.entries.get(META_PREFIX + name) != value:
             self._put(META_PREFIX + name, value)
 
-    def files_digest(self, relatives: Iterable[str]) -> str | None:
-        """A digest of the content of ``relatives`` (None if one was not seen this run)."""
-        digest = hashlib.sha256()
+    def file_digests(self, relatives: Iterable[str]) -> dict[str, str] | None:
+        """The content digest of each of ``relatives``, in order (None if one was not seen this run)."""
+        digests = {}
         for relative in sorted(relatives):
             content = self.digests.get(relative)
             if content is None:
                 return None
-            digest.update(f"{relative}\0{content}\n".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+            digests[relative] = content
+        return digests
+
+    def previous_result(self, relative: str, digest: str) -> FileResult | None:
+        """The result this index held for ``relative`` when its content had ``digest``
+        (before this run replaced it), if it still knows it."""
+        for entry in (self.replaced.get(relative), self.entries.get(relative)):
+            if isinstance(entry, Entry) and entry.digest == digest:
+                return entry.result
+        return None
 
     def _put(self, relative: str, entry: Any) -> None:
         self.entries[relative] = entry
@@ -349,8 +361,12 @@ class CacheSet:
     def set_meta(self, name: str, value: Any) -> None:
         self.main.set_meta(name, value)
 
-    def files_digest(self, relatives: Iterable[str]) -> str | None:
-        return self.main.files_digest(relatives)
+    def file_digests(self, relatives: Iterable[str]) -> dict[str, str] | None:
+        return self.main.file_digests(relatives)
+
+    def previous_result(self, relative: str, digest: str) -> FileResult | None:
+        caches = [self.main] + [cache for _, cache in self.others]
+        return next((found for cache in caches if (found := cache.previous_result(relative, digest))), None)
 
     def save(self) -> list[str]:
         """Save every cache; the warnings of those that could not be written."""

@@ -18,6 +18,7 @@ from mldebtlint.core.selection import enabled_codes, expand_selector
 from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location, Related
 from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
 from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_bytes, build_finding, make_fingerprint
+from mldebtlint.engine.repo_reuse import RepoReport
 from mldebtlint.engine.source import decode_source
 
 if TYPE_CHECKING:
@@ -126,10 +127,14 @@ def _per_file_ignored(finding: Finding, relative: str, settings: Settings) -> bo
 def run_repo_rules(
     rules: RuleSet, settings: Settings, results_by_relative: dict[str, FileResult], display_of: dict[str, str]
 ) -> list[Finding]:
+    return repo_findings(repo_reports(rules, settings, results_by_relative), settings, display_of)
+
+
+def repo_reports(rules: RuleSet, settings: Settings, results_by_relative: dict[str, FileResult]) -> list[RepoReport]:
+    """What the repo rules report over every file's facts (root-relative paths)."""
     from types import MappingProxyType
 
-    catalog = load_catalog()
-    findings: list[Finding] = []
+    reports: list[RepoReport] = []
     # One read-only facts mapping per collector, shared by its rules (so a
     # graph built from it can be reused between them).
     facts_of: dict[str | None, MappingProxyType] = {}
@@ -143,35 +148,52 @@ def run_repo_rules(
                     if result.facts and collector_name in result.facts
                 }
             )
-        facts = facts_of[collector_name]
         rule = cls(settings.options_for(cls.code))
-        for relative, report in rule.check(facts):
-            location = Location(
-                report.line or 1,
-                report.column or 1,
-                report.end_line or report.line or 1,
-                report.end_column or report.column or 1,
-            )
-            fingerprint = make_fingerprint(cls.code, relative, report.scope, report.message, 0)
-            findings.append(
-                build_finding(
-                    catalog[cls.code],
-                    settings,
+        for relative, report in rule.check(facts_of[collector_name]):
+            reports.append(
+                RepoReport(
+                    cls.code,
+                    relative,
                     report.message,
-                    display_of.get(relative, relative),
-                    location,
-                    fingerprint,
-                    (location.line, location.end_line),
+                    report.line,
+                    report.column,
+                    report.end_line,
+                    report.end_column,
                     report.data,
-                    # A repo rule names related files as it names its own: map them to display paths.
-                    [
-                        replace(item, path=display_of.get(item.path, item.path))
-                        for item in report.related
-                        if isinstance(item, Related)
-                    ],
-                    fix=report.fix,
+                    report.scope,
+                    tuple(item for item in report.related if isinstance(item, Related)),
+                    report.fix,
                 )
             )
+    return reports
+
+
+def repo_findings(reports: Iterable[RepoReport], settings: Settings, display_of: dict[str, str]) -> list[Finding]:
+    catalog = load_catalog()
+    findings = []
+    for report in reports:
+        location = Location(
+            report.line or 1,
+            report.column or 1,
+            report.end_line or report.line or 1,
+            report.end_column or report.column or 1,
+        )
+        fingerprint = make_fingerprint(report.code, report.path, report.scope, report.message, 0)
+        findings.append(
+            build_finding(
+                catalog[report.code],
+                settings,
+                report.message,
+                display_of.get(report.path, report.path),
+                location,
+                fingerprint,
+                (location.line, location.end_line),
+                report.data,
+                # A repo rule names related files as it names its own: map them to display paths.
+                [replace(item, path=display_of.get(item.path, item.path)) for item in report.related],
+                fix=report.fix,
+            )
+        )
     return findings
 
 
@@ -257,28 +279,51 @@ def _cached_repo_findings(
     display_of: dict[str, str],
     cache: CacheSet | None,
 ) -> list[Finding]:
-    """``run_repo_rules``, reused from the cache when no file's facts changed."""
-    key = None
-    if cache is not None:
-        files = cache.files_digest(relative for relative, result in by_relative.items() if result.facts)
-        key = None if files is None else f"{files}\0{os.getcwd()}"
-        stored = cache.get_meta("repo-findings")
-        if key is not None and stored is not None and stored[0] == key:
-            return list(stored[1])
-    import gc
+    """``run_repo_rules``, reused from the cache when no file's facts changed
+    but in positions (then the stored reports are moved with them)."""
+    with_facts = [relative for relative, result in by_relative.items() if result.facts]
+    digests = cache.file_digests(with_facts) if cache is not None else None
+    reports = _reusable_reports(cache, digests, by_relative) if cache is not None and digests is not None else None
+    if reports is None:
+        import gc
 
-    # Decoding every file's facts and building the graph allocates a great many
-    # small objects: the cyclic collector would rescan them over and over.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        findings = run_repo_rules(rules, settings, by_relative, display_of)
-    finally:
-        if enabled:
-            gc.enable()
-    if cache is not None and key is not None:
-        cache.set_meta("repo-findings", (key, tuple(findings)))
-    return findings
+        # Decoding every file's facts and building the graph allocates a great many
+        # small objects: the cyclic collector would rescan them over and over.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            reports = repo_reports(rules, settings, by_relative)
+        finally:
+            if enabled:
+                gc.enable()
+    if cache is not None and digests is not None:
+        cache.set_meta("repo-reports", (digests, tuple(reports)))
+    return repo_findings(reports, settings, display_of)
+
+
+def _reusable_reports(
+    cache: CacheSet, digests: dict[str, str], by_relative: dict[str, FileResult]
+) -> list[RepoReport] | None:
+    """The stored reports, valid for ``digests`` (moved when files changed in positions only)."""
+    stored = cache.get_meta("repo-reports")
+    if stored is None or stored[0].keys() != digests.keys():
+        return None
+    old_digests, reports = stored
+    changed = [relative for relative, digest in digests.items() if old_digests[relative] != digest]
+    if not changed:
+        return list(reports)
+    from mldebtlint.engine.repo_reuse import position_map, remap
+
+    maps = {}
+    for relative in changed:
+        previous = cache.previous_result(relative, old_digests[relative])
+        if previous is None or not previous.facts:
+            return None
+        moved = position_map(previous.facts, by_relative[relative].facts)
+        if moved is None:
+            return None
+        maps[relative] = moved
+    return remap(reports, maps)
 
 
 def _finish(
