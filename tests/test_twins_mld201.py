@@ -47,6 +47,62 @@ TWINS = [
         "values.tolist()",
         "np.tolist",
     ),
+    (
+        "values-fancy-indexed-vs-one-element",
+        "def best(store):\n    scores = store.load()\n    ranked = scores.values[ORDER]\n    return ranked\n",
+        "scores.values[ORDER]",
+        "scores.values[0]",
+    ),
+    (
+        "values-sliced-vs-one-element",
+        "def best(store):\n    scores = store.load()\n    ranked = scores.values[:10]\n    return ranked\n",
+        "scores.values[:10]",
+        "scores.values[0]",
+    ),
+    (
+        "values-first-row-vs-one-element",
+        "def best(store):\n    scores = store.load()\n    ranked = scores.values[0, :]\n    return ranked\n",
+        "scores.values[0, :]",
+        "scores.values[0]",
+    ),
+    (
+        "values-compared-elementwise-vs-membership",
+        "def hits(store, preds):\n    labels = store.load()\n    correct = preds == labels.values\n    return correct\n",
+        "preds == labels.values",
+        "preds in labels.values",
+    ),
+    (
+        "records-rebuilt-as-dicts-vs-as-tuples",
+        "def records(store):\n    rows = store.load()\n    out = [dict(zip(COLUMNS, row)) for row in rows]\n    return out\n",
+        "dict(zip(COLUMNS, row))",
+        "tuple(row)",
+    ),
+    (
+        "values-of-a-pandas-call-vs-of-a-torch-function-imported-by-name",
+        "from torch import topk\n\n\ndef top(store):\n    scores = store.load()\n    best = pd.Series(scores).values\n"
+        "    return best\n",
+        "pd.Series(scores).values",
+        "topk(scores, 5).values",
+    ),
+    (
+        "one-statement-conversion-vs-a-copy",
+        "def features(store):\n    return store.load().values\n",
+        "store.load().values",
+        "store.load().copy()",
+    ),
+    (
+        "conversion-in-a-default-argument-vs-a-none-default",
+        "def weighted_loss(logits, labels, weights=torch.tensor(CLASS_WEIGHTS)):\n"
+        "    return F.cross_entropy(logits, labels, weight=weights)\n",
+        "torch.tensor(CLASS_WEIGHTS)",
+        "None",
+    ),
+    (
+        "record-comprehension-in-a-function-vs-at-module-level",
+        "def labels():\n    return {i: name for i, name in enumerate(NAMES)}\n",
+        "def labels():\n    return {i: name for i, name in enumerate(NAMES)}\n",
+        "LABELS = {i: name for i, name in enumerate(NAMES)}\n\n\ndef labels():\n    return LABELS\n",
+    ),
 ]
 
 
@@ -178,3 +234,115 @@ def test_a_thin_handler_with_a_docstring_is_glue_and_one_more_plain_line_is_not(
     assert [f.line for f in lint(THIN, select=("MLD201",))] == [10]
     busier = THIN.replace("    MODEL.eval()\n", "    MODEL.eval()\n    log(payload)\n")
     assert lint(busier, select=("MLD201",)) == []
+
+
+NESTED = '''\
+def make_loader(store):
+    def collate(batch):
+        """Stack one batch."""
+        features = torch.tensor(np.stack(batch))
+        return features
+
+    rows = store.load()
+    return DataLoader(rows, collate_fn=collate)
+'''
+
+
+def test_a_nested_function_is_judged_on_its_own_statements(lint):
+    (finding,) = lint(IMPORTS + NESTED, select=("MLD201",), rule_options=LOOSEST)
+    # The inner function, with its own two statements (the docstring is not one); the factory
+    # around it has no conversion of its own.
+    assert (finding.line, dict(finding.data)["statements"]) == (8, 2)
+    assert "1 conversions in 1 of 2 statements" in finding.message
+    twin = NESTED.replace("torch.tensor(np.stack(batch))", "default_collate(batch)")
+    assert lint(IMPORTS + twin, select=("MLD201",), rule_options=LOOSEST) == []
+
+
+LOOP = """\
+def to_tensors(store):
+    batches = store.load()
+    for batch in batches:
+        x = torch.from_numpy(batch.features)
+        y = torch.from_numpy(batch.labels)
+    return x, y
+"""
+
+
+def test_conversions_inside_a_loop_count_the_statements_that_hold_them(lint):
+    (finding,) = lint(IMPORTS + LOOP, select=("MLD201",), rule_options=LOOSEST)
+    assert "2 conversions in 2 of 5 statements" in finding.message
+    twin = LOOP.replace("torch.from_numpy(batch.labels)", "batch.labels")
+    (finding,) = lint(IMPORTS + twin, select=("MLD201",), rule_options=LOOSEST)
+    assert "1 conversions in 1 of 5 statements" in finding.message
+
+
+ROUTE = THIN.replace("predict", "churn")
+
+
+@pytest.mark.parametrize(
+    ("decorators", "reported"),
+    [
+        ('@app.post("/churn")', True),
+        ('@app.post("/churn")\n@login_required', True),
+        ("@torch.no_grad()", False),
+        ("@torch.no_grad()\n@login_required", False),
+    ],
+)
+def test_a_route_decorator_makes_a_handler_whatever_its_name(lint, decorators, reported):
+    """``churn`` has no serving word: only a route decorator (a call of ``.post``/``.get``/...)
+    makes it a request handler; ``@torch.no_grad()`` is a call of another attribute."""
+    source = ROUTE.replace('@app.post("/churn")', decorators)
+    found = lint(source, select=("MLD201",))
+    assert [f.message.split(":")[0] for f in found] == (["`churn` is a thin handler made of glue"] if reported else [])
+
+
+SKLEARN_HANDLER = """\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.post("/churn")
+def churn(payload: str):
+    x = np.asarray(json.loads(payload))
+    y = MODEL.predict(x)
+    return json.dumps(y.tolist())
+"""
+
+
+def test_a_thin_handler_needs_three_representations(lint):
+    """json -> numpy -> Python list -> json is three representations (a thin handler); returning
+    one number from numpy is two."""
+    assert [f.line for f in lint(IMPORTS + SKLEARN_HANDLER, select=("MLD201",))] == [13]
+    twin = SKLEARN_HANDLER.replace("json.dumps(y.tolist())", '{"churn": float(y[0])}')
+    assert lint(IMPORTS + twin, select=("MLD201",)) == []
+
+
+ONE_LINER = """\
+def predict(payload: str):
+    return json.dumps(MODEL.predict(np.asarray(json.loads(payload))).tolist())
+"""
+
+
+def test_a_one_statement_handler_is_a_thin_handler(lint):
+    (finding,) = lint(IMPORTS + ONE_LINER, select=("MLD201",))
+    assert finding.message.startswith("`predict` is a thin handler made of glue")
+    assert lint(IMPORTS + ONE_LINER.replace("def predict", "def parse"), select=("MLD201",)) == []
+
+
+EMPTY_FRAME = """\
+def to_features(payload, names):
+    table = pd.DataFrame(json.loads(payload), columns=names)
+    features = torch.tensor(table.values)
+    return features
+"""
+
+
+def test_a_frame_built_from_data_converts_and_an_empty_frame_with_columns_does_not(lint):
+    """Only positional data makes ``pd.DataFrame(...)`` a conversion: with ``min-conversions = 2``
+    the parsed frame plus the tensor is reported, the empty frame plus the tensor is not."""
+    two = {"glue-code": {**LOOSEST["glue-code"], "min-conversions": 2}}
+    (finding,) = lint(IMPORTS + EMPTY_FRAME, select=("MLD201",), rule_options=two)
+    assert dict(finding.data)["conversions"] == 2
+    empty = EMPTY_FRAME.replace("pd.DataFrame(json.loads(payload), columns=names)", "pd.DataFrame(columns=names)")
+    assert lint(IMPORTS + empty, select=("MLD201",), rule_options=two) == []

@@ -23,8 +23,8 @@ default a temporary folder) and the module's selected tests run there with
 ``pytest -x -q -p no:cacheprovider`` (the copy first on PYTHONPATH); the mutant
 is *killed* when they fail or time out, *survived* when they pass. Mutants
 listed in ``tools/mutation-equivalent.txt`` (``module<TAB>signature<TAB>why``,
-the signature being ``line text || operator: before -> after`` as ``--list``
-prints it, so that it survives lines moving) are equivalent: they cannot change
+the signature being ``scope: line text || operator: before -> after`` as
+``--list`` prints it, see ``line_contexts``, so that it survives lines moving) are equivalent: they cannot change
 behaviour, and are reported apart.
 
 How the tests run (about half the CPU time of one ``python -m pytest`` per
@@ -65,7 +65,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,7 +137,7 @@ class Mutant:
     before: str
     after: str
     span: tuple[int, int, int, int]  # lineno, col, end_lineno, end_col (ast offsets)
-    context: str = ""  # the stripped source line where the mutant starts
+    context: str = ""  # "scope: line text[ #n]", see line_contexts()
 
 
 def _docstring_nodes(tree: ast.AST) -> set[int]:
@@ -173,19 +173,47 @@ def _in_all_or_annotation(parents: dict[int, ast.AST], node: ast.AST) -> bool:
     return False
 
 
+def line_contexts(tree: ast.AST, lines: list[str]) -> dict[int, str]:
+    """Each line's name in a mutant's signature: the innermost enclosing function or class
+    (``Class.method``, ``<module>`` outside any) and the stripped line text, with `` #n``
+    (its rank among them) when that text occurs on several lines of the scope. A bare
+    ``return`` or a repeated guard is thus never confused with its namesake elsewhere, and the
+    name survives lines moving."""
+    scope_of: dict[int, str] = {}
+
+    def visit(node: ast.AST, scope: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                inner = child.name if scope == "<module>" else f"{scope}.{child.name}"
+                for line in range(child.lineno, (child.end_lineno or child.lineno) + 1):
+                    scope_of[line] = inner
+            visit(child, inner)
+
+    visit(tree, "<module>")
+    seen: dict[tuple[str, str], list[int]] = {}
+    for number, text in enumerate(lines, 1):
+        seen.setdefault((scope_of.get(number, "<module>"), text.strip()), []).append(number)
+    contexts = {}
+    for (scope, text), numbers in seen.items():
+        for rank, number in enumerate(numbers, 1):
+            contexts[number] = f"{scope}: {text}" + (f" #{rank}" if len(numbers) > 1 else "")
+    return contexts
+
+
 def mutants_of(module: str, source: str) -> list[Mutant]:
     tree = ast.parse(source)
     parents = {id(child): parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
     docstrings = _docstring_nodes(tree)
     lines = source.splitlines()
+    contexts = line_contexts(tree, lines)
     found: list[Mutant] = []
 
     def add(node: ast.AST, operator: str, replacement: str, tag: str = "") -> None:
         span = _span(node)
         before = ast.get_source_segment(source, node) or ast.unparse(node)
         ident = f"{span[0]}:{span[1]}:{operator}{':' + tag if tag else ''}:{replacement}"
-        context = lines[span[0] - 1].strip() if span[0] <= len(lines) else ""
-        found.append(Mutant(module, ident, span[0], operator, before, replacement, span, context))
+        found.append(Mutant(module, ident, span[0], operator, before, replacement, span, contexts.get(span[0], "")))
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
@@ -218,6 +246,14 @@ def mutants_of(module: str, source: str) -> list[Mutant]:
         elif isinstance(node, (ast.Continue, ast.Break, ast.Return)) and _inside_if_body(parents, node):
             add(node, "jump", "pass")
     found.sort(key=lambda m: (m.span, m.id))
+    # The same change of the same text twice on one line (two ``[-1]``): told apart by rank.
+    same: dict[tuple[str, str, str, str], list[int]] = {}
+    for index, mutant in enumerate(found):
+        same.setdefault((mutant.context, mutant.operator, mutant.before, mutant.after), []).append(index)
+    for indexes in same.values():
+        if len(indexes) > 1:
+            for rank, index in enumerate(indexes, 1):
+                found[index] = replace(found[index], context=f"{found[index].context} ~{rank}")
     return found
 
 
