@@ -60,9 +60,23 @@ class Report:
     # Other sites the finding rests on: ``(node, note)`` pairs in the same file
     # (the engine turns them into positions) or ready ``core.types.Related``.
     related: tuple[Any, ...] = ()
-    # "safe" / "unsafe" when a fixer can rewrite this finding (``--fix`` /
-    # ``--unsafe-fixes``), "" when none can.
-    fix: str = ""
+    # The fix of this finding (``core.types.Fix``, positions already known), a
+    # ``DeferredFix`` the engine completes after the file's traversal, or None.
+    fix: Any = None
+
+
+class DeferredFix:
+    """A fix a rule attaches when it reports, completed once the file's traversal is over.
+
+    The rule names what changes (the nodes); ``build`` turns that into a
+    ``core.types.Fix`` with positions. The engine calls ``build`` for the
+    reports of a file in finding order (line, column, code), so that fixes
+    which share a file-wide resource (the names of hoisted constants) are
+    planned in the same order every run.
+    """
+
+    def build(self, context: FileContext, report: Report) -> Any:  # core.types.Fix | None
+        raise NotImplementedError
 
 
 class FileContext:
@@ -87,6 +101,11 @@ class FileContext:
         # Maintained by the engine's traversal.
         self.scope_stack: list[str] = []
         self.statement_stack: list[cst.CSTNode] = []
+        # Notebooks: per module line, (cell, line in the cell, line of the file, dedent);
+        # fixes are planned per cell (a cell is fixed as a module of its own).
+        self.cells: tuple[tuple[int, int, int, int], ...] = ()
+        # Per-file state shared by the deferred fixes of one traversal (by name).
+        self.fix_state: dict[str, Any] = {}
 
     @property
     def module_constants(self) -> dict[str, cst.BaseExpression]:
@@ -128,7 +147,7 @@ class Rule:
         *,
         related: Any = (),  # tuple of (cst.CSTNode, note)
         statement: Any = None,  # cst.CSTNode | None
-        fix: str = "",
+        fix: Any = None,  # core.types.Fix | DeferredFix | None
         **data: Any,
     ) -> None:
         """Report ``node``; ``related`` lists other sites in this file as (node, note).
@@ -188,8 +207,9 @@ class ManifestRule:
         self.options = options
 
     def report_at(
-        self, line: int, column: int, message: str, end_column: int = 0, *, fix: str = "", **data: Any
+        self, line: int, column: int, message: str, end_column: int = 0, *, fix: Any = None, **data: Any
     ) -> None:
+        """Report a position of the manifest; ``fix`` is a ``core.types.Fix`` (manifest positions)."""
         self.context.reports.append(
             Report(
                 self.code,

@@ -1,18 +1,20 @@
 """Findings carry typed ``data``: the JSON output has it for MLD101, MLD102,
-MLD301, MLD401 and MLD402, and the fixers and the report read it (never the
-message)."""
+MLD301, MLD401 and MLD402, and the report reads it (never the message). Fixes
+travel with the finding: the rule attaches the edits, ``--fix`` applies them."""
 
 from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 from clirunner import invoke
 
 from mldebtlint.core.config import Settings
-from mldebtlint.core.types import Finding, Location
-from mldebtlint.fixes import hoist_literal, pin_framework
+from mldebtlint.core.types import Edit, Finding, Fix, Location
+from mldebtlint.fixes import fix_text
+from mldebtlint.manifests import pins
 from mldebtlint.report.dependencies import requirement_of
 
 PROJECT = {
@@ -108,34 +110,56 @@ def decide(model, X):
 """
 
 
-def test_hoisting_follows_the_data_whatever_the_message_says(tmp_path):
-    path = tmp_path / "serve.py"
-    # The messages are noise: the literal to hoist is only in ``data``.
-    findings = [
-        finding("MLD101", 4, 12, "literal 0.9 and 0.4 (local 'x')", literals=[0.7], subject="proba"),
-        finding("MLD101", 4, 38, "something else", literals=[0.4], subject="proba", local="cutoff"),
+def test_the_hoist_fix_is_attached_by_the_rule_from_what_it_found(tmp_path, monkeypatch):
+    (tmp_path / "mldebtlint.toml").write_text('select = ["MLD101"]\n', encoding="utf-8")
+    (tmp_path / "serve.py").write_text(SERVE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(["check", "--no-cache", "--format", "json", "."])
+    fixes = {(f["line"], f["column"]): f["fix"] for f in json.loads(result.stdout)}
+    assert [fix["message"] for fix in fixes.values()] == [
+        "Hoist 0.7 into PROBA_THRESHOLD",
+        "Hoist 0.9 into PROBA_THRESHOLD_2",
+        "Hoist 0.4 into CUTOFF",
     ]
-    result = hoist_literal.fix(path, SERVE, findings, Settings(root=str(tmp_path)))
-    assert result.fixed == 2
-    assert "proba > PROBA_THRESHOLD, proba > 0.9," in result.text
-    assert "cutoff = CUTOFF\n" in result.text and "PROBA_THRESHOLD = 0.7\nCUTOFF = 0.4\n" in result.text
+    cutoff = fixes[(4, 38)]
+    assert cutoff["applicability"] == "unsafe"
+    # The local's one literal is replaced where it is assigned (line 3), the constant goes on top.
+    assert {"content": "CUTOFF", "location": {"row": 3, "column": 14}, "end_location": {"row": 3, "column": 17}} in (
+        cutoff["edits"]
+    )
 
 
-def test_hoisting_without_data_fixes_nothing(tmp_path):
-    findings = [finding("MLD101", 4, 12, "literal 0.7 used as threshold on 'proba'")]
-    result = hoist_literal.fix(tmp_path / "serve.py", SERVE, findings, Settings(root=str(tmp_path)))
+def test_fixes_apply_the_edits_whatever_the_message_and_data_say(tmp_path):
+    path = tmp_path / "serve.py"
+    hoist = Fix("unsafe", "Hoist 0.7", (Edit(1, 1, 1, 1, "LIMIT = 0.7\n"), Edit(4, 20, 4, 23, "LIMIT")))
+    misleading = replace(finding("MLD101", 4, 12, "literal 0.9", literals=[0.9], subject="x"), fix=hoist)
+    result = fix_text(path, SERVE, [misleading], Settings(root=str(tmp_path)), unsafe=True)
+    assert result.fixed == 1
+    assert result.text == "LIMIT = 0.7\n" + SERVE.replace("proba > 0.7,", "proba > LIMIT,")
+
+
+def test_a_finding_without_a_fix_fixes_nothing_and_says_so(tmp_path):
+    findings = [finding("MLD101", 4, 12, "literal 0.7 used as threshold on 'proba'", literals=[0.7])]
+    result = fix_text(tmp_path / "serve.py", SERVE, findings, Settings(root=str(tmp_path)), unsafe=True)
     assert (result.fixed, result.text) == (0, SERVE)
     assert result.skipped == ("serve.py:4: MLD101 not fixed: no literal to hoist found",)
 
 
-def test_pinning_follows_the_package_in_data(tmp_path, monkeypatch):
-    monkeypatch.setattr(pin_framework, "installed_version", lambda key: {"torch": "2.1.0"}.get(key))
-    text = "numpy>=1.0\ntorch>=2.0\n"
-    other = finding("MLD301", 2, 1, "torch is not pinned", package="numpy", specifier=">=1.0")
-    path = tmp_path / "requirements.txt"
-    assert pin_framework.fix(path, text, [other], Settings(root=str(tmp_path))).fixed == 0
-    right = finding("MLD301", 2, 1, "numpy is not pinned", package="torch", specifier=">=2.0")
-    assert pin_framework.fix(path, text, [right], Settings(root=str(tmp_path))).text == "numpy>=1.0\ntorch==2.1.0\n"
+def test_the_pin_fix_names_the_package_of_its_requirement(tmp_path, monkeypatch):
+    monkeypatch.setattr(pins, "installed_version", lambda key: {"torch": "2.1.0", "numpy": "1.26.0"}.get(key))
+    (tmp_path / "mldebtlint.toml").write_text('select = ["MLD301"]\n', encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("numpy>=1.0\ntorch>=2.0\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(["check", "--no-cache", "--format", "json", "."])
+    (torch,) = json.loads(result.stdout)
+    assert torch["data"] == {"package": "torch", "specifier": ">=2.0"}
+    assert torch["fix"] == {
+        "applicability": "safe",
+        "message": "Pin torch==2.1.0",
+        "edits": [
+            {"content": "torch==2.1.0", "location": {"row": 2, "column": 1}, "end_location": {"row": 2, "column": 11}}
+        ],
+    }
 
 
 def test_dependency_row_from_data_not_message():

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from mldebtlint.cli import main
-from mldebtlint.fixes import pin_framework
+from mldebtlint.detectors import unpinned_framework
 from mldebtlint.manifests.reading import parse_manifest
 
 if sys.version_info >= (3, 11):
@@ -139,7 +139,8 @@ def test_pin_fix_in_other_manifest_formats(project, capsys, name, text, expected
 
 
 def test_a_pin_that_would_not_parse_back_is_not_written(project, capsys, monkeypatch):
-    monkeypatch.setattr(pin_framework, "_pin_text", lambda entry, written, version: "torch==")
+    # The rule computes the pin when it reports; a wrong one is caught when --fix parses the result back.
+    monkeypatch.setattr(unpinned_framework, "pin_text", lambda entry, written, version: "torch==")
     manifest = project / "service" / "requirements.txt"
     code, _, err = cli(capsys, "check", "--no-cache", "--fix", ".")
     assert "did not parse back" in err and "Fixed 0 findings" in err
@@ -237,9 +238,11 @@ def test_unsafe_diff_writes_nothing(training, capsys):
 
 
 def test_a_fixer_result_that_does_not_parse_is_refused(training, capsys, monkeypatch):
-    from mldebtlint.fixes import FixResult, hoist_literal
+    from mldebtlint.core.types import Edit, Fix
+    from mldebtlint.syntax.hoist import HoistPlanner
 
-    monkeypatch.setattr(hoist_literal, "fix", lambda path, text, findings, settings: FixResult("def (:\n", 4))
+    broken = Fix("unsafe", "break the file", (Edit(1, 1, 1, 1, "def (:\n"),))
+    monkeypatch.setattr(HoistPlanner, "fix", lambda self, literals: broken)
     code, _, err = cli(capsys, "check", "--no-cache", "--fix", "--unsafe-fixes", ".")
     assert "the result would not parse" in err and "Fixed 0 findings" in err
     assert (training / "train.py").read_text(encoding="utf-8") == TRAIN

@@ -93,7 +93,8 @@ def test_positions_after_star_args_are_unknown(lint):
 def test_an_evaluation_loader_is_not_reported_and_its_training_twin_is(lint):
     source = TORCH + "def train_loader_for(ds):\n    return DataLoader(ds, batch_size=512)\n"
     (finding,) = lint(source, select=("MLD102",))
-    assert finding.fix == "unsafe"  # a keyword literal the hoist fix can name
+    assert finding.applicability == "unsafe"  # a keyword literal the hoist fix can name
+    assert finding.fix is not None and finding.fix.title == "Hoist 512 into BATCH_SIZE"
     assert lint(source.replace("train_loader_for", "eval_loader_for"), select=("MLD102",)) == []
     loop = TORCH + "def train(ds):\n    for batch in DataLoader(ds, batch_size=64):\n        step(batch)\n"
     assert len(lint(loop, select=("MLD102",))) == 1
@@ -102,7 +103,8 @@ def test_an_evaluation_loader_is_not_reported_and_its_training_twin_is(lint):
 def test_a_params_dict_literal_is_hoistable_too(lint):
     source = "import xgboost as xgb\n\n\ndef fit(dtrain):\n    return xgb.train({'max_depth': 6, 'eta': 0.1}, dtrain)\n"
     (finding,) = lint(source, select=("MLD102",))
-    assert finding.fix == "unsafe"
+    assert finding.applicability == "unsafe"
+    assert finding.fix is not None and {e.content for e in finding.fix.edits} >= {"MAX_DEPTH", "ETA"}
 
 
 # Issue 13, misses found by reading apps completely (bentoml-fraud-serving, ldsa-prediction-log,

@@ -222,13 +222,29 @@ def _add_noqa(result: CheckResult) -> None:
     raise SystemExit(0)
 
 
+MAX_FIX_PASSES = 10
+
+
 def _fix(options: RunOptions, changed, result: CheckResult, adoption: dict, show_fixes: bool) -> CheckResult:
     from mldebtlint.fixes import apply_fixes, fixable_codes
 
     write = not adoption["show_diff"]
     outcome = apply_fixes(result.findings, options.settings, adoption["unsafe_fixes"], write)
+    passes = 1
+    # A fix whose edits overlap one applied before it waits for the next pass, on the
+    # fixed files checked again (ruff's loop); bounded, in case two fixes undo each other.
+    while write and outcome.deferred and passes < MAX_FIX_PASSES:
+        again = apply_fixes(lint(options, changed).findings, options.settings, adoption["unsafe_fixes"], write)
+        outcome.fixed += again.fixed
+        outcome.files += [path for path in again.files if path not in outcome.files]
+        outcome.skipped, outcome.deferred = again.skipped, again.deferred
+        passes += 1
     for line in outcome.skipped:
         click.echo(f"mldebtlint: not fixed: {line}", err=True)
+    if outcome.deferred:
+        noun = "fix overlaps" if outcome.deferred == 1 else "fixes overlap"
+        later = "another --fix applies" if write else "they apply in a later pass"
+        click.echo(f"mldebtlint: {outcome.deferred} more {noun} the fixes applied; {later}", err=True)
     noun = "finding" if outcome.fixed == 1 else "findings"
     codes = fixable_codes(adoption["unsafe_fixes"])
     touched = [f for f in result.findings if f.code in codes and f.path in outcome.files]

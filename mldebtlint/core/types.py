@@ -44,6 +44,81 @@ class Related:
         return out
 
 
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the text from (``line``, ``column``) up to (``end_line``, ``end_column``)
+    with ``content``; an insertion has start == end, a deletion an empty ``content``.
+
+    Lines and columns are 1-based and count characters (code points) of the
+    file's decoded text, like ``Location`` and ruff's JSON ``location``; the end
+    is exclusive. A notebook finding's edits are relative to its cell (the
+    cell's line, the column in the line as the cell writes it).
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """ruff's JSON shape of an edit."""
+        return {
+            "content": self.content,
+            "location": {"row": self.line, "column": self.column},
+            "end_location": {"row": self.end_line, "column": self.end_column},
+        }
+
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How to resolve a finding, computed when the rule reports it (ruff's ``Fix``).
+
+    ``applicability``: "safe" (``--fix``) or "unsafe" (also needs
+    ``--unsafe-fixes``). ``title``: one line, e.g. "Pin torch==2.3.1".
+    ``edits``: non-overlapping, in file order. A fix without edits is offered
+    for this kind of finding but could not be computed here; ``reason`` says
+    why (``--fix`` prints it). ``inputs`` are the facts outside the file the
+    edits were computed from (MLD301: the package and the version it pins),
+    which ``--fix`` checks again so that a cached fix never applies a stale value.
+    """
+
+    applicability: str
+    title: str
+    edits: tuple[Edit, ...] = ()
+    reason: str = ""
+    inputs: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """ruff's JSON shape: applicability, message, edits."""
+        return {
+            "applicability": self.applicability,
+            "message": self.title,
+            "edits": [edit.to_dict() for edit in self.edits],
+        }
+
+
+def fix_from_dict(data: dict[str, Any] | None) -> Fix | None:
+    """Inverse of ``Fix.to_dict`` (None for no fix)."""
+    if not data:
+        return None
+    edits = tuple(
+        Edit(
+            item["location"]["row"],
+            item["location"]["column"],
+            item["end_location"]["row"],
+            item["end_location"]["column"],
+            item.get("content") or "",
+        )
+        for item in data.get("edits") or ()
+    )
+    return Fix(data.get("applicability", SAFE), data.get("message", ""), edits)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One diagnostic: a rule matched at a location."""
@@ -68,8 +143,8 @@ class Finding:
     related: tuple[Related, ...] = ()
     # Notebook findings: the 1-based cell; ``location`` is then cell-relative.
     cell: int | None = None
-    # "safe" (``--fix``), "unsafe" (``--fix --unsafe-fixes``) or "" (no fix).
-    fix: str = ""
+    # The fix the rule attached when it reported (None: no fix).
+    fix: Fix | None = None
     # Notebook findings: the first and last line of the ``.ipynb`` file's own
     # text that hold the finding (formats without cells point there).
     file_lines: tuple[int, int] | None = None
@@ -81,6 +156,11 @@ class Finding:
     @property
     def column(self) -> int:
         return self.location.column
+
+    @property
+    def applicability(self) -> str:
+        """ "safe", "unsafe", or "" when the finding has no fix."""
+        return self.fix.applicability if self.fix is not None else ""
 
     def sort_key(self) -> tuple:
         return (self.path, self.cell or 0, self.location.line, self.location.column, self.code)
@@ -107,6 +187,8 @@ class Finding:
             out["data"] = dict(self.data)
         if self.related:
             out["related"] = [item.to_dict() for item in self.related]
+        if self.fix is not None and self.fix.edits:
+            out["fix"] = self.fix.to_dict()
         return out
 
 
@@ -175,17 +257,23 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
             for item in data.get("related") or ()
         ),
         cell=data.get("cell"),
+        fix=fix_from_dict(data.get("fix")),
     )
 
 
 __all__ = [
     "CheckResult",
+    "Edit",
     "FileResult",
     "Finding",
+    "Fix",
+    "SAFE",
+    "UNSAFE",
     "Location",
     "PARSE_ERROR_CODE",
     "PARSE_ERROR_NAME",
     "Related",
     "asdict",
     "finding_from_dict",
+    "fix_from_dict",
 ]

@@ -47,6 +47,7 @@ from mldebtlint.knowledge.apis import (
 )
 from mldebtlint.knowledge.vocabulary import CONFIG_OBJECT_WORDS
 from mldebtlint.rule import FileContext, Rule
+from mldebtlint.syntax.hoist import HoistHyperparameters
 from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.literals import is_number_literal, number, string
 from mldebtlint.syntax.names import last_name
@@ -305,15 +306,15 @@ class HardcodedHyperparameter(Rule):
             fix=self._hoistable(node, literals),
         )
 
-    def _hoistable(self, node: cst.Call, literals: list[tuple[str, str, bool]]) -> str:
-        """ "unsafe" when the hoist fix can name a keyword literal (a plain number)."""
+    def _hoistable(self, node: cst.Call, literals: list[tuple[str, str, bool]]) -> HoistHyperparameters | None:
+        """The hoist fix when it can name a keyword literal (a plain number)."""
         names = {name for name, _, positional in literals if not positional}
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value in names and number(arg.value) is not None:
-                return "unsafe"
+                return HoistHyperparameters()
             if isinstance(arg.value, cst.Dict):
                 for element in arg.value.elements:
                     key = element.key if isinstance(element, cst.DictElement) else None
                     if string(key) in names and number(element.value) is not None:
-                        return "unsafe"
-        return ""
+                        return HoistHyperparameters()
+        return None

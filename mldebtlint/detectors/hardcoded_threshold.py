@@ -49,6 +49,7 @@ from mldebtlint.knowledge.vocabulary import (
     names_config,
 )
 from mldebtlint.rule import Report, Rule
+from mldebtlint.syntax.hoist import HoistThreshold
 from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.literals import format_number, real, string
 from mldebtlint.syntax.names import attribute_chain, last_name
@@ -152,7 +153,8 @@ class HardcodedThreshold(Rule):
     # -- deciding and merging ------------------------------------------------------
     def _candidate(self, node: cst.CSTNode, message: str, values: list[float], what: str = "", **data) -> Candidate:
         # The hoist fix rewrites comparisons, compare calls, keywords and locals, not attributes.
-        self.report(node, message, fix="" if isinstance(node, cst.Attribute) else "unsafe", **data)
+        fix = None if isinstance(node, cst.Attribute) else HoistThreshold(self._innermost_function())
+        self.report(node, message, fix=fix, **data)
         report = self.context.reports.pop()
         sink, sink_value = self.sinks.get(id(node), (None, None))
         return Candidate(
@@ -166,6 +168,10 @@ class HardcodedThreshold(Rule):
             sink_value=sink_value,
             scope=self.frames[-1].node if sink else None,
         )
+
+    def _innermost_function(self) -> cst.CSTNode | None:
+        """The function holding the node being visited (where a hoisted local is assigned)."""
+        return next((f.node for f in reversed(self.frames) if isinstance(f.node, cst.FunctionDef)), None)
 
     def _emit(self, candidates: list[Candidate]) -> None:
         kept = [c for c in candidates if not (c.sink and c.scope is not None and self._only_statistics(c))]

@@ -14,9 +14,10 @@ from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
 
-from mldebtlint.core.types import PARSE_ERROR_CODE
+from mldebtlint.core.types import PARSE_ERROR_CODE, SAFE, Edit, Fix
 from mldebtlint.manifests.install_commands import INSTALL_GROUP
 from mldebtlint.manifests.names import is_manifest
+from mldebtlint.manifests.pins import LockIndex, pin_text, version_for
 from mldebtlint.manifests.requirements import ParsedManifest, RequirementEntry
 from mldebtlint.manifests.specs import EXACT, UPPER_BOUND
 from mldebtlint.rule import ManifestRule, Report
@@ -38,6 +39,8 @@ APPLICATION_MANIFESTS = (
 
 class UnpinnedFramework(ManifestRule):
     code = "MLD301"
+
+    _locks: LockIndex | None = None
 
     def check(self) -> None:
         context = self.context
@@ -122,10 +125,30 @@ class UnpinnedFramework(ManifestRule):
         if entry.group == INSTALL_GROUP:  # a notebook's %pip line or a Dockerfile's RUN: no lock file applies
             hint = "pin it with == in the command" if want == "an exact pin" else "add a < bound or pin it with =="
             message = f"ML framework '{entry.name}' is installed without {want} ({entry.text}); {hint}"
-        fix = "" if entry.origin or entry.url or entry.group == INSTALL_GROUP else "safe"  # rewrites this file's lines
+        fix = None if entry.origin or entry.url or entry.group == INSTALL_GROUP else self._pin(entry)
         self.report_at(
             line, column, message, end_column=end_column, fix=fix, package=entry.key, specifier=entry.specifier
         )
+
+    def _pin(self, entry: RequirementEntry) -> Fix:
+        """The edit pinning ``entry`` (its own line of this manifest) to the locked or installed version."""
+        title = f"Pin {entry.name} to an exact version"
+        span = entry.span
+        if span.end_line != span.line:
+            return Fix(SAFE, title, reason="the requirement comes from another file")
+        if self._locks is None:
+            folder = Path(self.context.folder) if self.context.folder else Path(".")
+            self._locks = LockIndex(folder, Path(self.context.settings.root))
+        version, reason = version_for(entry.key, entry.name, entry.specifier, self._locks)
+        lines = self.context.text.split("\n")
+        written = lines[span.line - 1][span.column - 1 : span.end_column - 1] if span.line <= len(lines) else ""
+        pinned = pin_text(entry, written, version) if version else None
+        if version is None or pinned is None:
+            return Fix(SAFE, title, reason=reason or "this requirement form is not rewritten")
+        edit = Edit(span.line, span.column, span.line, span.end_column, pinned)
+        # --fix checks the version again: a cached fix must not write a version the lock
+        # file or the environment no longer has (see mldebtlint.fixes.pin_framework).
+        return Fix(SAFE, f"Pin {entry.name}=={version}", (edit,), inputs=(("package", entry.key), ("version", version)))
 
 
 def _has_hashes(path: Path) -> bool:

@@ -14,7 +14,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.core.types import FileResult, Finding, Location, Related
+from mldebtlint.core.types import FileResult, Finding, Fix, Location, Related
 from mldebtlint.engine.fingerprint import make_fingerprint, node_snippet, normalize_snippet
 from mldebtlint.engine.source import FileTask, build_finding, parse_error
 from mldebtlint.rule import FactCollector, FileContext, Report, Rule
@@ -107,16 +107,37 @@ class BatchedVisitor(cst.CSTVisitor):
             self.context.statement_stack.pop()
 
 
+def _locations(reports: list[Report], positions: Any) -> list[Location]:
+    locations = []
+    for report in reports:
+        assert report.node is not None
+        span = positions[report.node]
+        locations.append(Location(span.start.line, span.start.column + 1, span.end.line, span.end.column + 1))
+    return locations
+
+
+def _fixes(context: FileContext, reports: list[Report], locations: list[Location]) -> list[Any]:
+    """Each report's ``core.types.Fix``: deferred fixes are built in finding order
+    (line, column, code), the order in which they share the file's resources."""
+    fixes: list[Any] = [report.fix for report in reports]
+    order = sorted(range(len(reports)), key=lambda i: (locations[i].line, locations[i].column, reports[i].code))
+    for index in order:
+        fix = fixes[index]
+        if fix is not None and not isinstance(fix, Fix):
+            fixes[index] = fix.build(context, reports[index])
+    return fixes
+
+
 def _python_findings(task: FileTask, settings: Settings, context: FileContext, reports: list[Report]) -> list[Finding]:
     catalog = load_catalog()
     positions = context.wrapper.resolve(PositionProvider)
     occurrences: dict[tuple[str, str, str], int] = {}
     findings = []
-    for report in reports:
+    locations = _locations(reports, positions)
+    fixes = _fixes(context, reports, locations)
+    for report, location, fix in zip(reports, locations, fixes):
         node = report.node
         assert node is not None
-        span = positions[node]
-        location = Location(span.start.line, span.start.column + 1, span.end.line, span.end.column + 1)
         suppress = {location.line, location.end_line}
         if report.statement is not None:
             statement_span = positions[report.statement]
@@ -139,7 +160,7 @@ def _python_findings(task: FileTask, settings: Settings, context: FileContext, r
                 suppress,
                 report.data,
                 _related(report, task.display, positions),
-                fix=report.fix,
+                fix=fix,
             )
         )
     return findings
@@ -173,6 +194,7 @@ def run_pass(
     rule_classes: list[type[Rule]],
     collector_classes: list[type[FactCollector]],
     base: dict[str, Any],
+    cells: tuple[tuple[int, int, int, int], ...] = (),
 ) -> FileResult:
     """Parse ``raw`` once and run every rule and fact collector in one traversal."""
     try:
@@ -196,6 +218,7 @@ def run_pass(
     # Positions come from a cheaper equivalent of PositionProvider, on first use.
     wrapper._metadata[PositionProvider] = LazyPositions(module)
     context = FileContext(task.relative, module, settings, wrapper)
+    context.cells = cells
     visitors: list[Any] = []
     for cls in rule_classes:
         if context.is_test and not cls.CHECK_TESTS:

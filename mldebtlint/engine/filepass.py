@@ -87,9 +87,11 @@ def _analyze_python(
     rules: RuleSet,
     comments: str | None = None,
     syntax_checked: bool = False,
+    cells: tuple[tuple[int, int, int, int], ...] = (),
 ) -> FileResult:
     """Lint Python source; ``comments`` is the text whose suppression comments count (default
-    ``text``); ``syntax_checked``: the caller already compiled it (notebook cells)."""
+    ``text``); ``syntax_checked``: the caller already compiled it (notebook cells, whose line
+    table is ``cells``)."""
     suppressions = parse_suppressions(text if comments is None else comments)
     noqa = tuple((line, tuple(sorted(codes))) for line, codes in sorted(suppressions.by_line.items()))
     lines = count_lines(text)
@@ -117,7 +119,7 @@ def _analyze_python(
         return FileResult(findings=(parse_error(task, settings, problem),), **base)
     from mldebtlint.engine.batched import run_pass
 
-    return run_pass(task, raw, settings, rule_classes, collector_classes, base)
+    return run_pass(task, raw, settings, rule_classes, collector_classes, base, cells)
 
 
 MANIFEST_FACTS = "ManifestDependencies"
@@ -276,7 +278,9 @@ def analyze_notebook(task: FileTask, raw: bytes, settings: Settings, rules: Rule
             message = f"notebook skipped: its code is larger than {MAX_FILE_BYTES // 1_000_000} MB"
             return FileResult(path=task.display, findings=(parse_error(task, settings, message),))
         raw_module = module.text.encode("utf-8", "surrogatepass")
-        result = _analyze_python(task, raw_module, module.text, settings, rules, module.original_text, True)
+        result = _analyze_python(
+            task, raw_module, module.text, settings, rules, module.original_text, True, module.cells
+        )
         whole = next((f for f in result.findings if f.code == PARSE_ERROR_CODE), None)
         if whole is None or not 0 < whole.line <= len(module.cells):
             break
@@ -323,4 +327,4 @@ def _install_findings(task: FileTask, settings: Settings, rules: RuleSet, module
     context = ManifestContext(task.relative, "", (), settings, folder)
     context._parsed = parse_install_commands(module.installs, Path(folder) if folder else None)
     findings, _ = _run_manifest_rules(task, context, list(module.original), settings, rules)
-    return [replace(finding, fix="") for finding in findings]
+    return [replace(finding, fix=None) for finding in findings]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from mldebtlint.core.types import Finding, Location, Related
+from mldebtlint.core.types import Edit, Finding, Fix, Location, Related
 from mldebtlint.engine.ipython import CellMask, mask_cell
 from mldebtlint.engine.notebook_file import Cell, Notebook, NotebookError, read_notebook
 
@@ -140,7 +140,24 @@ def to_cell(finding: Finding, cells: tuple[tuple[int, int, int, int], ...]) -> F
         cell=cell,
         file_lines=(file_line, end_file_line),
         related=related,
+        fix=_fix_to_cell(finding.fix, cell, cells),
     )
+
+
+def _fix_to_cell(fix: Fix | None, cell: int, cells: tuple[tuple[int, int, int, int], ...]) -> Fix | None:
+    """A fix's edits (module lines) relative to ``cell``: its lines, and columns in the lines as
+    the cell writes them (plus the dedent). A fix reaching into another cell has no edits."""
+    if fix is None or not fix.edits:
+        return fix
+    edits = []
+    for edit in fix.edits:
+        if not (0 < edit.line <= len(cells) and 0 < edit.end_line <= len(cells)):
+            return replace(fix, edits=(), reason="the fix reaches beyond the cell")
+        start, end = cells[edit.line - 1], cells[edit.end_line - 1]
+        if start[0] != cell or end[0] != cell:
+            return replace(fix, edits=(), reason="the fix reaches beyond the cell")
+        edits.append(Edit(start[1], edit.column + start[3], end[1], edit.end_column + end[3], edit.content))
+    return replace(fix, edits=tuple(edits))
 
 
 def _related_to_cell(item: Related, path: str, cells: tuple[tuple[int, int, int, int], ...]) -> Related:

@@ -10,7 +10,7 @@ from typing import Any
 from mldebtlint.core.catalog import CatalogEntry, load_catalog
 from mldebtlint.core.config import Settings
 from mldebtlint.core.scoring import priority_of
-from mldebtlint.core.types import PARSE_ERROR_CODE, Finding, Location, Related
+from mldebtlint.core.types import PARSE_ERROR_CODE, Finding, Fix, Location, Related
 
 MAX_FILE_BYTES = 2_000_000
 # A notebook's size is mostly outputs, which are skipped unread; its code is
@@ -50,7 +50,7 @@ def build_finding(
     suppress_lines: Iterable[int] = (),
     data: dict[str, Any] | None = None,
     related: Iterable[Related] = (),
-    fix: str = "",
+    fix: Fix | None = None,
 ) -> Finding:
     effort, impact, risk = settings.score_for(entry.code)
     priority = priority_of(effort, impact, risk)

@@ -10,17 +10,25 @@ are not Python sources are not judged.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
-from mldebtlint.core.types import PARSE_ERROR_CODE, FileResult, Finding, Location
+from mldebtlint.core.types import PARSE_ERROR_CODE, SAFE, Edit, FileResult, Finding, Fix, Location
 from mldebtlint.engine.source import build_finding, make_fingerprint
-from mldebtlint.engine.suppressions import BARE_IGNORE, comment_spans, directive_column, unused_tokens
+from mldebtlint.engine.suppressions import (
+    BARE_IGNORE,
+    comment_spans,
+    directive_column,
+    strip_tokens,
+    unused_tokens,
+)
 
 CODE = "MLD001"
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
@@ -68,6 +76,7 @@ def unused_suppression_findings(
         return []
     comments = comment_spans(text)
     lines = text.splitlines()
+    code_lines = LINE_BREAK.split(text)  # the lines tokenize and the fixes count
     entry = load_catalog()[CODE]
     occurrences: Counter[str] = Counter()
     findings = []
@@ -91,5 +100,26 @@ def unused_suppression_findings(
             (candidate.line,),
             {"unused": candidate.unused, "unknown": candidate.unknown},
         )
-        findings.append(replace(finding, fix="safe"))  # check --fix removes what suppresses nothing
+        removal = _removal(code_lines, candidate.line, comment, (*candidate.unused, *candidate.unknown))
+        findings.append(replace(finding, fix=removal))  # check --fix removes what suppresses nothing
     return findings
+
+
+def _removal(lines: list[str], line: int, comment: tuple[int, str], remove: tuple[str, ...]) -> Fix:
+    """The edit removing ``remove`` from the directive in ``comment`` on ``line`` (the whole
+    line when it held nothing but the directive). The rest of the comment (other tools'
+    codes, ``# type: ignore``, an explanation) stays."""
+    column, old = comment
+    new = strip_tokens(old, remove)
+    title = f"Remove {', '.join(remove)} from the suppression" if new else "Remove the unused suppression"
+    if new == old or line > len(lines):
+        return Fix(SAFE, title)  # nothing to strip
+    body = lines[line - 1]
+    code = body[:column].rstrip()
+    if not new and not code:
+        edit = Edit(line, 1, line + 1, 1, "")  # the line held only the directive
+    elif code:
+        edit = Edit(line, len(code) + 1, line, len(body) + 1, f"  {new}" if new else "")
+    else:
+        edit = Edit(line, column + 1, line, len(body) + 1, new)
+    return Fix(SAFE, title, (edit,))

@@ -1,11 +1,13 @@
-"""Autofixes for ``check --fix`` / ``--diff``.
+"""Autofixes for ``check --fix`` / ``--diff`` and the editor's code actions.
 
-One module per fix. A fixer is a function
-``fix(path, text, findings, settings) -> FixResult`` that returns the new text
-of one file and how many of ``findings`` it resolved. The framework groups
-findings by file, runs the fixers for their codes in turn, refuses any result
-that does not parse back (a file is never left broken), and then writes the
-file atomically or renders a unified diff.
+A rule attaches its fix to the finding when it reports it (``core.types.Fix``:
+applicability, a title and text edits; ruff's model), so nothing here parses a
+file to find what to change. The framework groups findings by file, applies
+the edits of their fixes (``fixes.edits``: whole fixes, in finding order; an
+overlapping fix waits for the next pass), refuses any result that does not
+parse back (a file is never left broken; ``fixes.verify``), and then writes
+the file atomically or renders a unified diff. A notebook is fixed cell by
+cell: its findings' edits are relative to their cells.
 
 Safe fixes run with ``--fix``; unsafe ones (they change how code reads, e.g.
 hoisting a literal into a named constant) also need ``--unsafe-fixes``.
@@ -16,15 +18,28 @@ May import core ... engine and adoption; never output, report or commands.
 from __future__ import annotations
 
 import difflib
-import importlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mldebtlint.core.config import Settings
-from mldebtlint.core.types import Finding
+from mldebtlint.core.types import SAFE, UNSAFE, Finding, Fix
+from mldebtlint.fixes.edits import Applied
+from mldebtlint.fixes.edits import apply_fixes as apply_fixes_to_text
+
+# The codes whose rules attach fixes, and how safe those fixes are.
+FIXABLE: dict[str, str] = {"MLD001": SAFE, "MLD301": SAFE, "MLD101": UNSAFE, "MLD102": UNSAFE}
+# Why a finding of those codes has no fix (the rule offers none at that place).
+NO_FIX = {
+    "MLD101": "no literal to hoist found",
+    "MLD102": "no literal to hoist found",
+    "MLD301": "this requirement is not rewritten here (included from another file, a URL, an install command)",
+}
+# Fixes verified together, in this order, when the fixes of a file do not parse back as a whole.
+_FAMILIES = (("MLD101", "MLD102"), ("MLD301",), ("MLD001",))
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
 
 
 @dataclass(frozen=True)
@@ -33,24 +48,8 @@ class FixResult:
     fixed: int = 0
     # Why some findings were left alone (one line each).
     skipped: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class FixerSpec:
-    module: str  # in mldebtlint.fixes
-    safe: bool
-
-
-# code -> the module that fixes it.
-FIXERS: dict[str, FixerSpec] = {
-    "MLD001": FixerSpec("unused_suppression", safe=True),
-    "MLD301": FixerSpec("pin_framework", safe=True),
-    "MLD101": FixerSpec("hoist_literal", safe=False),
-    "MLD102": FixerSpec("hoist_literal", safe=False),
-}
-
-Fixer = Callable[[Path, str, list[Finding], Settings], FixResult]
-_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
+    # Fixes left for another pass because their edits overlap an applied one.
+    deferred: int = 0
 
 
 @dataclass
@@ -59,40 +58,85 @@ class FixOutcome:
     files: list[str] = field(default_factory=list)
     diff: str = ""
     skipped: list[str] = field(default_factory=list)
+    deferred: int = 0
 
 
 def fixable_codes(unsafe: bool) -> set[str]:
-    return {code for code, spec in FIXERS.items() if spec.safe or unsafe}
+    return {code for code, applicability in FIXABLE.items() if applicability == SAFE or unsafe}
 
 
-def _fixer(spec: FixerSpec) -> Fixer:
-    return importlib.import_module(f"{__name__}.{spec.module}").fix
+def _chosen(path: Path, findings: list[Finding], settings: Settings, unsafe: bool, skipped: list[str]) -> list[Finding]:
+    """The findings whose fixes apply (fixable code, allowed, with edits, not stale)."""
+    from mldebtlint.fixes.pin_framework import stale
+
+    codes = fixable_codes(unsafe)
+    locks: dict = {}
+    chosen = []
+    for finding in findings:
+        fix = finding.fix
+        if finding.code not in codes or (fix is not None and fix.applicability == UNSAFE and not unsafe):
+            continue
+        where = f"{finding.path}:{finding.line}: {finding.code} not fixed"
+        if fix is None:
+            skipped.append(f"{where}: {NO_FIX.get(finding.code, 'no fix is offered for this finding')}")
+        elif not fix.edits:
+            if fix.reason:
+                skipped.append(f"{where}: {fix.reason}")
+        elif reason := stale(path, fix, settings, locks):
+            skipped.append(f"{where}: {reason}")
+        else:
+            chosen.append(finding)
+    return chosen
+
+
+def _refusal(path: Path, old: str, new: str, applied: list[Finding]) -> str:
+    """Why the result of ``applied`` is refused ("" if it parses back)."""
+    from mldebtlint.fixes.pin_framework import parses_back, pinned
+    from mldebtlint.fixes.verify import parses
+
+    pins = {}
+    for finding in applied:
+        assert finding.fix is not None
+        found = pinned(finding.fix)
+        if found is not None:
+            pins[finding.fix.edits[0].line] = found[0]
+    if pins and not parses_back(path, old, new, pins):
+        return f"{path}: MLD301 fix skipped: the result did not parse back as pinned"
+    if not parses(path, old, new):
+        return f"{path}: fix for {applied[0].code} skipped: the result would not parse"
+    return ""
+
+
+def _attempt(path: Path, text: str, group: list[Finding]) -> tuple[Applied, list[Finding], str]:
+    result = apply_fixes_to_text(text, [finding.fix for finding in group])  # type: ignore[misc]
+    applied = [group[i] for i in result.applied]
+    return result, applied, _refusal(path, text, result.text, applied) if applied else ""
 
 
 def fix_text(path: Path, text: str, findings: list[Finding], settings: Settings, unsafe: bool) -> FixResult:
-    """Run every applicable fixer over one file's text, keeping only results that parse."""
-    from mldebtlint.fixes.verify import parses
-
-    by_module: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        spec = FIXERS.get(finding.code)
-        if spec is not None and (spec.safe or unsafe):
-            by_module[spec.module].append(finding)
-    fixed, skipped = 0, []
-    for _module, module_findings in sorted(by_module.items()):
-        try:
-            result = _fixer(FIXERS[module_findings[0].code])(path, text, module_findings, settings)
-        except Exception as exc:  # a fixer bug must not corrupt the file or end the run
-            skipped.append(f"{path}: fix for {module_findings[0].code} failed: {type(exc).__name__}: {exc}")
-            continue
-        skipped.extend(result.skipped)
-        if result.text == text:
-            continue
-        if not parses(path, text, result.text):
-            skipped.append(f"{path}: fix for {module_findings[0].code} skipped: the result would not parse")
-            continue
-        text, fixed = result.text, fixed + result.fixed
-    return FixResult(text, fixed, tuple(skipped))
+    """Apply the fixes of ``findings`` to one file's text, keeping only a result that parses."""
+    skipped: list[str] = []
+    chosen = _chosen(path, findings, settings, unsafe, skipped)
+    if not chosen:
+        return FixResult(text, 0, tuple(skipped))
+    group = chosen
+    result, applied, refusal = _attempt(path, text, group)
+    if refusal:  # keep the kinds of fixes that parse back on their own
+        group = []
+        for family in _FAMILIES:
+            members = [finding for finding in chosen if finding.code in family]
+            why = _attempt(path, text, members)[2] if members else ""
+            if why:
+                skipped.append(why)
+            else:
+                group += members
+        result, applied, refusal = _attempt(path, text, group)
+        if refusal:
+            return FixResult(text, 0, (*skipped, refusal))
+    for index in result.invalid:
+        finding = group[index]
+        skipped.append(f"{finding.path}:{finding.line}: {finding.code} not fixed: its edits lie outside the file")
+    return FixResult(result.text, len(applied), tuple(skipped), len(result.overlapping))
 
 
 def apply_fixes(findings: Iterable[Finding], settings: Settings, unsafe: bool, write: bool) -> FixOutcome:
@@ -118,6 +162,7 @@ def apply_fixes(findings: Iterable[Finding], settings: Settings, unsafe: bool, w
         text, encoding = source
         result = fix_text(path, text, file_findings, settings, unsafe)
         outcome.skipped.extend(result.skipped)
+        outcome.deferred += result.deferred
         if result.text == text:
             continue
         outcome.fixed += result.fixed
@@ -174,8 +219,10 @@ def _fix_notebook(
     fixed = 0
     for cell, cell_findings in sorted(by_cell.items()):
         part = cell_module(module, cell)
-        result = fix_text(path, part.text, cell_findings, settings, unsafe)
+        undented = [_undented(finding, part.cells) for finding in cell_findings]
+        result = fix_text(path, part.text, undented, settings, unsafe)
         outcome.skipped.extend(result.skipped)
+        outcome.deferred += result.deferred
         if result.text == part.text:
             continue
         clashes = (set(_NAME.findall(result.text)) - set(_NAME.findall(part.text))) & names_before
@@ -201,3 +248,19 @@ def _fix_notebook(
         atomic_write_bytes(path, edit.data)
         return ""
     return cell_diff(display, edit)
+
+
+def _undented(finding: Finding, cells: tuple[tuple[int, int, int, int], ...]) -> Finding:
+    """A cell finding whose fix edits the cell's lines as written, moved to the lines the
+    rules saw (a dedented cell's columns move back); a fix touching such a line is not applied:
+    writing it back would rewrite the cell's indentation."""
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return finding
+    edits = []
+    for edit in fix.edits:
+        shifts = [cells[line - 1][3] if 0 < line <= len(cells) else 0 for line in (edit.line, edit.end_line)]
+        if any(shifts):
+            return replace(finding, fix=Fix(fix.applicability, fix.title, reason="a dedented line; edit it by hand"))
+        edits.append(edit)
+    return replace(finding, fix=replace(fix, edits=tuple(edits)))

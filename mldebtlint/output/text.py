@@ -16,7 +16,7 @@ def location_text(finding) -> str:
 
 
 def format_line(finding) -> str:
-    fixable = " [*]" if getattr(finding, "fix", "") else ""
+    fixable = " [*]" if finding.fix is not None else ""
     return (
         f"{location_text(finding)}: {finding.code}{fixable} [{finding.rule}] {finding.message} "
         f"(debt {finding.debt_minutes} min)"
@@ -25,8 +25,8 @@ def format_line(finding) -> str:
 
 def fixable_note(result: CheckResult) -> str:
     """``3 fixable with --fix (2 more with --fix --unsafe-fixes).`` or ""."""
-    safe = sum(1 for finding in result.findings if finding.fix == "safe")
-    unsafe = sum(1 for finding in result.findings if finding.fix == "unsafe")
+    safe = sum(1 for finding in result.findings if finding.applicability == "safe")
+    unsafe = sum(1 for finding in result.findings if finding.applicability == "unsafe")
     if safe and unsafe:
         return f"[*] {safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes)."
     if safe:

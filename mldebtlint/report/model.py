@@ -238,6 +238,7 @@ def build_report(
 def _finding_dict(finding: Finding) -> dict[str, Any]:
     data = finding.to_dict()
     data.pop("data", None)  # rule-specific payloads are summarised in their own sections
+    data.pop("fix", None)  # the edits of `check --fix`, not part of an audit
     return data
 
 

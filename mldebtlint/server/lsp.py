@@ -138,7 +138,8 @@ def suppression_edit(text: str, line: int, code: str) -> types.TextEdit:
 
 
 def fix_edit(server: MldebtlintServer, uri: str, findings: list[Finding]) -> types.TextEdit | None:
-    """One whole-document edit applying the fixes of ``findings`` (safe and unsafe ones)."""
+    """One whole-document edit applying the fixes of ``findings`` (safe and unsafe ones): the
+    edits the rules attached to them, on the buffer they were found in, parsed back."""
     from mldebtlint.fixes import fix_text
 
     path_text = to_fs_path(uri)
@@ -209,7 +210,7 @@ def build_server() -> MldebtlintServer:
             if edit is not None:
                 actions.append(
                     types.CodeAction(
-                        title=f"Fix {finding.code}: {finding.message.split(';')[0]}",
+                        title=f"Fix {finding.code}: {finding.fix.title if finding.fix else finding.message}",
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[diagnostic],
                         edit=types.WorkspaceEdit(changes={uri: [edit]}),
