@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mldebtlint.core.types import Related
+from mldebtlint.core.types import Fix, Related
 
 # Keys whose integers are line numbers (anywhere below them), or columns.
 POSITION_KEYS = frozenset({"line", "end_line", "column", "end_column", "split", "call", "splits", "related"})
@@ -48,7 +48,7 @@ class RepoReport:
     data: dict[str, Any]
     scope: str
     related: tuple[Related, ...]
-    fix: str
+    fix: Fix | None
 
 
 @dataclass
@@ -180,7 +180,7 @@ def remap(reports: Iterable[RepoReport], maps: Mapping[str, PositionMap]) -> lis
                 report.data,
                 report.scope,
                 tuple(related),
-                report.fix,
+                report.fix,  # repo rules attach no edits (they would need moving too)
             )
         )
     return out
