@@ -246,3 +246,46 @@ def test_a_score_through_a_value_preserving_module_call(lint):
     assert [f.line for f in lint(source, select=("MLD101",))] == [2]
     twin = source.replace("float(model.predict_proba(x)[0, 1])", "float(len(x))")
     assert lint(twin, select=("MLD101",), rule_options=LOOSEST) == []
+
+
+# Issue 13, a miss found by reading made-with-ml completely: a notebook binds its Ray Serve
+# deployment with a literal cut-off for the 'other' class.
+DEPLOYMENT = """from ray import serve
+
+
+@serve.deployment(num_replicas="1", ray_actor_options={"num_cpus": 8})
+class ModelDeploymentRobust:
+    def __init__(self, run_id, threshold=0.9):
+        self.run_id = run_id
+        self.threshold = threshold
+
+
+serve.run(ModelDeploymentRobust.bind(run_id=run_id, threshold=0.9), route_prefix="/")
+"""
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=OPTION_IDS)
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("threshold=0.9), route", "threshold=args.threshold), route"),  # configured
+        ('@serve.deployment(num_replicas="1", ray_actor_options={"num_cpus": 8})\n', ""),  # not deployed
+        ("ModelDeploymentRobust.bind(", "ModelDeploymentRobust.options("),  # not the bound arguments
+    ],
+    ids=["configured", "plain-class", "other-method"],
+)
+def test_a_deployment_bound_with_a_literal_threshold(lint, old, new, options):
+    (finding,) = lint(DEPLOYMENT, select=("MLD101",), filename="explore.py", rule_options=options)
+    assert finding.line == 11 and "'threshold' to bind()" in finding.message
+    assert lint(DEPLOYMENT.replace(old, new), select=("MLD101",), filename="explore.py", rule_options=options) == []
+
+
+def test_methods_of_a_deployed_class_are_serving_code(lint):
+    source = (
+        "import bentoml\n\n\n@bentoml.service\nclass Scorer:\n"
+        "    def rank(self, items):\n        return self.model.rerank(items, min_score=0.35)\n"
+    )
+    (finding,) = lint(source, select=("MLD101",), filename="scoring.py")
+    assert "min_score" in finding.message
+    plain = source.replace("@bentoml.service\n", "")
+    assert lint(plain, select=("MLD101",), filename="scoring.py") == []

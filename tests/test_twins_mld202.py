@@ -126,3 +126,45 @@ def test_a_negated_branch_on_a_business_field(lint):
     assert [f.line for f in lint(source, select=("MLD202",), filename="pricing.py")] == [7]
     twin = model("if not row.dropout:", "    x = x * 2", "return x")
     assert lint(twin, select=("MLD202",), filename="pricing.py") == []
+
+
+# Issue 13, a miss found by reading two-tower-movielens completely: the serving function
+# takes a user_id but feeds the user tower a hand-written id.
+RECOMMEND = """import torch
+
+
+def get_recommendations(user_id, k=10):
+    with torch.no_grad():
+        user_emb = model.user_tower(torch.tensor([196]), torch.tensor([features[user_id - 1]]))
+    scores, item_ids = index.search(user_emb.numpy(), k=k)
+    return item_ids[0], scores[0]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("torch.tensor([196])", "torch.tensor([user_id - 1])"),  # the request's id
+        ("def get_recommendations(user_id, k=10)", "def get_recommendations(query, k=10)"),  # no id taken
+        ("torch.tensor([196])", "torch.tensor([0])"),  # 0 is a position, not an entity
+    ],
+    ids=["request-id", "no-id-parameter", "zero"],
+)
+def test_a_hand_written_id_in_place_of_the_id_parameter(lint, old, new):
+    (finding,) = lint(RECOMMEND, select=("MLD202",), filename="serve.py")
+    assert finding.line == 6 and "hard-coded id 196 where the parameter 'user_id' belongs" in finding.message
+    assert lint(RECOMMEND.replace(old, new), select=("MLD202",), filename="serve.py") == []
+
+
+@pytest.mark.parametrize(
+    ("positive", "negative"),
+    [
+        ("model.predict(uid, iid=302)", "model.predict(uid, iid=item)"),
+        ("model.score(customer_id=1042)", "model.score(customer_id=request.customer_id)"),
+        ("model.predict(uid, iid=302)", "model.generate(uid, pad_token_id=302)"),  # a token id, not an entity
+    ],
+)
+def test_an_entity_id_keyword_with_a_literal_in_serving_code(lint, positive, negative):
+    source = "def predict_for(request, uid):\n    return {call}\n"
+    assert len(lint(source.format(call=positive), select=("MLD202",), filename="serve.py")) == 1
+    assert lint(source.format(call=negative), select=("MLD202",), filename="serve.py") == []

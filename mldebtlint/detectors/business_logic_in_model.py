@@ -28,7 +28,14 @@ from collections.abc import Iterable
 import libcst as cst
 
 from mldebtlint.knowledge.apis import MODEL_BASE_CLASSES, MODEL_BASE_SUFFIXES
-from mldebtlint.knowledge.vocabulary import VALUE_PRESERVING_CALLS, Vocabulary
+from mldebtlint.knowledge.vocabulary import (
+    ARRAY_CONSTRUCTORS,
+    ENTITY_ID_NAMES,
+    ENTITY_ID_WORDS,
+    ENTITY_NOUNS,
+    VALUE_PRESERVING_CALLS,
+    Vocabulary,
+)
 from mldebtlint.rule import Rule
 from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.literals import scalar, string
@@ -114,10 +121,43 @@ class BusinessWords:
 
 # Wrappers a clamp may be nested in: ``min(max(round(discount), 0), 70)``.
 _WRAPPERS = frozenset({"round", "int", "float", "abs", "min", "max", "clip", "clamp", "minimum", "maximum"})
-# Names of a single entity's id: ``iid = str(302)`` picks one item by hand.
-ID_WORDS = frozenset({"id", "iid", "uid", "sku", "item_id", "user_id", "customer_id", "product_id"})
 # Names of one input record: ``row["segment"] == "slow"`` compares a category.
 ROW_NAMES = frozenset({"row", "record", "rec", "item", "sample", "entry", "example", "instance", "features", "x"})
+
+
+def _names_an_id(name: str) -> bool:
+    return bool(ENTITY_ID_WORDS & set(words(name)))
+
+
+def _names_an_entity_id(name: str) -> bool:
+    """``user_id``, ``customerId``, ``iid``; not ``pad_token_id`` or ``device_id``."""
+    found = [word.lower() for word in words(name)]
+    if name.lower() in ENTITY_ID_NAMES or (found and found[-1] in ENTITY_ID_NAMES):
+        return True
+    return len(found) >= 2 and found[-1] == "id" and found[-2] in ENTITY_NOUNS
+
+
+def _literal_id(node: cst.BaseExpression) -> int | None:
+    """``302``, ``"302"``, ``str(302)``, ``int("302")``: an entity id written by hand (not 0/1/-1)."""
+    if isinstance(node, cst.Call) and last_name(node.func) in ("str", "int") and len(node.args) == 1:
+        node = node.args[0].value
+    literal = scalar(node)
+    if isinstance(literal, str) and literal.isdigit():
+        literal = int(literal)
+    if not isinstance(literal, int) or isinstance(literal, bool) or literal in (0, 1, -1):
+        return None
+    return literal
+
+
+def _batched_literal_id(node: cst.BaseExpression) -> int | None:
+    """``torch.tensor([196])`` / ``np.array([302])``: one hand-written id made into a model batch."""
+    if not isinstance(node, cst.Call) or last_name(node.func) not in ARRAY_CONSTRUCTORS or not node.args:
+        return None
+    batch = node.args[0].value
+    if not isinstance(batch, (cst.List, cst.Tuple)) or len(batch.elements) != 1:
+        return None
+    element = batch.elements[0]
+    return _literal_id(element.value) if isinstance(element, cst.Element) else None
 
 
 def _unwrap_bounds(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -164,6 +204,8 @@ class BusinessLogicInModel(Rule):
         self.scopes: list[tuple[str, str, bool]] = []
         self.reported: set[int] = set()
         self.assert_depth = 0
+        # The id parameter (``user_id``) of each enclosing function, or None.
+        self.id_params: list[str | None] = []
 
     # -- where model code is ---------------------------------------------------
     def _is_model_class(self, node: cst.ClassDef) -> bool:
@@ -191,9 +233,12 @@ class BusinessLogicInModel(Rule):
         inherited = bool(self.scopes) and self.scopes[-1][2]
         named = any(fnmatch.fnmatchcase(node.name.value, pattern) for pattern in self.entry_points)
         self.scopes.append(("function", node.name.value, inherited or named))
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        self.id_params.append(next((p.name.value for p in params if _names_an_entity_id(p.name.value)), None))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.scopes.pop()
+        self.id_params.pop()
 
     def _in_model_code(self) -> bool:
         return bool(self.scopes) and self.scopes[-1][0] == "function" and self.scopes[-1][2] and self.assert_depth == 0
@@ -419,16 +464,11 @@ class BusinessLogicInModel(Rule):
 
     def _check_hard_coded_id(self, node: cst.Assign) -> None:
         """``iid = str(302)`` in serving code: one item/customer/product chosen by id."""
-        value = node.value
-        if isinstance(value, cst.Call) and last_name(value.func) in ("str", "int") and len(value.args) == 1:
-            value = value.args[0].value
-        literal = scalar(value)
-        if isinstance(literal, str) and literal.isdigit():
-            literal = int(literal)
-        if not isinstance(literal, int) or isinstance(literal, bool) or literal in (0, 1, -1):
+        literal = _literal_id(node.value)
+        if literal is None:
             return
         for target in node.targets:
-            if isinstance(target.target, cst.Name) and ID_WORDS & set(words(target.target.value)):
+            if isinstance(target.target, cst.Name) and _names_an_id(target.target.value):
                 self._report(node, f"hard-coded id {target.target.value} = {literal}")
                 return
 
@@ -450,6 +490,7 @@ class BusinessLogicInModel(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not self._in_model_code():
             return
+        self._check_id_arguments(node)
         func = node.func
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
         if method == "get" and node.args and isinstance(func, cst.Attribute):
@@ -463,6 +504,21 @@ class BusinessLogicInModel(Rule):
                 self._report(node, f"membership test on '{found[1]}'")
         elif (dotted_name(node.func) or "").rsplit(".", 1)[-1] in BOUND_CALLS:
             self._check_bound(node)
+
+    def _check_id_arguments(self, node: cst.Call) -> None:
+        """``model.predict(user_id=196)``, or ``torch.tensor([196])`` fed to a model in a
+        function that takes a ``user_id``: one entity chosen by hand instead of the request's."""
+        id_param = self.id_params[-1] if self.id_params else None
+        for arg in node.args:
+            if arg.keyword is not None and _names_an_entity_id(arg.keyword.value):
+                literal = _literal_id(arg.value)
+                if literal is not None:
+                    self._report(node, f"hard-coded id {arg.keyword.value}={literal}")
+                    return
+            batched = _batched_literal_id(arg.value) if id_param else None
+            if batched is not None:
+                self._report(arg.value, f"hard-coded id {batched} where the parameter '{id_param}' belongs")
+                return
 
     def _check_bound(self, node: cst.Call) -> None:
         """``price.clamp(min=9.99)`` / ``np.clip(price, 0.99, None)``: a price floor or cap."""

@@ -30,6 +30,8 @@ from mldebtlint.knowledge.thresholds import (
     BINARIZING_METHODS,
     COMPARE_METHODS,
     COUNTING_CALLS,
+    DEPLOYMENT_BIND_METHODS,
+    DEPLOYMENT_DECORATORS,
     GENERIC_SCORE_WORDS,
     MAX_DEPTH,
     NON_DECISION_CALLS,
@@ -113,6 +115,8 @@ class HardcodedThreshold(Rule):
         # Comparisons that validate arguments or count scores: never decisions.
         self.exempt: set[int] = set()
         self.assert_depth = 0
+        # Classes of this module deployed by a serving framework (``@serve.deployment``).
+        self.deployments: set[str] = set()
 
     # -- scopes and bindings ---------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -134,7 +138,16 @@ class HardcodedThreshold(Rule):
         self._close_frame()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.frames.append(Frame(self.frames[-1].serving))
+        deployed = any(self._is_deployment_decorator(d.decorator) for d in node.decorators)
+        if deployed:
+            self.deployments.add(node.name.value)
+        self.frames.append(Frame(self.frames[-1].serving or deployed))
+
+    def _is_deployment_decorator(self, decorator: cst.BaseExpression) -> bool:
+        """``@serve.deployment`` / ``@serve.deployment(num_replicas=2)`` / ``@bentoml.service``."""
+        target = decorator.func if isinstance(decorator, cst.Call) else decorator
+        qualified = self.names.resolve(target) or ".".join(attribute_chain(target))
+        return any(qualified == name or qualified.endswith("." + name) for name in DEPLOYMENT_DECORATORS)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._close_frame()
@@ -504,8 +517,22 @@ class HardcodedThreshold(Rule):
         if name in COMPARE_METHODS:
             self._check_compare_call(node)
         # In predict/serve code, or a call into it (``model.predict(img, conf=0.35)``).
-        if self.frames[-1].serving or (name is not None and self.vocab.is_serving_name(name)):
+        if (
+            self.frames[-1].serving
+            or (name is not None and self.vocab.is_serving_name(name))
+            or self._binds_deployment(node)
+        ):
             self._check_keywords(node, name)
+
+    def _binds_deployment(self, node: cst.Call) -> bool:
+        """``ModelDeployment.bind(run_id=run_id, threshold=0.9)`` of a deployed class."""
+        func = node.func
+        return (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in DEPLOYMENT_BIND_METHODS
+            and isinstance(func.value, cst.Name)
+            and func.value.value in self.deployments
+        )
 
     def _check_compare_call(self, node: cst.Call) -> None:
         func = node.func

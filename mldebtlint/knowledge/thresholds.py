@@ -24,6 +24,11 @@ BINARIZING_METHODS = frozenset({"astype", "int", "long", "float", "type", "to", 
 # Calls whose ``threshold=`` keyword is not a decision cut-off.
 NON_DECISION_CALLS = frozenset({"set_printoptions", "Softplus", "Threshold", "threshold"})
 ROUTE_DECORATORS = frozenset({"get", "post", "put", "route", "api_route", "websocket"})
+# Classes a serving framework deploys (``@serve.deployment``, ``@bentoml.service``): their
+# methods are serving code, and what they are bound with (``Deployment.bind(threshold=0.9)``,
+# Ray Serve's application builder) configures the served model.
+DEPLOYMENT_DECORATORS = frozenset({"ray.serve.deployment", "serve.deployment", "bentoml.service"})
+DEPLOYMENT_BIND_METHODS = frozenset({"bind"})
 # ``if x < 0.5: raise ValueError(...)``: argument validation, like ``assert``.
 VALIDATION_ERRORS = frozenset({"ValueError", "TypeError", "AssertionError", "NotImplementedError"})
 # ``sum(s >= 0.25 for s in scores)``: counting scores per level is a statistic.

@@ -173,3 +173,18 @@ def is_config_name(name: str) -> bool:
 def names_config(identifier: str) -> bool:
     """``train_config``, ``ModelParams``, ``search_space``: an identifier with a config word."""
     return any(word in CONFIG_OBJECT_WORDS for word in words(identifier))
+
+
+# Names of a single entity's id (MLD202): ``iid = str(302)`` or ``user_id=196`` picks one
+# item/user/customer by hand in serving code.
+ENTITY_ID_WORDS = frozenset({"id", "iid", "uid", "sku", "item_id", "user_id", "customer_id", "product_id"})
+# Stricter, for keywords and parameters: an id of a business entity (``user_id``, ``iid``), not of a
+# token, device or process (``pad_token_id=0``, ``device_id=2``).
+ENTITY_ID_NAMES = frozenset({"uid", "iid", "sku", "userid", "itemid"})
+ENTITY_NOUNS = frozenset(
+    {"user", "item", "customer", "product", "movie", "account", "client", "member", "article", "book", "song"}
+)
+# Calls that wrap ids into a batch for a model: ``torch.tensor([196])``, ``np.array([302])``.
+ARRAY_CONSTRUCTORS = frozenset(
+    {"tensor", "as_tensor", "LongTensor", "IntTensor", "array", "asarray", "constant", "convert_to_tensor"}
+)
