@@ -238,3 +238,75 @@ def test_a_cached_pin_whose_lock_changed_is_not_written(tmp_path, monkeypatch):
     result = invoke(["check", "--no-cache", "--fix", "."])
     assert "Fixed 1 finding in 1 files." in result.stderr
     assert manifest.read_text(encoding="utf-8") == "torch==2.2.0\n"
+
+
+# Where the constants go, byte for byte as the whole-file libcst rewrite before these
+# fixes put them (its outputs on these sources are the expected texts).
+PLACEMENT = {
+    "a header, no imports": (
+        "# a header\n\n# more\ndef decide(model, X):\n    proba = model.predict_proba(X)[:, 1]\n"
+        "    return proba > 0.7, proba > 0.9\n",
+        "# a header\n\n# more\nPROBA_THRESHOLD = 0.7\nPROBA_THRESHOLD_2 = 0.9\n\ndef decide(model, X):\n"
+        "    proba = model.predict_proba(X)[:, 1]\n    return proba > PROBA_THRESHOLD, proba > PROBA_THRESHOLD_2\n",
+    ),
+    "a decorated function first": (
+        "@decorator\ndef decide(model, X):\n    proba = model.predict_proba(X)[:, 1]\n    return proba > 0.7\n",
+        "PROBA_THRESHOLD = 0.7\n\n@decorator\ndef decide(model, X):\n    proba = model.predict_proba(X)[:, 1]\n"
+        "    return proba > PROBA_THRESHOLD\n",
+    ),
+    "the literal starts the module": (
+        "0.7 < model.predict_proba(X)[:, 1]\n",
+        "PREDICT_PROBA_THRESHOLD = 0.7\n\nPREDICT_PROBA_THRESHOLD < model.predict_proba(X)[:, 1]\n",
+    ),
+    "CRLF line ends": (
+        "import numpy as np\r\n\r\n\r\ndef decide(model, X):\r\n    proba = model.predict_proba(X)[:, 1]\r\n"
+        "    return np.where(proba > 0.7, 1, 0)\r\n",
+        "import numpy as np\r\n\r\nPROBA_THRESHOLD = 0.7\r\n\r\n\r\ndef decide(model, X):\r\n"
+        "    proba = model.predict_proba(X)[:, 1]\r\n    return np.where(proba > PROBA_THRESHOLD, 1, 0)\r\n",
+    ),
+    "parenthesised literals": (
+        "import numpy as np\ndef decide(model, X):\n    proba = model.predict_proba(X)[:, 1]\n"
+        "    return proba > ( 0.7 ), proba < (-0.2)\n",
+        "import numpy as np\n\nPROBA_THRESHOLD = ( 0.7 )\nPROBA_THRESHOLD_2 = (-0.2)\n\ndef decide(model, X):\n"
+        "    proba = model.predict_proba(X)[:, 1]\n    return proba > PROBA_THRESHOLD, proba < PROBA_THRESHOLD_2\n",
+    ),
+    "imports only, no final line end": (
+        "import numpy as np\nfrom x import model, X\nproba = model.predict_proba(X)[:, 1]\n"
+        "labels = np.where(proba > 0.7, 1, 0)",
+        "import numpy as np\nfrom x import model, X\n\nPROBA_THRESHOLD = 0.7\n\nproba = model.predict_proba(X)[:, 1]\n"
+        "labels = np.where(proba > PROBA_THRESHOLD, 1, 0)",
+    ),
+}
+
+
+@pytest.mark.parametrize("source, expected", list(PLACEMENT.values()), ids=list(PLACEMENT))
+def test_constants_land_where_the_whole_file_rewrite_put_them(tmp_path, monkeypatch, source, expected):
+    (tmp_path / "mldebtlint.toml").write_text('select = ["MLD101"]\n', encoding="utf-8")
+    target = tmp_path / "serve.py"
+    target.write_bytes(source.encode())
+    monkeypatch.chdir(tmp_path)
+    findings = [finding_from_dict(item) for item in lint_json(tmp_path)]
+    assert findings and all(f.fix is not None and f.fix.edits for f in findings)
+    settings = Settings(root=str(tmp_path))
+    for one in findings:  # each fix alone is whole: it defines the constant it uses
+        alone = fix_text(target, source, [one], settings, unsafe=True)
+        assert alone.fixed == 1
+        compile(alone.text, "serve.py", "exec")
+    invoke(["check", "--no-cache", "--fix", "--unsafe-fixes", "."])
+    assert target.read_bytes().decode() == expected
+
+
+def test_an_unused_suppression_and_a_hoist_in_one_file_both_apply(tmp_path, monkeypatch):
+    # The whole-file rewrite moved the lines before the suppression fixer looked for its comment.
+    (tmp_path / "mldebtlint.toml").write_text('select = ["MLD001", "MLD101"]\n', encoding="utf-8")
+    source = (
+        "def decide(model, X):\n    proba = model.predict_proba(X)[:, 1]\n    x = 1  # mldebtlint: ignore[MLD101]\n"
+    )
+    (tmp_path / "serve.py").write_text(source + "    return proba > 0.7\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(["check", "--no-cache", "--fix", "--unsafe-fixes", "."])
+    assert "Fixed 2 findings in 1 files." in result.stderr
+    assert (tmp_path / "serve.py").read_text(encoding="utf-8") == (
+        "PROBA_THRESHOLD = 0.7\n\ndef decide(model, X):\n    proba = model.predict_proba(X)[:, 1]\n    x = 1\n"
+        "    return proba > PROBA_THRESHOLD\n"
+    )

@@ -23,14 +23,15 @@ next statement. Edits shared by several fixes are identical, so they are
 applied once, and insertions at one point keep finding order; a file whose
 first line is a statement has no line end above it, so there the constants
 are inserted at its start and the blank line after them replaces the
-statement's first character with a line break and that character.
+statement's first character with a line break and that character (or, when the
+statement starts with the literal itself, leads that literal's replacement).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
@@ -325,9 +326,13 @@ class HoistPlanner:
             names.append(name)
             replacements.append(Edit(*span, name))
         wanted = [name for name in segment.new if name in names]
-        edits = self._block(segment, wanted) + replacements
-        if segment.trail_char and any(e.line == segment.anchor[0] and e.column == 1 for e in replacements):
-            return Fix(UNSAFE, title, reason="the literal starts the module")  # its first character is rewritten
+        block = self._block(segment, wanted)
+        first = next((e for e in replacements if (e.line, e.column) == segment.anchor), None)
+        if segment.trail_char and first is not None and block:
+            # The statement starts with the literal: its replacement carries the blank line.
+            block = [edit for edit in block if edit.end_column == edit.column]
+            replacements = [replace(e, content=self.newline + e.content) if e is first else e for e in replacements]
+        edits = block + replacements
         codes = ", ".join(code for _, _, code, _ in spans)
         title = f"Hoist {codes} into {', '.join(dict.fromkeys(names))}"
         return Fix(UNSAFE, title, tuple(edits))
