@@ -310,3 +310,16 @@ def test_an_unused_suppression_and_a_hoist_in_one_file_both_apply(tmp_path, monk
         "PROBA_THRESHOLD = 0.7\n\ndef decide(model, X):\n    proba = model.predict_proba(X)[:, 1]\n    x = 1\n"
         "    return proba > PROBA_THRESHOLD\n"
     )
+
+
+def test_a_dockerfile_install_line_is_pinned_and_marked_fixable(tmp_path, monkeypatch):
+    monkeypatch.setattr(pins, "installed_version", lambda key: {"torch": "2.1.0"}.get(key))
+    (tmp_path / "mldebtlint.toml").write_text('select = ["MLD301"]\n', encoding="utf-8")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.11\nRUN pip install torch>=2 numpy\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(["check", "--no-cache", "."])
+    assert "MLD301 [*] [unpinned-framework]" in result.stdout
+    result = invoke(["check", "--no-cache", "--fix", "."])
+    assert "Fixed 1 finding in 1 files." in result.stderr
+    assert dockerfile.read_text(encoding="utf-8") == "FROM python:3.11\nRUN pip install torch==2.1.0 numpy\n"

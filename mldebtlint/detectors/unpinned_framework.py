@@ -125,7 +125,9 @@ class UnpinnedFramework(ManifestRule):
         if entry.group == INSTALL_GROUP:  # a notebook's %pip line or a Dockerfile's RUN: no lock file applies
             hint = "pin it with == in the command" if want == "an exact pin" else "add a < bound or pin it with =="
             message = f"ML framework '{entry.name}' is installed without {want} ({entry.text}); {hint}"
-        fix = None if entry.origin or entry.url or entry.group == INSTALL_GROUP else self._pin(entry)
+        # The pin rewrites this file's own line: a Dockerfile's RUN too (a notebook's %pip line
+        # is an IPython line the notebook fix leaves alone: mldebtlint.engine.filepass drops it).
+        fix = None if entry.origin or entry.url else self._pin(entry)
         self.report_at(
             line, column, message, end_column=end_column, fix=fix, package=entry.key, specifier=entry.specifier
         )

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import Fix
-from mldebtlint.manifests.pins import LockIndex, installed_version
+from mldebtlint.manifests import pins
+from mldebtlint.manifests.pins import LockIndex
 from mldebtlint.manifests.reading import parse_manifest
 from mldebtlint.manifests.specs import EXACT
 
@@ -37,7 +38,7 @@ def stale(path: Path, fix: Fix, settings: Settings, locks: dict[Path, LockIndex]
     folder = path.parent
     if folder not in locks:
         locks[folder] = LockIndex(folder, Path(settings.root))
-    now = locks[folder].version(package) or installed_version(package)
+    now = locks[folder].version(package) or pins.installed_version(package)
     if now == version:
         return ""
     return f"the version of '{package}' changed since the check ({version}, now {now or 'none'}); run the check again"
@@ -51,5 +52,5 @@ def parses_back(path: Path, old: str, new: str, rewritten: dict[int, str]) -> bo
         return False
     if len(after.problems) > len(before.problems) or len(after.entries) != len(before.entries):
         return False
-    pins = {(e.span.line, e.key) for e in after.entries if e.strength == EXACT and not e.origin}
-    return all((line, key) in pins for line, key in rewritten.items())
+    exact = {(e.span.line, e.key) for e in after.entries if e.strength == EXACT and not e.origin}
+    return all((line, key) in exact for line, key in rewritten.items())
