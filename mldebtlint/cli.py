@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> None:
         code = _run(list(argv if argv is not None else sys.argv[1:]))
     except SystemExit as exc:
         code = exc.code
-    if argv is not None:
-        sys.exit(code)
+    if argv is not None or sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a caller, or a profiler or coverage tool that writes its data at exit
     if code is None:
         code = 0
     elif not isinstance(code, int):  # sys.exit("message"): print it, exit 1, as Python does

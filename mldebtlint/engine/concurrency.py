@@ -13,6 +13,7 @@ at once instead of waiting for their running files, and re-raises.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -72,7 +73,27 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
 
 def _work(task: FileTask) -> Outcome:
     assert _worker_state is not None
-    return analyze_file_digest(task, *_worker_state)
+    return _analyze_one(task, *_worker_state)
+
+
+def _analyze_one(task: FileTask, settings: Settings, rules: RuleSet) -> Outcome:
+    """``analyze_file_digest`` with the cyclic garbage collector held back until the file is done.
+
+    A file's syntax tree ends up in reference cycles (rules, their context and
+    bound visitor methods): left to the collector's own schedule it is moved
+    through the older generations while the file is analysed and freed only
+    by full collections, which traverse every earlier file's garbage too
+    (about 10% of a cold run). Collecting the youngest generation once per
+    file frees it in one pass, and memory stays bounded by one file.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return analyze_file_digest(task, settings, rules)
+    finally:
+        gc.collect(0)
+        if enabled:
+            gc.enable()
 
 
 def _size(task: FileTask) -> int:
@@ -94,7 +115,7 @@ def analyze_many(
     if jobs <= 1 or total < MIN_FILES_FOR_POOL:
         outcomes = []
         for index, task in enumerate(tasks, start=1):
-            outcomes.append(analyze_file_digest(task, settings, rules))
+            outcomes.append(_analyze_one(task, settings, rules))
             if progress:
                 progress(index, total)
         return outcomes
