@@ -323,3 +323,22 @@ def test_a_dockerfile_install_line_is_pinned_and_marked_fixable(tmp_path, monkey
     result = invoke(["check", "--no-cache", "--fix", "."])
     assert "Fixed 1 finding in 1 files." in result.stderr
     assert dockerfile.read_text(encoding="utf-8") == "FROM python:3.11\nRUN pip install torch==2.1.0 numpy\n"
+
+
+def test_a_dedented_cell_is_left_alone_and_the_next_cell_fixed(tmp_path, monkeypatch):
+    (tmp_path / "mldebtlint.toml").write_text('select = ["MLD101"]\n', encoding="utf-8")
+    code = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    indented = dict(code, source=["    proba = model.predict_proba(X)[:, 1]\n", "    labels = proba > 0.7\n"])
+    plain = dict(code, source=["p2 = model.predict_proba(X)[:, 1]\n", "l2 = p2 > 0.6\n"])
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text(json.dumps(dict(NOTEBOOK, cells=[indented, plain]), indent=1) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(["check", "--no-cache", "--fix", "--unsafe-fixes", "."])
+    assert "nb.ipynb:2: MLD101 not fixed: a dedented line; edit it by hand" in result.stderr
+    assert "Fixed 1 finding in 1 files." in result.stderr
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert cells[0]["source"] == indented["source"]
+    assert (
+        "".join(cells[1]["source"])
+        == "P2_THRESHOLD = 0.6\n\np2 = model.predict_proba(X)[:, 1]\nl2 = p2 > P2_THRESHOLD\n"
+    )

@@ -251,16 +251,13 @@ def _fix_notebook(
 
 
 def _undented(finding: Finding, cells: tuple[tuple[int, int, int, int], ...]) -> Finding:
-    """A cell finding whose fix edits the cell's lines as written, moved to the lines the
-    rules saw (a dedented cell's columns move back); a fix touching such a line is not applied:
-    writing it back would rewrite the cell's indentation."""
+    """A cell finding as its cell's text is fixed: its edits count columns in the cell's lines as
+    written, which are the lines the rules saw unless the cell was dedented; a fix touching a
+    dedented line is not applied (writing it back would change the cell's indentation)."""
     fix = finding.fix
     if fix is None or not fix.edits:
         return finding
-    edits = []
     for edit in fix.edits:
-        shifts = [cells[line - 1][3] if 0 < line <= len(cells) else 0 for line in (edit.line, edit.end_line)]
-        if any(shifts):
+        if any(cells[line - 1][3] for line in (edit.line, edit.end_line) if 0 < line <= len(cells)):
             return replace(finding, fix=Fix(fix.applicability, fix.title, reason="a dedented line; edit it by hand"))
-        edits.append(edit)
-    return replace(finding, fix=replace(fix, edits=tuple(edits)))
+    return finding
