@@ -20,10 +20,11 @@ import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import libcst as cst
 
+from mldebtlint.core.types import Fix
 from mldebtlint.syntax.names import ImportResolver
 
 if TYPE_CHECKING:
@@ -62,21 +63,21 @@ class Report:
     related: tuple[Any, ...] = ()
     # The fix of this finding (``core.types.Fix``, positions already known), a
     # ``DeferredFix`` the engine completes after the file's traversal, or None.
-    fix: Any = None
+    fix: Fix | DeferredFix | None = None
 
 
-class DeferredFix:
+class DeferredFix(Protocol):
     """A fix a rule attaches when it reports, completed once the file's traversal is over.
 
     The rule names what changes (the nodes); ``build`` turns that into a
     ``core.types.Fix`` with positions. The engine calls ``build`` for the
     reports of a file in finding order (line, column, code), so that fixes
     which share a file-wide resource (the names of hoisted constants) are
-    planned in the same order every run.
+    planned in the same order every run. (``mldebtlint.syntax.hoist`` has the
+    hoist fixes of MLD101/MLD102.)
     """
 
-    def build(self, context: FileContext, report: Report) -> Any:  # core.types.Fix | None
-        raise NotImplementedError
+    def build(self, context: Any, report: Any) -> Fix | None: ...
 
 
 class FileContext:
@@ -147,7 +148,7 @@ class Rule:
         *,
         related: Any = (),  # tuple of (cst.CSTNode, note)
         statement: Any = None,  # cst.CSTNode | None
-        fix: Any = None,  # core.types.Fix | DeferredFix | None
+        fix: Fix | DeferredFix | None = None,
         **data: Any,
     ) -> None:
         """Report ``node``; ``related`` lists other sites in this file as (node, note).
@@ -207,7 +208,7 @@ class ManifestRule:
         self.options = options
 
     def report_at(
-        self, line: int, column: int, message: str, end_column: int = 0, *, fix: Any = None, **data: Any
+        self, line: int, column: int, message: str, end_column: int = 0, *, fix: Fix | None = None, **data: Any
     ) -> None:
         """Report a position of the manifest; ``fix`` is a ``core.types.Fix`` (manifest positions)."""
         self.context.reports.append(

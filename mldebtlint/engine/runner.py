@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from mldebtlint.core.catalog import load_catalog
 from mldebtlint.core.config import Settings
 from mldebtlint.core.selection import enabled_codes, expand_selector
-from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Location, Related
+from mldebtlint.core.types import PARSE_ERROR_CODE, CheckResult, FileResult, Finding, Fix, Location, Related
 from mldebtlint.engine.discovery import SourceFile, discover, display_path, relative_to_root
 from mldebtlint.engine.filepass import FileTask, RuleSet, analyze_bytes, build_finding, make_fingerprint
 from mldebtlint.engine.repo_reuse import RepoReport
@@ -162,7 +162,7 @@ def repo_reports(rules: RuleSet, settings: Settings, results_by_relative: dict[s
                     report.data,
                     report.scope,
                     tuple(item for item in report.related if isinstance(item, Related)),
-                    report.fix,
+                    report.fix if isinstance(report.fix, Fix) else None,  # no traversal completes a deferred fix
                 )
             )
     return reports
