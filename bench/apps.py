@@ -272,9 +272,14 @@ def _label_key(app: str, entry: dict) -> tuple:
     return (app, entry["path"], None if cell is None else int(cell), int(entry["line"]), entry["code"])
 
 
-def load_labels(folder: Path) -> tuple[dict, list[dict], set[str]]:
+def load_labels(folder: Path, options: str = "") -> tuple[dict, list[dict], set[str]]:
     """``{(app, path, cell, line, code): label}`` of judged findings, the list of misses, and the
-    apps whose label file says ``read_completely = true`` (every line read for misses)."""
+    apps whose label file says ``read_completely = true`` (every line read for misses).
+
+    A finding label with ``options = "NAME"`` judges a finding reported only with
+    non-default rule options (e.g. "loose": ``max-chain-length = 0``,
+    ``report-explicit-loops = true``); it counts only when scoring with that NAME.
+    """
     judged: dict[tuple, dict] = {}
     misses: list[dict] = []
     complete: set[str] = set()
@@ -289,6 +294,8 @@ def load_labels(folder: Path) -> tuple[dict, list[dict], set[str]]:
             verdict = str(entry.get("verdict", "")).lower()
             if verdict not in ("true", "false"):
                 raise SystemExit(f'score: {file}: finding {entry} needs verdict "true" or "false"')
+            if entry.get("options", "") not in ("", options):
+                continue
             judged[_label_key(app, entry)] = {**entry, "app": app, "verdict": verdict, "file": file.name}
         for entry in data.get("miss", []):
             misses.append({**entry, "app": entry.get("app", default_app), "file": file.name})
@@ -371,7 +378,7 @@ def _pct(value: float | None) -> str:
 
 def cmd_score(args: argparse.Namespace) -> int:
     findings = json.loads(args.findings.read_text())
-    judged, misses, complete = load_labels(args.labels)
+    judged, misses, complete = load_labels(args.labels, args.options)
     table = score(findings, judged, misses)
     header = (
         "rule",
@@ -477,6 +484,11 @@ def main(argv: list[str] | None = None) -> int:
     scoring.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     scoring.add_argument("--findings", type=Path, required=True)
     scoring.add_argument("--json", type=Path, help="also write the table as JSON here")
+    scoring.add_argument(
+        "--options",
+        default="",
+        help='also count labels recorded with options = "NAME" (a run with looser rule options)',
+    )
     scoring.set_defaults(func=cmd_score)
 
     sampling = sub.add_parser("sample", help="print the fixed-seed judging sample of one rule with its source line")

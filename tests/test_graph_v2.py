@@ -414,3 +414,146 @@ def test_an_optional_models_none_fallback_keeps_the_model(tmp_path):
     rebound = handler.replace("        model = None\n", "        model = {}\n")
     folder = project(tmp_path / "rebound", {"backend/handler.py": rebound, "backend/trainer.py": FEEDBACK_TRAINER})
     assert check(folder)[0] == []
+
+
+# tps-aug-2021 style: Kaggle kernels. Each level-1 kernel saves its out-of-fold
+# predictions in its working folder; the next level adds those kernels as data
+# sources and reads the files under ../input/<kernel slug>/.
+KERNEL_LEVEL1 = """
+    import numpy as np
+    import pandas as pd
+    from xgboost import XGBRegressor
+
+    train = pd.read_csv("../input/tabular-playground-series-aug-2021/train.csv")
+    oof = np.zeros(len(train))
+    model = XGBRegressor(n_estimators=500)
+    model.fit(train.drop(columns=["loss"]), train["loss"])
+    oof[:] = model.predict(train.drop(columns=["loss"]))
+    np.save("xgb_oof.npy", oof)
+"""
+KERNEL_LEVEL2 = """
+    import numpy as np
+    import pandas as pd
+    from sklearn.ensemble import RandomForestRegressor
+
+    train = pd.read_csv("../input/tabular-playground-series-aug-2021/train.csv")
+    train["xgb_pred"] = np.load("../input/{level1}/xgb_oof.npy")
+    stacker = RandomForestRegressor(max_depth=6)
+    stacker.fit(train.drop(columns=["loss"]), train["loss"])
+    rr_oof = stacker.predict(train.drop(columns=["loss"]))
+    np.save("rr_oof.npy", rr_oof)
+"""
+KERNEL_LEVEL3 = """
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import Ridge
+
+    train = pd.read_csv("../input/tabular-playground-series-aug-2021/train.csv")
+    train["rr_pred"] = np.load("/kaggle/input/{level2}/rr_oof.npy")
+    final = Ridge(alpha=3.5)
+    final.fit(train[["rr_pred"]], train["loss"])
+"""
+
+
+def _kernels(folder: Path, level1: str, level2: str) -> Path:
+    from notebooks import code, write_notebook
+
+    write_notebook(folder / "tree models/xgb/tps-aug-2021-xgb.ipynb", [code(KERNEL_LEVEL1)])
+    write_notebook(
+        folder / "stacking/rf/tps-aug-2021-stacking-rf.ipynb", [code(KERNEL_LEVEL2.replace("{level1}", level1))]
+    )
+    write_notebook(folder / "lv3/ridge/tps-aug-2021-ridge-lv3.ipynb", [code(KERNEL_LEVEL3.replace("{level2}", level2))])
+    return folder
+
+
+def test_kernel_outputs_read_under_the_kernels_input_folder_are_a_chain(tmp_path):
+    folder = _kernels(tmp_path / "tps", "tps-aug-2021-xgb", "tps-aug-2021-stacking-rf")
+    found, result = check(folder)
+    assert [(name, code) for name, _, code in found] == [("tps-aug-2021-ridge-lv3.ipynb", "MLD401")]
+    (finding,) = result.findings
+    assert dict(finding.data)["chain"] == ["XGBRegressor", "stacker", "final"]
+    written = [item for item in finding.related if "written from" in item.note]
+    assert [Path(item.path).name for item in written] == ["tps-aug-2021-xgb.ipynb", "tps-aug-2021-stacking-rf.ipynb"]
+
+
+def test_input_folders_of_other_kernels_or_datasets_are_no_chain(tmp_path):
+    # Twin: the same files read from a dataset (or a kernel) that is not in the repo.
+    folder = _kernels(tmp_path / "tps", "tps-aug-2021-xgb-pred", "tps-aug-2021-stacking-rf-v2")
+    assert check(folder)[0] == []
+    assert edges(folder) == set()
+
+
+LOOSE = (("MLD401", (("max-chain-length", 0),)),)
+
+# tps-aug-2021 style level-2 stacker: a first booster, then a second one that
+# continues it (init_model=) on the same level-1 predictions.
+WARM_START = """
+    import numpy as np
+    import lightgbm as lgb
+    import pandas as pd
+
+    train = pd.read_csv("train.csv")
+    train["lgb_pred"] = np.load("level1/lgb_oof.npy")
+    X, y = train.drop(columns=["loss"]), train["loss"]
+    pre_model = lgb.LGBMRegressor(learning_rate=0.06)
+    pre_model.fit(X, y)
+    model = lgb.LGBMRegressor(learning_rate=0.006)
+    model.fit({second})
+    np.save("lgb_oof.npy", model.predict(X))
+"""
+LEVEL1 = """
+    import numpy as np
+    import pandas as pd
+    from xgboost import XGBRegressor
+
+    train = pd.read_csv("train.csv")
+    base = XGBRegressor(n_estimators=500)
+    base.fit(train.drop(columns=["loss"]), train["loss"])
+    np.save("level1/lgb_oof.npy", base.predict(train.drop(columns=["loss"])))
+"""
+
+
+def test_a_booster_continued_with_init_model_is_one_model(tmp_path):
+    folder = project(
+        tmp_path / "warm",
+        {"level1.py": LEVEL1, "stack.py": WARM_START.replace("{second}", "X, y, init_model=pre_model")},
+    )
+    found, result = check(folder, rule_options=LOOSE)
+    assert found == [("stack.py", 10, "MLD401")]
+    assert [dict(f.data)["chain"] for f in result.findings] == [["base", "LGBMRegressor"]]
+
+
+def test_a_booster_trained_on_another_boosters_predictions_is_a_chain(tmp_path):
+    # Twin: the second booster is trained on the first one's predictions.
+    folder = project(
+        tmp_path / "warm", {"level1.py": LEVEL1, "stack.py": WARM_START.replace("{second}", "pre_model.predict(X), y")}
+    )
+    found, result = check(folder, rule_options=LOOSE)
+    assert ("stack.py", 12, "MLD401") in found
+    assert ["base", "pre_model", "LGBMRegressor"] in [dict(f.data)["chain"] for f in result.findings]
+
+
+# kkbox-churn style: an isotonic calibrator fitted on the model's own scores.
+CALIBRATION = """
+    from sklearn.calibration import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
+    def calibrate_model(model, X_cal, y_cal):
+        raw_cal = model.predict_proba(X_cal)[:, 1]
+        isotonic = {second}
+        isotonic.fit(raw_cal.reshape(-1, 1), y_cal)
+        return isotonic
+"""
+
+
+def test_an_isotonic_calibrator_of_a_models_scores_is_part_of_it(tmp_path):
+    folder = project(
+        tmp_path / "cal", {"calibrate.py": CALIBRATION.replace("{second}", 'IsotonicRegression(out_of_bounds="clip")')}
+    )
+    assert check(folder, rule_options=LOOSE)[0] == []
+
+
+def test_a_classifier_fitted_on_a_models_scores_is_a_chain(tmp_path):
+    # Twin: a second classifier on the scores is a 1-model chain.
+    folder = project(tmp_path / "cal", {"calibrate.py": CALIBRATION.replace("{second}", "LogisticRegression(C=0.5)")})
+    assert check(folder, rule_options=LOOSE)[0] == [("calibrate.py", 8, "MLD401")]

@@ -17,7 +17,15 @@ from typing import Any
 
 import networkx as nx
 
-from mldebtlint.graph.paths import ConstantResolver, closest, identities_match, label_for, normalize
+from mldebtlint.graph.paths import (
+    ConstantResolver,
+    closest,
+    identities_match,
+    kernel_input,
+    kernel_output_aliases,
+    label_for,
+    normalize,
+)
 
 _MAX_CALL_DEPTH = 6
 # Checkpoint-like names make poor labels when the model has a better one.
@@ -252,7 +260,14 @@ class _Builder:
         return out
 
     def data_nodes_for(self, identity: str) -> list[str]:
-        return sorted({f"data:{written}" for written, _, _ in self.writes if identities_match(written, identity)})
+        kernel = kernel_input(identity)
+        return sorted(
+            {
+                f"data:{written}"
+                for written, _, _ in self.writes
+                if identities_match(written, identity) or (kernel != identity and identities_match(written, kernel))
+            }
+        )
 
     def add_edge(self, source: str, target: str, site: dict) -> None:
         if not self.graph.has_edge(source, target):
@@ -268,12 +283,14 @@ class _Builder:
                 identity = self.repo.identity(write["path"], path)
                 if identity:
                     self.writes.append((identity, write, path))
+                    # The same file as other Kaggle kernels read it (``../input/<kernel>/...``).
+                    self.writes.extend((alias, write, path) for alias in kernel_output_aliases(identity, path))
         # Every data node first, then the edges into them: a write made from a file
         # that another script writes connects whatever order the files come in.
         for identity, write, path in self.writes:
             node = f"data:{identity}"
             for kind, value, _ in self.resolve(write["sources"], path):
-                if kind == "model" or any(identities_match(w, value) for w, _, _ in self.writes):
+                if kind == "model" or self.data_nodes_for(value):
                     self.graph.add_node(node, kind="data", label=label_for(identity), identities=[identity], path=path)
         for identity, write, path in self.writes:
             node = f"data:{identity}"

@@ -10,7 +10,7 @@ import re
 
 import libcst as cst
 
-from mldebtlint.graph.flow import FlowEvaluator, _argument, _positional, var_key
+from mldebtlint.graph.flow import FlowEvaluator, _argument, _keyword, _positional, var_key
 from mldebtlint.graph.scopes import MODEL_SOURCES, Instance, Source, capped, data_source
 from mldebtlint.knowledge import graph_apis as api
 
@@ -263,6 +263,12 @@ class ExpressionEvaluator(FlowEvaluator):
             trained = self.instance(model_key)
             inputs = set().union(*(sources for arg_id, sources in per_arg.items() if arg_id != id(model)))
         trained.trains.append(self.site(node, inputs - {("model", trained.id), ("frozen", trained.id)}))
+        warm = _keyword(node, api.WARM_START_KEYWORDS)
+        warm_key = var_key(warm) if warm is not None else None
+        warm_scope = self.scope_of(warm_key) if warm_key else None
+        warm_id = warm_scope.instances.get(warm_key) if warm_scope and warm_key else None
+        if warm_id is not None and warm_id != trained.id:
+            trained.joint = sorted({*trained.joint, warm_id})
 
     def _backward(self, node: cst.Call, loss_sources: set[Source]) -> None:
         """``loss.backward()``: models whose parameters are optimised here are trained."""

@@ -422,6 +422,39 @@ def _absolute_tail(absolute: str, relative: str) -> bool:
     return absolute.endswith("/" + relative)
 
 
+_KERNEL_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def kernel_output_aliases(identity: str, writer_path: str) -> list[str]:
+    """Where other Kaggle kernels read a kernel's output: ``lgb_oof.npy`` written by
+    ``tps-lgb.ipynb`` (in its working folder) is ``../input/tps-lgb/lgb_oof.npy`` (or
+    ``/kaggle/input/tps-lgb/lgb_oof.npy``, see ``kernel_input``) to a kernel that adds
+    it as a data source. A relative alias: it matches no absolute path by its tail.
+
+    Only for a writer whose file stem is a kernel slug, and a path inside its working
+    folder: the reader's folder must name that very kernel file.
+    """
+    stem = writer_path.replace("\\", "/").rpartition("/")[2].rpartition(".")[0]
+    if not _KERNEL_SLUG.fullmatch(stem):
+        return []
+    relative = identity
+    for root in known_apis.KAGGLE_WORKING_ROOTS:
+        if relative.startswith(root):
+            relative = relative[len(root) :]
+    if not relative or relative.startswith(("/", "../")) or relative.startswith(known_apis.KAGGLE_INPUT_ROOTS):
+        return []
+    return [f"{known_apis.KAGGLE_INPUT_ROOTS[0]}{stem}/{relative}"]
+
+
+def kernel_input(identity: str) -> str:
+    """A read under any Kaggle input root, in the form ``kernel_output_aliases`` gives
+    (``/kaggle/input/k/x.npy`` -> ``../input/k/x.npy``); other identities unchanged."""
+    for root in known_apis.KAGGLE_INPUT_ROOTS[1:]:
+        if identity.startswith(root):
+            return known_apis.KAGGLE_INPUT_ROOTS[0] + identity[len(root) :]
+    return identity
+
+
 def label_for(identity: str) -> str:
     """A short human name: ``models/churn_model.pkl`` -> ``churn_model``."""
     text = re.sub(r"<([^@>]*)@[^>]*>", r"{\1}", identity.rstrip("/"))

@@ -92,6 +92,9 @@ NON_MODEL_CTOR_MARKERS = (
     "Vectorizer",
     "Imputer",
     "Tokenizer",
+    # Isotonic regression fitted on a model's scores calibrates that model: part of it
+    # (``sklearn.isotonic`` / ``sklearn.calibration`` both export it).
+    "IsotonicRegression",
 )
 NON_MODEL_NAMES = frozenset(
     {
@@ -203,6 +206,9 @@ TRAIN_FUNCTIONS = frozenset({"xgboost.train", "lightgbm.train", "catboost.train"
 # A trainer object: its constructor's last name component ends with this.
 TRAINER_SUFFIX = "Trainer"
 TRAINER_MODEL_KEYWORDS = ("model",)
+# ``fit(..., init_model=pre_model)`` (LightGBM, CatBoost) / ``xgb_model=`` (XGBoost): the
+# fit continues that booster, so both names hold one model (a warm start, not a chain).
+WARM_START_KEYWORDS = ("init_model", "xgb_model")
 
 # Methods showing a variable's parameters are optimised in this scope.
 PARAMETER_METHODS = frozenset({"parameters", "named_parameters"})
@@ -336,3 +342,9 @@ DATA_CONSTRUCTOR_ROOTS = frozenset(
         "Path",
     }
 )
+
+# Kaggle kernels: a kernel writes its outputs into its working folder; another
+# kernel that adds it as a data source reads them under the input folder, in a
+# sub-folder named after the kernel's slug (the kernel file's stem).
+KAGGLE_WORKING_ROOTS = ("/kaggle/working/",)
+KAGGLE_INPUT_ROOTS = ("../input/", "/kaggle/input/")
