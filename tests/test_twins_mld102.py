@@ -175,3 +175,65 @@ def test_keras_legacy_lr_keyword_is_the_learning_rate(lint, arg):
     (finding,) = lint(KERAS_COMPILE.format(arg=arg), select=("MLD102",), rule_options=LOOSEST)
     assert "0.01" in finding.message
     assert lint(KERAS_COMPILE.format(arg="learning_rate=LR"), select=("MLD102",), rule_options=LOOSEST) == []
+
+
+# Issue 13 leftovers: a round count bounded by early stopping on a later fit of the same
+# model (kaggle-championship-8), an estimator built and never used (kaggle-pipeline-dota).
+
+LATER_FIT = """import xgboost as xgb
+
+
+def fold(X_train, y_train, X_test, y_test):
+    model = xgb.XGBClassifier(n_estimators=1000, **params)
+    model.fit(X_train, y_train, eval_set=[(X_test, y_test)], early_stopping_rounds=EARLY)
+    return model
+"""
+
+
+def test_a_round_count_bounded_by_early_stopping_on_a_later_fit(lint):
+    assert lint(LATER_FIT, select=("MLD102",), rule_options=LOOSEST) == []
+    plain_fit = LATER_FIT.replace(", eval_set=[(X_test, y_test)], early_stopping_rounds=EARLY", "")
+    (finding,) = lint(plain_fit, select=("MLD102",), rule_options=LOOSEST)
+    assert "n_estimators=1000" in finding.message
+    other_model = LATER_FIT.replace("    model.fit(", "    other.fit(")
+    assert len(lint(other_model, select=("MLD102",), rule_options=LOOSEST)) == 1
+
+
+def test_the_later_fit_bounds_only_round_counts(lint):
+    source = LATER_FIT.replace("n_estimators=1000", "n_estimators=1000, max_depth=8")
+    (finding,) = lint(source, select=("MLD102",), rule_options=LOOSEST)
+    assert "max_depth=8" in finding.message and "n_estimators" not in finding.message
+
+
+UNUSED = """from sklearn.ensemble import RandomForestClassifier
+from sklearn.neighbors import NearestNeighbors
+
+if __name__ == "__main__":
+    rf = RandomForestClassifier(max_depth=4)
+    knn = NearestNeighbors(n_neighbors=100)
+    models = {"RF": rf,
+              # "KNN": knn,
+              }
+    for name, model in models.items():
+        model.fit(X, y)
+"""
+
+
+def test_an_estimator_that_is_never_used_configures_nothing(lint):
+    found = lint(UNUSED, select=("MLD102",), rule_options=LOOSEST)
+    assert [f.line for f in found] == [5]
+    used = UNUSED.replace('# "KNN": knn,', '"KNN": knn,')
+    assert [f.line for f in lint(used, select=("MLD102",), rule_options=LOOSEST)] == [5, 6]
+
+
+def test_a_module_level_estimator_may_be_imported_elsewhere(lint):
+    source = "from sklearn.neighbors import NearestNeighbors\n\nknn = NearestNeighbors(n_neighbors=100)\n"
+    assert len(lint(source, select=("MLD102",), filename="models.py", rule_options=LOOSEST)) == 1
+    in_main = "from sklearn.neighbors import NearestNeighbors\n\nif __name__ == '__main__':\n    knn = NearestNeighbors(n_neighbors=100)\n"
+    assert lint(in_main, select=("MLD102",), filename="models.py", rule_options=LOOSEST) == []
+
+
+def test_a_training_call_whose_result_is_unused_still_trains(lint):
+    source = "import tensorflow as tf\n\nif __name__ == '__main__':\n    history = model.fit(x, y, epochs=30)\n"
+    (finding,) = lint(source, select=("MLD102",), rule_options=LOOSEST)
+    assert "epochs=30" in finding.message

@@ -11,6 +11,7 @@ else (config, argparse, a named constant), so they are never reported.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,7 @@ class HardcodedHyperparameter(Rule):
         self.extra = parse_extra_estimators(options["extra-estimators"])
         self.project_root = str(getattr(context.settings, "root", "."))
         self._own_functions: dict[str, HyperparameterAPI] | None = None
+        self._facts: tuple[frozenset[str], Counter[str]] | None = None
 
     # -- matching --------------------------------------------------------------
     def _api_for(self, call: cst.Call) -> HyperparameterAPI | None:
@@ -217,7 +219,11 @@ class HardcodedHyperparameter(Rule):
         leaf = last_name(call.func) or ""
         defaults = LIBRARY_DEFAULTS.get(leaf, {})
         keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
-        early_stopped = bool(keywords & EARLY_STOPPING_KEYWORDS) or self._has_early_stopping_callback(call)
+        early_stopped = (
+            bool(keywords & EARLY_STOPPING_KEYWORDS)
+            or self._has_early_stopping_callback(call)
+            or self._assigned_name() in self._module_facts()[0]
+        )
         index = 0
         for arg in call.args:
             if arg.star:
@@ -286,9 +292,69 @@ class HardcodedHyperparameter(Rule):
         return found
 
     # -- visiting --------------------------------------------------------------
+    def _assigned_name(self) -> str | None:
+        """``m`` of ``m = Estimator(...)``, the statement being visited."""
+        statement = self.context.statement_stack[-1] if self.context.statement_stack else None
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target = small.targets[0].target
+                if isinstance(target, cst.Name):
+                    return target.value
+        return None
+
+    def _module_facts(self) -> tuple[frozenset[str], Counter[str]]:
+        """Names whose ``.fit(...)`` stops early somewhere in the module (``m.fit(X, y,
+        early_stopping_rounds=20)`` bounds ``m = XGBClassifier(n_estimators=1000)``), and how
+        often each name occurs (a name that occurs once is assigned and never used)."""
+        if self._facts is None:
+            fits: set[str] = set()
+            counts: Counter[str] = Counter()
+            rule = self
+
+            class Facts(cst.CSTVisitor):
+                def visit_Name(self, node: cst.Name) -> None:
+                    counts[node.value] += 1
+
+                def visit_Call(self, node: cst.Call) -> None:
+                    func = node.func
+                    if (
+                        isinstance(func, cst.Attribute)
+                        and func.attr.value == "fit"
+                        and isinstance(func.value, cst.Name)
+                        and (
+                            any(a.keyword is not None and a.keyword.value in EARLY_STOPPING_KEYWORDS for a in node.args)
+                            or rule._has_early_stopping_callback(node)
+                        )
+                    ):
+                        fits.add(func.value.value)
+
+            self.context.module.visit(Facts())
+            self._facts = (frozenset(fits), counts)
+        return self._facts
+
+    def _never_used(self, call: cst.Call) -> bool:
+        """``knn = NearestNeighbors(n_neighbors=100)`` whose name is read nowhere in the module
+        (its use commented out): the object configures nothing. Only objects being built: a
+        call such as ``history = model.fit(..., epochs=30)`` trains whether or not its result is read."""
+        if not (last_name(call.func) or "")[:1].isupper():
+            return False
+        name = self._assigned_name()
+        if name is None or self._module_facts()[1][name] > 1:
+            return False
+        # A module-level name of an importable module may be used by another file.
+        return bool(self.context.scope_stack) or self._in_main_block() or self.context.path.endswith(".ipynb")
+
+    def _in_main_block(self) -> bool:
+        """Inside ``if __name__ == "__main__":``, where nothing is importable."""
+        return any(
+            isinstance(statement, cst.If) and "__main__" in self.context.module.code_for_node(statement.test)
+            for statement in self.context.statement_stack
+        )
+
     def visit_Call(self, node: cst.Call) -> None:
         api = self._api_for(node)
-        if api is None:
+        if api is None or self._never_used(node):
             return
         literals = self._literal_hyperparameters(node, api)
         if not literals or len(literals) < self.min_literals:
