@@ -342,8 +342,9 @@ class HardcodedHyperparameter(Rule):
         name = self._assigned_name()
         if name is None or self._module_facts()[1][name] > 1:
             return False
-        # A module-level name of an importable module may be used by another file.
-        return bool(self.context.scope_stack) or self._in_main_block() or self.context.path.endswith(".ipynb")
+        # A module-level name may be imported by another file, or used interactively in a
+        # notebook's next session: only locals of functions and of ``__main__`` blocks.
+        return bool(self.context.scope_stack) or self._in_main_block()
 
     def _in_main_block(self) -> bool:
         """Inside ``if __name__ == "__main__":``, where nothing is importable."""
