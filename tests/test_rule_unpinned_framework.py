@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import without_internal_errors
 
 from mldebtlint.core.config import Settings
 from mldebtlint.engine.runner import RunOptions, run
@@ -32,7 +33,9 @@ def lint_project(
 
         settings = settings.with_cli(rule_options=(("MLD301", _freeze(options)),))
     paths = [tmp_path / (target or next(iter(files)))]
-    return list(run(RunOptions(paths=paths, settings=settings, whole_repo_facts=False)).findings)
+    return list(
+        without_internal_errors(run(RunOptions(paths=paths, settings=settings, whole_repo_facts=False))).findings
+    )
 
 
 def flagged(findings, code="MLD301"):

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import without_internal_errors
 
 from mldebtlint.core.config import Settings
 from mldebtlint.engine.runner import RunOptions, run
@@ -46,7 +47,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 def lint_repo(root: Path, paths: list[Path] | None = None):
     settings = Settings(root=str(root), select=(CODE,))
-    return run(RunOptions(paths=paths or [root], settings=settings)).findings
+    return without_internal_errors(run(RunOptions(paths=paths or [root], settings=settings))).findings
 
 
 def expected(files: dict[str, str]) -> list[tuple[str, int]]:
