@@ -289,3 +289,39 @@ def test_methods_of_a_deployed_class_are_serving_code(lint):
     assert "min_score" in finding.message
     plain = source.replace("@bentoml.service\n", "")
     assert lint(plain, select=("MLD101",), filename="scoring.py") == []
+
+
+# Issue 13 leftover (made-with-ml notebook, cell 189): low-confidence examples collected for a
+# person to look at decide nothing; the same list acted on afterwards does.
+ERROR_ANALYSIS = """low_confidence = []
+for i in indices:
+    prob = y_prob[i][index]
+    if prob <= 0.4:
+        low_confidence.append({"text": f"{test_df.iloc[i].text}", "true": test_df.tag[i], "prob": prob})
+{after}
+"""
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=OPTION_IDS)
+@pytest.mark.parametrize(
+    "shown",
+    ["low_confidence[0:3]", "print(low_confidence)", "display(low_confidence[:5])"],
+    ids=["cell", "print", "display"],
+)
+def test_examples_collected_only_to_be_shown_decide_nothing(lint, shown, options):
+    assert lint(ERROR_ANALYSIS.replace("{after}", shown), select=("MLD101",), rule_options=options) == []
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=OPTION_IDS)
+@pytest.mark.parametrize(
+    "acted",
+    [
+        "relabel_queue.extend(low_confidence)",
+        "for row in low_confidence:\n    send_for_review(row)",
+        "n = len(low_confidence)",
+    ],
+    ids=["queued", "acted-on", "counted-for-later"],
+)
+def test_the_same_list_acted_on_is_a_decision(lint, acted, options):
+    (finding,) = lint(ERROR_ANALYSIS.replace("{after}", acted), select=("MLD101",), rule_options=options)
+    assert finding.line == 4

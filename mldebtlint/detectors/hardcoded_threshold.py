@@ -19,7 +19,7 @@ depend on configurable names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -32,6 +32,7 @@ from mldebtlint.knowledge.thresholds import (
     COUNTING_CALLS,
     DEPLOYMENT_BIND_METHODS,
     DEPLOYMENT_DECORATORS,
+    DISPLAY_CALLS,
     GENERIC_SCORE_WORDS,
     MAX_DEPTH,
     NON_DECISION_CALLS,
@@ -333,10 +334,26 @@ class HardcodedThreshold(Rule):
                         for comparison in _test_comparisons(branch.test):
                             self.ladders.setdefault(id(comparison), ladder)
                             self.rungs.setdefault(id(comparison), id(branch))
-                        if _only_reports(branch.body) and (branch.orelse is None or branch is not head):
+                        if _only_reports(branch.body, self._shown_only) and (
+                            branch.orelse is None or branch is not head
+                        ):
                             self._exempt_comparisons(branch.test)
                         branch = branch.orelse
             run = []
+
+    def _shown_only(self, name: str) -> bool:
+        """A list whose every read in this scope is an append, a display (a bare expression,
+        ``low_confidence[0:3]`` in a notebook) or a print/log/display argument: examples
+        collected for a person to look at, which decide nothing."""
+        frame = self.frames[-1]
+        # A list made here (a parameter or an outer list may be consumed by the caller).
+        if frame.node is None or not any(isinstance(v, cst.List) for v in frame.bindings.get(name, ())):
+            return False
+        visitor = _Uses(name, None)
+        visitor.started = True
+        (frame.node.body if isinstance(frame.node, cst.FunctionDef) else frame.node).visit(visitor)
+        shown = [ancestors for ancestors in visitor.found if not _appends(ancestors)]
+        return bool(shown) and all(_shows(ancestors) for ancestors in shown)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         """``"High" if p > 0.7 else "Medium" if p > 0.4 else "Low"``: one ladder."""
@@ -663,8 +680,9 @@ def _result_comparisons(value: cst.BaseExpression) -> list[cst.Comparison]:
     return _test_comparisons(value)
 
 
-def _only_reports(body: cst.BaseSuite) -> bool:
-    """A block that only prints, logs or appends text (advice, a strengths list)."""
+def _only_reports(body: cst.BaseSuite, shown_only: Callable[[str], bool] | None = None) -> bool:
+    """A block that only prints, logs or appends text (advice, a strengths list), or appends
+    anything to a list that is only ever shown (``shown_only``: error analysis in a notebook)."""
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     if not statements:
         return False
@@ -689,9 +707,30 @@ def _only_reports(body: cst.BaseSuite) -> bool:
             if name not in REPORTING_CALLS:
                 return False
             if name in ("append", "extend", "add_row", "write") and not all(_is_text(arg.value) for arg in call.args):
-                return False
+                receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+                if not (isinstance(receiver, cst.Name) and shown_only is not None and shown_only(receiver.value)):
+                    return False
             reported_text += " ".join(_names_in(arg.value) for arg in call.args) + " "
     return all(f" {local} " in f" {reported_text} " for local in message_locals)
+
+
+def _appends(ancestors: list[cst.CSTNode]) -> bool:
+    parent = ancestors[0] if ancestors else None
+    return isinstance(parent, cst.Attribute) and parent.attr.value in ("append", "extend")
+
+
+def _shows(ancestors: list[cst.CSTNode]) -> bool:
+    """One read of a collected list (ancestors innermost first): displayed as a
+    notebook cell's value (sliced or not), printed, logged or displayed."""
+    for node in ancestors:
+        if isinstance(node, cst.Call):
+            name = last_name(node.func)
+            return name in DISPLAY_CALLS or name in REPORTING_CALLS - {"append", "extend", "write", "add_row"}
+        if isinstance(node, cst.Expr):
+            return True  # a bare expression statement: the value is shown
+        if not isinstance(node, (cst.Arg, cst.Subscript, cst.SubscriptElement, cst.Index, cst.Slice)):
+            return False
+    return False
 
 
 def _names_in(node: cst.CSTNode) -> str:
@@ -714,7 +753,7 @@ def _is_text(node: cst.BaseExpression) -> bool:
 class _Uses(cst.CSTVisitor):
     """Every read of one name in a scope, each with its ancestors (innermost last)."""
 
-    def __init__(self, name: str, skip: cst.CSTNode) -> None:
+    def __init__(self, name: str, skip: cst.CSTNode | None) -> None:
         self.name = name
         self.skip = skip
         self.stack: list[cst.CSTNode] = []

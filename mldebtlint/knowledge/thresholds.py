@@ -71,6 +71,8 @@ STATISTIC_CALL_WORDS = Vocabulary.of(
 REPORTING_CALLS = frozenset(
     {"print", "log", "info", "debug", "warning", "warn", "error", "echo", "write", "append", "extend", "add_row"}
 )
+# Calls that only show a value to a person (a notebook's error analysis): ``display(rows)``.
+DISPLAY_CALLS = frozenset({"display", "pprint"})
 # A subject named only by these words (``score``, ``severity_score``) compared with
 # whole numbers of 2 and more is a level or a count, not a probability cut-off.
 GENERIC_SCORE_WORDS = frozenset({"score", "scores", "severity", "level", "rating", "grade", "risk"})
