@@ -426,3 +426,52 @@ def test_preparing_a_folder_keeps_its_own_gitignore_and_tag(tmp_path):
     prepare_folder(folder)
     assert (folder / ".gitignore").read_text() == "*.log\n"
     assert (folder / "CACHEDIR.TAG").read_text() == cache_module.CACHEDIR_TAG
+
+
+def _mld301(result) -> list[tuple[str, int]]:
+    return sorted((Path(finding.path).name, finding.line) for finding in result.findings if finding.code == "MLD301")
+
+
+def test_an_edited_constraints_include_invalidates_the_manifest_that_names_it(tmp_path, an_hour_later):
+    """The include's *content* decides: a pin in ``-c`` silences, dropping it reports."""
+    root = tmp_path / "project"
+    (root / "deploy").mkdir(parents=True)
+    (root / "mldebtlint.toml").write_text('select = ["MLD301"]\n')
+    (root / "requirements.txt").write_text("-c deploy/pins.txt\ntorch>=2.0\n")
+    pins = root / "deploy" / "pins.txt"
+    pins.write_text("torch==2.3.1\n")
+    assert _mld301(check(root, cache=True)) == []
+    pins.write_text("numpy==1.26\n")  # another project's pin: torch is unpinned now
+    assert _mld301(check(root, cache=True)) == [("requirements.txt", 2)]
+    assert _mld301(check(root, cache=True)) == _mld301(check(root)) == [("requirements.txt", 2)]
+
+
+def test_a_sibling_lock_keeps_its_name_but_not_its_bytes(tmp_path, an_hour_later):
+    manifest = tmp_path / "requirements.in"
+    manifest.write_text("torch>=2.0\n")
+    lock = tmp_path / "requirements.txt"
+    lock.write_text("torch==2.3.1\n")
+    before = cache_module.siblings_signature(str(manifest))
+    (tmp_path / "notes.md").write_text("x")  # a name: changes the signature as before
+    with_notes = cache_module.siblings_signature(str(manifest))
+    assert with_notes != before
+    lock.write_text("torch==2.3.1 --hash=sha256:00\n")
+    assert cache_module.siblings_signature(str(manifest)) != with_notes
+    # A data file's bytes do not matter, only its name.
+    stable = cache_module.siblings_signature(str(manifest))
+    (tmp_path / "notes.md").write_text("changed again, longer")
+    assert cache_module.siblings_signature(str(manifest)) == stable
+
+
+def test_includes_are_followed_transitively_and_a_cycle_ends(tmp_path):
+    (tmp_path / "a").mkdir()
+    manifest = tmp_path / "requirements.txt"
+    manifest.write_text("--requirement a/base.txt\n")
+    base = tmp_path / "a" / "base.txt"
+    base.write_text("--constraint=../c.txt\n-r ../requirements.txt\n")
+    constraint = tmp_path / "c.txt"
+    constraint.write_text("torch==2.3.1\n")
+    assert cache_module._included_files(str(manifest)) == [str(base), os.path.normpath(str(constraint))]
+    before = cache_module.siblings_signature(str(manifest))
+    constraint.write_text("torch==2.4.0 \n")
+    assert cache_module.siblings_signature(str(manifest)) != before

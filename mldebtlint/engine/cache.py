@@ -90,21 +90,70 @@ def run_key(settings_key: str, codes: frozenset[str], root: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
+# Sibling names whose *content* can change a manifest's results (a lock file
+# gaining hashes, an included requirements file, a constraints file): their
+# stat is part of the signature, not only their presence.
+_CONTENT_SIBLING = re.compile(
+    r"(requirement|constraint|lock|pipfile|environment)|\.(txt|in|toml|cfg|ya?ml)$", re.IGNORECASE
+)
+# A requirements-file include: ``-r other.txt``, ``--constraint=c.txt``.
+_INCLUDE_LINE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+)(\S+)", re.MULTILINE)
+_MAX_INCLUDES = 64
+
+
+def _stat_token(path: str) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+
+
+def _included_files(path: str) -> list[str]:
+    """Files reached from ``path`` through ``-r``/``-c`` lines, transitively (bounded)."""
+    seen: list[str] = []
+    pending = [path]
+    while pending and len(seen) < _MAX_INCLUDES:
+        current = pending.pop()
+        try:
+            with open(current, "rb") as handle:
+                text = handle.read(1 << 20).decode("utf-8", "replace")
+        except OSError:
+            continue
+        for match in _INCLUDE_LINE.finditer(text):
+            target = os.path.normpath(os.path.join(os.path.dirname(current), match.group(1)))
+            if target != path and target not in seen:
+                seen.append(target)
+                pending.append(target)
+    return seen
+
+
 def siblings_signature(path: str) -> str:
-    """The names beside a manifest that can change its results (lock files...).
+    """What beside a manifest can change its results: the names in its folder
+    (lock files...), the stat of those that are manifests or locks themselves
+    (a lock gaining hashes), and the stat of every ``-r``/``-c`` include.
 
     Hidden entries (this cache folder among them) and Python modules other
     than setup.py cannot, so adding a script does not invalidate the manifest.
     """
+    folder = os.path.dirname(path) or "."
     try:
         names = sorted(
             name
-            for name in os.listdir(os.path.dirname(path) or ".")
+            for name in os.listdir(folder)
             if not name.startswith(".") and (not name.endswith(".py") or name == "setup.py")
         )
     except OSError:
         names = []
-    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    own = os.path.basename(path)
+    parts = [
+        f"{name}\x1f{_stat_token(os.path.join(folder, name))}"
+        if name != own and _CONTENT_SIBLING.search(name)
+        else name
+        for name in names
+    ]
+    parts.extend(f"include\x1f{target}\x1f{_stat_token(target)}" for target in _included_files(path))
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class LazyFacts(Mapping[str, Any]):
