@@ -3,6 +3,8 @@
     python bench/run.py                      # both corpora, 3 repeats (~30-40 min)
     python bench/run.py --quick              # lightning only, 1 repeat (~3 min)
     python bench/run.py --corpus transformers --repeat 1
+    python bench/run.py --baseline-rev 600599e --corpus lightning --apps /tmp/apps
+                                             # A/B: cold CPU of another revision, same run
 
 Run it with the Python that has mldebtlint installed. Corpora (pinned wheels
 from PyPI) and the peers' venv live in ~/.cache/mldebtlint-bench (override
@@ -54,11 +56,13 @@ class Row:
         return statistics.median(self.cpus) * self.scale
 
 
-def timed(command: list[str], cwd: Path, stdout_path: str = os.devnull) -> tuple[float, float, float, int]:
+def timed(
+    command: list[str], cwd: Path, stdout_path: str = os.devnull, env: dict[str, str] | None = None
+) -> tuple[float, float, float, int]:
     """(wall s, cpu s, peak RSS MB, exit code) of one run of ``command``."""
     with open(stdout_path, "wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -402,6 +406,84 @@ def environment(python: str) -> str:
     )
 
 
+# --------------------------------------------------------------------------- A/B
+
+
+def baseline_tree(args: argparse.Namespace, work: Path) -> Path:
+    """The baseline's ``mldebtlint`` package and ``rules`` catalog: ``--baseline-tree``, or
+    extracted from ``--baseline-rev`` of this repository (``git archive REV mldebtlint rules``)."""
+    if args.baseline_tree:
+        return Path(args.baseline_tree).resolve()
+    target = work / "baseline"
+    target.mkdir(parents=True)
+    repo = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", args.baseline_rev, "mldebtlint", "rules"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def compare(args: argparse.Namespace, names: list[str]) -> str:
+    """Cold runs (``--no-cache --jobs 2``, all default rules) of the baseline and of the
+    current code, interleaved A, B, A, B... in one run, so that the load other work puts
+    on the machine falls on both alike. CPU time (user+sys, children included) is the
+    figure; wall time is shown but moves with the load. ``--apps DIR`` adds one row
+    summing a cold check of every app folder in DIR."""
+    bench = Bench(args)  # takes the frozen snapshot of the current code (unless --live)
+    try:
+        base = baseline_tree(args, bench.work)
+        current = os.environ.get("PYTHONPATH", "")
+        envs = {
+            "baseline": {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(base), current]))},
+            "current": {**os.environ, "PYTHONPATH": current},
+        }
+        command = [*bench.mld, "--no-cache", "--jobs", "2"]
+        targets: list[tuple[str, list[Path]]] = []
+        for name in names:
+            folder = corpora.notebook_corpus(bench.home) if name == "notebooks" else corpora.corpus(bench.home, name)
+            targets.append((name, [folder]))
+        if args.apps:
+            apps = sorted(path for path in Path(args.apps).iterdir() if path.is_dir())
+            targets.append((f"{len(apps)} apps ({args.apps})", apps))
+        load_start = os.getloadavg()
+        lines = [
+            f"A/B cold CPU (`check --no-cache --jobs 2`, default rules), interleaved, medians of {args.repeat}: "
+            f"baseline `{args.baseline_rev or args.baseline_tree}` vs current. " + environment(args.python),
+            "",
+            "| corpus | baseline CPU s | current CPU s | current / baseline | baseline wall s | current wall s |",
+            "|---|---|---|---|---|---|",
+        ]
+        for label, folders in targets:
+            cpu: dict[str, list[float]] = {"baseline": [], "current": []}
+            wall: dict[str, list[float]] = {"baseline": [], "current": []}
+            for round_ in range(args.repeat):
+                order = ("baseline", "current") if round_ % 2 == 0 else ("current", "baseline")
+                for variant in order:
+                    total_cpu = total_wall = 0.0
+                    for folder in folders:
+                        run_wall, run_cpu, _, _ = timed([*command, "."], folder, env=envs[variant])
+                        total_cpu += run_cpu
+                        total_wall += run_wall
+                    cpu[variant].append(total_cpu)
+                    wall[variant].append(total_wall)
+                    print(f"  {label} {variant}: {total_cpu:.2f} s cpu, {total_wall:.2f} s wall", file=sys.stderr)
+            a, b = statistics.median(cpu["baseline"]), statistics.median(cpu["current"])
+            lines.append(
+                f"| {label} | {a:.2f} | {b:.2f} | {b / a:.3f} | {statistics.median(wall['baseline']):.2f} | "
+                f"{statistics.median(wall['current']):.2f} |"
+            )
+        load_end = os.getloadavg()
+        lines += [
+            "",
+            f"Load average (1/5/15 min) at the start: {' / '.join(f'{x:.1f}' for x in load_start)}; "
+            f"at the end: {' / '.join(f'{x:.1f}' for x in load_end)}.",
+        ]
+        return "\n".join(lines) + "\n"
+    finally:
+        shutil.rmtree(bench.work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", choices=("lightning", "transformers", "notebooks", "all"), default="all")
@@ -424,7 +506,22 @@ def main() -> None:
         "--history-repo",
         help="time 'report --history' against a cold check of this git clone instead (bench/history.py)",
     )
+    parser.add_argument(
+        "--baseline-rev",
+        help="A/B mode: time cold runs of this git revision's mldebtlint against the current code, interleaved",
+    )
+    parser.add_argument(
+        "--baseline-tree", help="A/B mode with a folder holding the baseline's mldebtlint/ and rules/ instead"
+    )
+    parser.add_argument("--apps", help="A/B mode: also time every app folder under this directory (bench/APPS.md)")
     args = parser.parse_args()
+    if args.baseline_rev or args.baseline_tree:
+        names = ["lightning", "transformers"] if args.corpus == "all" else [args.corpus]
+        text = compare(args, names)
+        print(text)
+        if args.output:
+            Path(args.output).write_text(text)
+        return
     if args.history_repo:
         import history
 
