@@ -557,3 +557,70 @@ def test_a_classifier_fitted_on_a_models_scores_is_a_chain(tmp_path):
     # Twin: a second classifier on the scores is a 1-model chain.
     folder = project(tmp_path / "cal", {"calibrate.py": CALIBRATION.replace("{second}", "LogisticRegression(C=0.5)")})
     assert check(folder, rule_options=LOOSE)[0] == [("calibrate.py", 8, "MLD401")]
+
+
+# A served model logs its predictions through the repo's own helper, which takes the
+# frame and the path as parameters (mlops-churn's log_prediction shape); a nightly job
+# retrains the model on that log.
+LOG_HELPER = """
+    import pandas as pd
+
+    def append_log(frame, path):
+        frame.to_parquet(path)
+"""
+SERVE_WITH_HELPER = """
+    import joblib
+    import pandas as pd
+    from monitoring import append_log
+
+    model = joblib.load("model/churn.pkl")
+
+    def predict(features):
+        scored = pd.DataFrame(features)
+        scored["churn"] = model.predict_proba(features)[:, 1]
+        append_log(scored, {log})
+        return scored
+"""
+RETRAIN_FROM_LOG = """
+    import joblib
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    def main():
+        log = pd.read_parquet("logs/served.parquet")
+        model = LogisticRegression(C=0.3)
+        model.fit(log.drop(columns=["churned"]), log["churn"] > 0.5)
+        joblib.dump(model, "model/churn.pkl")
+"""
+
+
+def test_predictions_written_by_a_helper_at_the_callers_path_are_a_loop(tmp_path):
+    files = {
+        "monitoring.py": LOG_HELPER,
+        "api.py": SERVE_WITH_HELPER.replace("{log}", '"logs/served.parquet"'),
+        "retrain.py": RETRAIN_FROM_LOG,
+    }
+    found, result = check(project(tmp_path / "helper", files))
+    assert [(name, code) for name, _, code in found] == [("retrain.py", "MLD402")]
+    notes = [(Path(item.path).name, item.line, item.note) for item in result.findings[0].related]
+    assert ("api.py", 11, "served.parquet written from churn's outputs") in notes
+    assert ("retrain.py", 9, "churn trained on served.parquet") in notes
+
+
+def test_a_helper_writing_another_path_or_an_unknown_one_is_no_loop(tmp_path):
+    # Twins: the caller names another log file; the caller's path is not known; the
+    # helper writes a fixed file of its own (left out on purpose: see _helper_writes).
+    fixed = LOG_HELPER.replace("frame.to_parquet(path)", 'frame.to_parquet("logs/served.parquet")')
+    for name, log, helper in (
+        ("other", '"logs/audit.parquet"', LOG_HELPER),
+        ("unknown", "features.attrs['log']", LOG_HELPER),
+        ("fixed", '"logs/ignored.parquet"', fixed),
+    ):
+        files = {
+            "monitoring.py": helper,
+            "api.py": SERVE_WITH_HELPER.replace("{log}", log),
+            "retrain.py": RETRAIN_FROM_LOG,
+        }
+        folder = project(tmp_path / name, files)
+        assert check(folder)[0] == []
+        assert edges(folder) == set()

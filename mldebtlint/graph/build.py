@@ -259,6 +259,38 @@ class _Builder:
                 out[f"{param}@{summary['name']}"] = self.repo.text(parts, path, outer)
         return out
 
+    def _helper_writes(self, call: dict, path: str) -> list[tuple[str, dict, str]]:
+        """``log_predictions(preds, "logs/preds.parquet")``: the repo's own function writes
+        its parameters at a path it is given; this call writes its arguments' sources at
+        the path its own arguments name (one still holding the helper's parameter is
+        unknown). A helper writing a fixed path of its own is left out: the graph does not
+        track fields, and such shared files (a feedback store) made 2-model chains whose
+        middle link is a field the consumer never reads (market-playground)."""
+        entry = self.repo.function(call["call"], self.repo.module_of(path))
+        if entry is None or not entry[1].get("writes"):
+            return []
+        helper_path, summary = entry
+        params = summary.get("params", [])
+        offset = 1 if params[:1] == ["self"] else 0
+        sources_of: dict[str, list] = {}
+        for where, sources in call["sources"]:
+            index = where + offset if isinstance(where, int) else None
+            param = params[index] if index is not None and index < len(params) else where
+            sources_of[f"{param}@{summary['name']}"] = sources
+        arguments = json.loads(call["arguments"]) if call.get("arguments") else []
+        bindings = self._bindings(summary, arguments, path, None)
+        site = {key: call[key] for key in ("line", "column", "end_line", "end_column")}
+        out = []
+        hole = f"@{summary['name']}>"
+        for write in summary["writes"]:
+            sources = [source for param in write["params"] for source in sources_of.get(param, [])]
+            if not sources or hole not in self.repo.text(write["path"], helper_path):
+                continue
+            identity = self.repo.identity(write["path"], helper_path, bindings)
+            if identity and hole not in identity:
+                out.append((identity, {"path": write["path"], "sources": sources, **site}, path))
+        return out
+
     def data_nodes_for(self, identity: str) -> list[str]:
         kernel = kernel_input(identity)
         return sorted(
@@ -285,6 +317,8 @@ class _Builder:
                     self.writes.append((identity, write, path))
                     # The same file as other Kaggle kernels read it (``../input/<kernel>/...``).
                     self.writes.extend((alias, write, path) for alias in kernel_output_aliases(identity, path))
+            for call in facts.get("calls", []):
+                self.writes.extend(self._helper_writes(call, path))
         # Every data node first, then the edges into them: a write made from a file
         # that another script writes connects whatever order the files come in.
         for identity, write, path in self.writes:

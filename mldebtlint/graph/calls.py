@@ -11,7 +11,7 @@ import re
 import libcst as cst
 
 from mldebtlint.graph.flow import FlowEvaluator, _argument, _keyword, _positional, var_key
-from mldebtlint.graph.scopes import MODEL_SOURCES, Instance, Source, capped, data_source
+from mldebtlint.graph.scopes import MODEL_SOURCES, Instance, Source, capped, data_source, real_sources
 from mldebtlint.knowledge import graph_apis as api
 
 _SQL_TABLE = re.compile(r"\bfrom\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
@@ -84,8 +84,26 @@ class ExpressionEvaluator(FlowEvaluator):
         if isinstance(func, cst.Name) and not func.value[:1].isupper():
             qualified = self._function_name(func.value)
             if qualified:
-                args.add(("call", qualified + self._call_arguments(node)))
+                arguments = self._call_arguments(node)
+                args.add(("call", qualified + arguments))
+                self._record_call(node, qualified, arguments, per_arg)
         return args
+
+    def _record_call(self, node: cst.Call, qualified: str, arguments: str, per_arg: dict[int, set[Source]]) -> None:
+        """A call passing model outputs or data to the repo's own function: where it
+        writes its parameters, this call writes those (see ``record_write``)."""
+        found = []
+        position = 0
+        for arg in node.args:
+            if arg.star:
+                break
+            sources = real_sources(per_arg.get(id(arg.value), set()))
+            if sources:
+                found.append([arg.keyword.value if arg.keyword else position, self._facts(sources)])
+            if arg.keyword is None:
+                position += 1
+        if found:
+            self.calls.append({"call": qualified, "arguments": arguments[1:], "sources": found, **self.position(node)})
 
     def _call_arguments(self, node: cst.Call) -> str:
         """The path-like arguments of a call to the repo's own function, so that the
@@ -164,7 +182,7 @@ class ExpressionEvaluator(FlowEvaluator):
         inputs = inputs - {("model", instance.id), ("frozen", instance.id)}
         scope = self.scopes[-1]
         (scope.frozen_outputs if self.without_grad() else scope.grad_outputs).add(instance.id)
-        if inputs:
+        if real_sources(inputs):
             instance.serves.append(self.site(node, inputs))
         if self._modelish(instance):
             return {own} | {source for source in inputs if source[0] not in MODEL_SOURCES}

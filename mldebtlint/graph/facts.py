@@ -29,7 +29,7 @@ from libcst.metadata import PositionProvider
 from mldebtlint.graph.calls import ExpressionEvaluator
 from mldebtlint.graph.flow import FlowEvaluator, var_key
 from mldebtlint.graph.paths import ANY, PathReader, dict_entries, literal_values
-from mldebtlint.graph.scopes import Scope, capped, sources_to_facts
+from mldebtlint.graph.scopes import PARAM, Scope, capped, real_sources, sources_to_facts
 from mldebtlint.knowledge import graph_apis as api
 from mldebtlint.rule import FactCollector, FileContext
 
@@ -129,8 +129,9 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         params = node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.name.value not in ("self", "cls"):
-                scope.taints[param.name.value] = set()
-                scope.holes[param.name.value] = f"{param.name.value}@{scope.qualname}"
+                hole = f"{param.name.value}@{scope.qualname}"
+                scope.taints[param.name.value] = {(PARAM, hole)}
+                scope.holes[param.name.value] = hole
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 scope.taints[star.name.value] = set()
@@ -284,12 +285,13 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
         )
         functions = {
             name: {
-                "returns": sources_to_facts(capped(summary["returns"])),
+                "returns": sources_to_facts(capped(real_sources(summary["returns"]))),
                 "loads": summary["loads"],
                 "params": self.params_of.get(name, []),
+                **({"writes": summary["writes"]} if summary["writes"] and flows else {}),
             }
             for name, summary in self.functions.items()
-            if summary["returns"] or summary["loads"]
+            if real_sources(summary["returns"]) or summary["loads"] or (summary["writes"] and flows)
         }
         return {
             "module": self.module,
@@ -298,5 +300,6 @@ class ModelGraphFacts(FactCollector, ExpressionEvaluator):
             "functions": functions,
             "instances": instances,
             "writes": self.writes if flows else [],
+            "calls": self.calls if flows else [],
             "argdefaults": self.argdefaults,
         }

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from mldebtlint.graph.paths import PathReader, absolute_name, literal_values
-from mldebtlint.graph.scopes import MODEL_SOURCES, Instance, Scope, Source, capped, sources_to_facts
+from mldebtlint.graph.scopes import (
+    MODEL_SOURCES,
+    PARAM,
+    Instance,
+    Scope,
+    Source,
+    capped,
+    real_sources,
+    sources_to_facts,
+)
 from mldebtlint.knowledge import graph_apis as api
 
 if TYPE_CHECKING:
@@ -70,6 +79,8 @@ class FlowEvaluator:
         self.loaded: dict[int, dict] = {}
         self.trained_sites: dict[int, dict] = {}
         self.opened: dict[int, list] = {}
+        # Calls of the repo's own functions with arguments derived from models or data.
+        self.calls: list[dict] = []
         self._model_refs: set[Source] = set()
 
     def without_grad(self) -> bool:
@@ -114,7 +125,7 @@ class FlowEvaluator:
         return set(scope.taints.get(key, ())) if scope else set()
 
     def function_summary(self, qualname: str) -> dict:
-        return self.functions.setdefault(qualname, {"returns": set(), "loads": []})
+        return self.functions.setdefault(qualname, {"returns": set(), "loads": [], "writes": []})
 
     def all_model_sources(self) -> set[Source]:
         return self._model_refs
@@ -129,7 +140,7 @@ class FlowEvaluator:
         return {**position, "inputs": self._facts(inputs), **({"guards": guards} if guards else {})}
 
     def _facts(self, sources: set[Source]) -> list[dict]:
-        sources = capped(sources)
+        sources = capped(real_sources(sources))
         self._model_refs |= {source for source in sources if source[0] in MODEL_SOURCES}
         return sources_to_facts(sources)
 
@@ -273,9 +284,18 @@ class FlowEvaluator:
     ) -> None:
         if parts is None and path is not None:
             parts = self.paths.parts(path)
-        if parts is None or not sources:
+        if parts is None:
             return
-        self.writes.append({"path": parts, "sources": self._facts(sources), **self.position(node)})
+        params = sorted(value for kind, value in sources if kind == PARAM)
+        function = self.scopes[-1]
+        if params and function.kind == "function":
+            # ``def log_predictions(frame, path): frame.to_parquet(path)``: each call
+            # writes its own argument (bound in the repo phase).
+            summary = self.function_summary(function.qualname)
+            summary["writes"].append({"path": parts, "params": params, **self.position(node)})
+        real = real_sources(sources)
+        if real:
+            self.writes.append({"path": parts, "sources": self._facts(real), **self.position(node)})
 
     def alias_instance(self, value: cst.BaseExpression) -> str | None:
         """``model.to(device)``, ``torch.compile(model)``, ``other``: the same model."""

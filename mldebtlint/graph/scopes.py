@@ -17,6 +17,10 @@ Source = tuple[str, str]
 # ``torch.no_grad()`` or ``.detach()``ed): both are the model's outputs, only
 # the first is trained by a ``backward()`` it reaches.
 MODEL_SOURCES = ("model", "frozen")
+# ``("param", "name@function")``: a value derived from a parameter of the function being
+# read. It never leaves the file as a source; a write of it is the function's (see
+# ``FlowEvaluator.record_write``), bound to the sources of each call's argument.
+PARAM = "param"
 MAX_SOURCES = 64
 
 
@@ -91,6 +95,11 @@ class Scope:
         return (
             key in self.taints or key in self.instances or key in self.handles or key in self.paths or key in self.holes
         )
+
+
+def real_sources(sources: set[Source]) -> set[Source]:
+    """``sources`` without parameter markers."""
+    return {source for source in sources if source[0] != PARAM}
 
 
 def capped(sources: set[Source]) -> set[Source]:
