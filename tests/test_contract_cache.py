@@ -475,3 +475,15 @@ def test_includes_are_followed_transitively_and_a_cycle_ends(tmp_path):
     before = cache_module.siblings_signature(str(manifest))
     constraint.write_text("torch==2.4.0 \n")
     assert cache_module.siblings_signature(str(manifest)) != before
+
+
+def test_a_touched_manifest_with_the_same_bytes_is_still_a_hit(tmp_path, an_hour_later):
+    """Its own stat is not a sibling's: a checkout that rewrites the same bytes re-uses the entry."""
+    manifest = tmp_path / "requirements.txt"
+    manifest.write_text("torch>=2.0\n")
+    cache = ResultCache(tmp_path / ".cache", "k")
+    probe = cache.probe("requirements.txt", str(manifest), True, True)
+    digest = cache_module.content_digest(manifest.read_bytes())
+    cache.store("requirements.txt", str(manifest), probe, digest, True, True, FileResult(path="requirements.txt"))
+    aged(manifest, seconds=120)
+    assert cache.probe("requirements.txt", str(manifest), True, True).hit is not None
