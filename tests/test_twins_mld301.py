@@ -146,3 +146,10 @@ def test_packages_in_other_yaml_files_are_not_a_bentofile(tmp_path):
 def test_a_broken_bentofile_is_one_parse_error(lint):
     found = lint("python:\n  packages: [xgboost\n", select=("MLD301", "MLD000"), filename="bentofile.yaml")
     assert [f.code for f in found] == ["MLD000"]
+
+
+def test_faiss_serving_an_index_is_a_framework(lint):
+    # two-tower-v2: the FAISS index built offline is read by the API with whatever faiss is installed
+    (finding,) = lint("fastapi>=0.104.0\nfaiss-cpu>=1.7.4\n", select=("MLD301",), filename="requirements.txt")
+    assert "'faiss-cpu'" in finding.message
+    assert lint("fastapi>=0.104.0\nfaiss-cpu==1.8.0\n", select=("MLD301",), filename="requirements.txt") == []
