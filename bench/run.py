@@ -438,7 +438,7 @@ def compare(args: argparse.Namespace, names: list[str]) -> str:
             "baseline": {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(base), current]))},
             "current": {**os.environ, "PYTHONPATH": current},
         }
-        command = [*bench.mld, "--no-cache", "--jobs", "2"]
+        command = [*bench.mld, "--no-cache", "--jobs", "2", *args.check_args.split()]
         targets: list[tuple[str, list[Path]]] = []
         for name in names:
             folder = corpora.notebook_corpus(bench.home) if name == "notebooks" else corpora.corpus(bench.home, name)
@@ -448,7 +448,8 @@ def compare(args: argparse.Namespace, names: list[str]) -> str:
             targets.append((f"{len(apps)} apps ({args.apps})", apps))
         load_start = os.getloadavg()
         lines = [
-            f"A/B cold CPU (`check --no-cache --jobs 2`, default rules), interleaved, medians of {args.repeat}: "
+            f"A/B cold CPU (`check --no-cache --jobs 2 {args.check_args or '(default rules)'}`), interleaved, "
+            f"medians of {args.repeat}: "
             f"baseline `{args.baseline_rev or args.baseline_tree}` vs current. " + environment(args.python),
             "",
             "| corpus | baseline CPU s | current CPU s | current / baseline | baseline wall s | current wall s |",
@@ -514,6 +515,9 @@ def main() -> None:
         "--baseline-tree", help="A/B mode with a folder holding the baseline's mldebtlint/ and rules/ instead"
     )
     parser.add_argument("--apps", help="A/B mode: also time every app folder under this directory (bench/APPS.md)")
+    parser.add_argument(
+        "--check-args", default="", help="A/B mode: extra arguments for both checks (e.g. '--ignore MLD401,MLD402')"
+    )
     args = parser.parse_args()
     if args.baseline_rev or args.baseline_tree:
         names = ["lightning", "transformers"] if args.corpus == "all" else [args.corpus]
