@@ -3,6 +3,7 @@ findings are moved with them: a cached run equals an uncached one."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -218,3 +219,31 @@ def test_a_message_naming_a_moved_line_is_not_reused():
     assert table is not None
     assert remap([_report(message="saved at line 14")], {"a.py": table}) is None
     assert remap([_report(message="saved at line 15")], {"a.py": table}) is not None
+
+
+def test_an_editor_buffer_that_moved_positions_reuses_the_repo_phase(tmp_path, monkeypatch, rebuilt):
+    from mldebtlint.core.config import load_settings
+    from mldebtlint.engine.runner import RunOptions, run
+
+    root = _copy("feedback_loop", tmp_path)
+    monkeypatch.chdir(root)
+    for path in root.rglob("*"):  # written a while ago: their stats are trusted
+        stamp = path.stat().st_mtime - 60
+        os.utime(path, (stamp, stamp))
+    check(root, cache=True)
+    retrain = root / "training" / "retrain.py"
+    settings = load_settings(root)
+
+    def buffer(text: str, cache: bool) -> tuple[list[dict], int]:
+        rebuilt.clear()
+        result = run(RunOptions(paths=[retrain], settings=settings, stdin=(str(retrain), text), cache=cache))
+        return comparable(result), len(rebuilt)
+
+    index = next((root / ".mldebtlint_cache").glob("results-*.pickle"))
+    stamp = index.stat().st_mtime_ns
+    moved, runs = buffer("# unsaved comment\n" + retrain.read_text(), True)
+    assert runs == 0 and moved == buffer("# unsaved comment\n" + retrain.read_text(), False)[0]
+    assert [f["line"] for f in moved if f["code"] == "MLD402"] == [16]
+    changed, runs = buffer(retrain.read_text().replace('dump(model, cfg["model_path"])', 'dump(model, "x.pkl")'), True)
+    assert runs == 1 and not [f for f in changed if f["code"] == "MLD402"]
+    assert index.stat().st_mtime_ns == stamp  # a buffer never rewrites the index

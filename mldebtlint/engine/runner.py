@@ -225,6 +225,12 @@ def run(options: RunOptions) -> CheckResult:
         given = options.stdin[1]
         raw = given.encode("utf-8") if isinstance(given, str) else given
         results = [analyze_bytes(tasks[0], raw, settings, rules)]
+        if cache is not None:
+            from mldebtlint.engine.cache import content_digest
+
+            # Known to the repo phase, which may reuse its reports (moved, if the
+            # buffer differs from the file on disk only in positions).
+            cache.main.digests[tasks[0].relative] = content_digest(raw)
     else:
         results = analyze_all(tasks, settings, rules, options.progress, cache)
     reported = {task.relative for task in tasks}
@@ -249,7 +255,9 @@ def run(options: RunOptions) -> CheckResult:
         reported_displays = {display_of[relative] for relative in reported}
         repo_findings = [
             finding
-            for finding in _cached_repo_findings(rules, settings, by_relative, display_of, cache)
+            for finding in _cached_repo_findings(
+                rules, settings, by_relative, display_of, cache, remember=options.stdin is None
+            )
             if finding.path in reported_displays
         ]
     if cache is not None:
@@ -278,9 +286,14 @@ def _cached_repo_findings(
     by_relative: dict[str, FileResult],
     display_of: dict[str, str],
     cache: CacheSet | None,
+    remember: bool = True,
 ) -> list[Finding]:
     """``run_repo_rules``, reused from the cache when no file's facts changed
-    but in positions (then the stored reports are moved with them)."""
+    but in positions (then the stored reports are moved with them).
+
+    ``remember``: store the reports in the cache; not for an editor's unsaved
+    buffer (the next keystroke would rewrite the index; the reports of the
+    files on disk stay the reference)."""
     with_facts = [relative for relative, result in by_relative.items() if result.facts]
     digests = cache.file_digests(with_facts) if cache is not None else None
     reports = _reusable_reports(cache, digests, by_relative) if cache is not None and digests is not None else None
@@ -296,7 +309,7 @@ def _cached_repo_findings(
         finally:
             if enabled:
                 gc.enable()
-    if cache is not None and digests is not None:
+    if cache is not None and digests is not None and remember:
         cache.set_meta("repo-reports", (digests, tuple(reports)))
     return repo_findings(reports, settings, display_of)
 
