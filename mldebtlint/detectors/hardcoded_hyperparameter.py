@@ -52,6 +52,7 @@ from mldebtlint.syntax.hoist import HoistHyperparameters
 from mldebtlint.syntax.identifiers import words
 from mldebtlint.syntax.literals import is_number_literal, number, string
 from mldebtlint.syntax.names import last_name
+from mldebtlint.syntax.walk import walk
 
 # Used for an ``extra-estimators`` entry that names no keywords.
 GENERIC_SPEC = (
@@ -123,6 +124,10 @@ def parse_extra_estimators(entries: Iterable[str]) -> dict[str, HyperparameterAP
         if name:
             table[name] = parse_api_spec(spec if spec.strip() else GENERIC_SPEC)
     return table
+
+
+def _ignore(node: cst.CSTNode) -> None:
+    return None
 
 
 class HardcodedHyperparameter(Rule):
@@ -312,11 +317,10 @@ class HardcodedHyperparameter(Rule):
             counts: Counter[str] = Counter()
             rule = self
 
-            class Facts(cst.CSTVisitor):
-                def visit_Name(self, node: cst.Name) -> None:
+            def on_visit(node: cst.CSTNode) -> None:
+                if isinstance(node, cst.Name):
                     counts[node.value] += 1
-
-                def visit_Call(self, node: cst.Call) -> None:
+                elif isinstance(node, cst.Call):
                     func = node.func
                     if (
                         isinstance(func, cst.Attribute)
@@ -329,7 +333,8 @@ class HardcodedHyperparameter(Rule):
                     ):
                         fits.add(func.value.value)
 
-            self.context.module.visit(Facts())
+            # The read-only walker: ``Module.visit`` would rebuild every node of the module.
+            walk(self.context.module, on_visit, _ignore, ("Name", "Call"))
             self._facts = (frozenset(fits), counts)
         return self._facts
 
