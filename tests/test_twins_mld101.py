@@ -130,6 +130,123 @@ TWINS = [
         "if proba",
         "if PROBA",
     ),
+    (
+        "score-five-hops-away-vs-a-transform",
+        "def gate(model, X, baseline):\n    raw = model.predict_proba(X)\n    out = raw\n"
+        "    if float(out[:, 1].data) - baseline > 0.1:\n        return 'ship'\n    return 'hold'\n",
+        "model.predict_proba(X)",
+        "model.transform(X)",
+    ),
+    (
+        "keyword-in-a-helper-nested-in-predict-vs-in-another-function",
+        "def predict(model, x):\n    def post(boxes):\n        return model.nms(boxes, threshold=0.45)\n\n"
+        "    return post(model(x))\n",
+        "def predict",
+        "def build",
+    ),
+    (
+        "branch-doing-work-vs-config-cut",
+        "def gate(proba, batch):\n    if proba > 0.7:\n        for item in batch:\n            approve(item)\n    return batch\n",
+        "proba > 0.7",
+        "proba > cfg.cut",
+    ),
+    (
+        "drop-of-a-metric-vs-of-a-count",
+        "def gate(previous, auc):\n    if previous - auc > 0.02:\n        return 'rollback'\n    return 'keep'\n",
+        "auc",
+        "n_rows",
+    ),
+    (
+        "mean-of-a-slice-of-scores-vs-of-ages",
+        "def gate(probs, n):\n    if probs[:n].mean() > 0.5:\n        return 'flag'\n    return 'ok'\n",
+        "probs",
+        "ages",
+    ),
+    (
+        "score-key-vs-other-key",
+        "def gate(features):\n    if features['proba'] > 0.7:\n        return 'flag'\n    return 'ok'\n",
+        "'proba'",
+        "'age'",
+    ),
+    (
+        "metric-key-vs-latency-key",
+        "def gate(metrics):\n    if metrics['f1'] > 0.8:\n        return 'deploy'\n    return 'hold'\n",
+        "'f1'",
+        "'latency_ms'",
+    ),
+    (
+        "get-of-a-score-key-vs-other-key",
+        "def gate(features):\n    if features.get('proba') > 0.7:\n        return 'flag'\n    return 'ok'\n",
+        "'proba'",
+        "'age'",
+    ),
+    (
+        "metric-function-vs-call-of-a-built-scorer",
+        "from sklearn.metrics import f1_score, get_scorer\n\n\ndef gate(model, X, y):\n"
+        "    if f1_score(y, model.predict(X)) > 0.8:\n        return 'deploy'\n    return 'hold'\n",
+        "f1_score(y, model.predict(X))",
+        "get_scorer('f1')(model, X, y)",
+    ),
+    (
+        "score-method-vs-config-method",
+        "def gate(self, X):\n    if self.evaluator.compute_auc(X) > 0.8:\n        return 'deploy'\n    return 'hold'\n",
+        "self.evaluator.compute_auc",
+        "config.compute_auc",
+    ),
+    (
+        "at-least-vs-a-tie-check",
+        "def gate(proba):\n    if proba >= 0.5:\n        return 'pos'\n    return 'neg'\n",
+        "proba >= 0.5",
+        "proba == 0.5",
+    ),
+    (
+        "compare-function-on-scores-vs-on-weights",
+        "import numpy as np\n\n\ndef gate(proba):\n    return np.greater(proba, 0.7)\n",
+        "np.greater(proba",
+        "np.greater(weights",
+    ),
+    (
+        "cut-on-a-score-call-vs-level-of-a-generic-name",
+        "def gate(model, x):\n    if model.risk_score(x) >= 4:\n        return 'flag'\n    return 'ok'\n",
+        "model.risk_score(x) >= 4",
+        "risk >= 4",
+    ),
+    *[
+        (
+            f"generic-{subject}-cut-{cut}-vs-level-{level}",
+            f"def gate(result, row, score):\n    if {subject} >= {cut}:\n        return 'flag'\n    return 'ok'\n",
+            f">= {cut}",
+            f">= {level}",
+        )
+        for subject, cut, level in [
+            ("score", "0.7", "4"),
+            ("score", "11", "4"),
+            ("score", "50", "4"),
+            ("score", "0.7", "2"),
+            ("score", "0.7", "10"),
+            ("row['score']", "0.7", "4"),
+            ("result.score", "0.7", "4"),
+        ]
+    ],
+    (
+        "decision-kept-vs-only-scored-in-a-script",
+        "proba = model.predict_proba(X)[:, 1]\npred = (proba > 0.5).astype(int)\nprint(accuracy_score(y, pred))\n"
+        "if pred.any():\n    alert()\n",
+        "if pred.any():\n    alert()\n",
+        "",
+    ),
+    (
+        "module-literal-used-vs-shadowed-by-an-unpacked-local",
+        "threshold = 0.45\n\n\ndef predict(model, x, cfg):\n    return model.nms(x, threshold=threshold)\n",
+        "    return model",
+        "    conf, threshold = cfg.conf, cfg.threshold\n    return model",
+    ),
+    (
+        "local-literal-keyword-vs-rebound-after-use",
+        "def predict(model, x):\n    threshold = 0.45\n    boxes = model.nms(x, threshold=threshold)\n    return boxes\n",
+        "    return boxes\n",
+        "    threshold = model.tuned_threshold\n    return boxes\n",
+    ),
 ]
 
 
@@ -325,3 +442,46 @@ def test_examples_collected_only_to_be_shown_decide_nothing(lint, shown, options
 def test_the_same_list_acted_on_is_a_decision(lint, acted, options):
     (finding,) = lint(ERROR_ANALYSIS.replace("{after}", acted), select=("MLD101",), rule_options=options)
     assert finding.line == 4
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=OPTION_IDS)
+def test_a_serving_folder_makes_its_modules_serving_code(lint, options):
+    source = "def run(model, x):\n    return model.apply(x, threshold=0.35)\n"
+    found = lint(source, select=("MLD101",), filename="serving/pipeline.py", rule_options=options)
+    assert [(f.line, dict(f.data)["literals"]) for f in found] == [(2, [0.35])]
+    assert lint(source, select=("MLD101",), filename="training/pipeline.py", rule_options=options) == []
+
+
+def test_the_same_cut_off_on_two_rungs_is_two_findings_not_a_ladder(lint):
+    source = (
+        "def label(proba):\n    if proba > 0.5:\n        return 'pos'\n    elif proba <= 0.5:\n        return 'neg'\n"
+        "    return 'none'\n"
+    )
+    found = lint(source, select=("MLD101",))
+    assert [f.message for f in found] == [
+        "literal 0.5 used as threshold on 'proba'; move it to config or a named constant"
+    ] * 2
+    ladder = lint(source.replace("<= 0.5", "<= 0.3"), select=("MLD101",))
+    assert [f.message.split(" used")[0] for f in ladder] == ["literals 0.5 and 0.3"]
+
+
+def test_two_decisions_unpacked_from_one_tuple(lint):
+    source = "def decide(proba):\n    pred, confident = proba > 0.5, proba > 0.9\n    return pred, confident\n"
+    assert [dict(f.data)["literals"] for f in lint(source, select=("MLD101",))] == [[0.5], [0.9]]
+
+
+def test_messages_name_the_subject_shortened_and_the_keyword_s_literal(lint):
+    def messages(source: str, filename: str = "train.py") -> list[str]:
+        return [f.message for f in lint(source, select=("MLD101",), filename=filename)]
+
+    subject = "scores['customer_churn_probability_next_30_day']"
+    assert len(subject) == 48
+    assert messages(f"def gate(scores):\n    return {subject} > 0.7\n") == [
+        f"literal 0.7 used as threshold on '{subject}'; move it to config or a named constant"
+    ]
+    longer = subject.replace("30_day", "30_days")
+    assert messages(f"def gate(scores):\n    return {longer} > 0.7\n") == [
+        f"literal 0.7 used as threshold on '{longer[:45]}...'; move it to config or a named constant"
+    ]
+    (finding,) = lint("def predict(model, x):\n    return model.apply(x, threshold=0.35)\n", select=("MLD101",))
+    assert dict(finding.data) == {"literals": [0.35], "subject": "threshold", "call": "apply"}
