@@ -303,6 +303,164 @@ TWINS = [
         booster = lgb.train(params, lgb.Dataset(X, y))
         """,
     ),
+    (
+        "a random forest has a random_state, a linear regression has none",
+        """
+        from sklearn.ensemble import RandomForestRegressor
+        model = RandomForestRegressor()  # <- MLD601
+        model.fit(X, y)
+        """,
+        """
+        from sklearn.linear_model import LinearRegression
+        model = LinearRegression()
+        model.fit(X, y)
+        """,
+    ),
+    (
+        "a torch layer is initialised at random, a loss is not",
+        """
+        from torch import nn
+        head = nn.Linear(128, 2)  # <- MLD601
+        loss = nn.CrossEntropyLoss()(head(x), y)
+        loss.backward()
+        """,
+        """
+        from torch import nn
+        loss = nn.CrossEntropyLoss()(x, y)
+        loss.backward()
+        """,
+    ),
+    (
+        "a keras dense layer is initialised at random, a flatten layer is not",
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.layers.Flatten(), tf.keras.layers.Dense(10)])  # <- MLD601
+        model.fit(X, y)
+        """,
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.layers.Flatten()])
+        model.fit(X, y)
+        """,
+    ),
+    (
+        "a model class of this file and its subclass initialise weights, a dataset class does not",
+        """
+        from torch import nn
+        from torch.utils.data import Dataset
+        class Base(nn.Module):
+            pass
+        class Net(Base):
+            pass
+        model = Net()  # <- MLD601
+        model(x).sum().backward()
+        """,
+        """
+        from torch import nn
+        from torch.utils.data import Dataset
+        class Base(Dataset):
+            pass
+        class Net(Base):
+            pass
+        model = Net()
+        model(x).sum().backward()
+        """,
+    ),
+    (
+        "a pandas sample by fraction is random, one with random_state is not",
+        """
+        from sklearn.linear_model import LogisticRegression
+        train = frame.sample(frac=0.8)  # <- MLD601
+        LogisticRegression().fit(train[features], train[label])
+        """,
+        """
+        from sklearn.linear_model import LogisticRegression
+        train = frame.sample(frac=0.8, random_state=7)
+        LogisticRegression().fit(train[features], train[label])
+        """,
+    ),
+    (
+        "a tf.data shuffle without a seed",
+        """
+        import tensorflow as tf
+        ds = tf.data.Dataset.from_tensor_slices((X, y)).shuffle(1000).batch(32)  # <- MLD601
+        model.fit(ds)
+        """,
+        """
+        import tensorflow as tf
+        ds = tf.data.Dataset.from_tensor_slices((X, y)).shuffle(1000, seed=7).batch(32)
+        model.fit(ds)
+        """,
+    ),
+    (
+        "cross-validating a booster trains it, building its matrix does not",
+        """
+        import numpy as np
+        import xgboost as xgb
+        np.random.shuffle(idx)  # <- MLD601
+        xgb.cv(params, dtrain)
+        """,
+        """
+        import numpy as np
+        import xgboost as xgb
+        np.random.shuffle(idx)
+        dtrain = xgb.DMatrix(X, y)
+        """,
+    ),
+    (
+        "a trainer's train() trains, a module's train() switches its mode",
+        """
+        import random
+        random.shuffle(examples)  # <- MLD601
+        trainer.train()
+        """,
+        """
+        import random
+        random.shuffle(examples)
+        model.train()
+        """,
+    ),
+    (
+        "a command is an entry point, a helper nobody calls is not",
+        """
+        import click
+        from sklearn.ensemble import RandomForestClassifier
+        @click.command()
+        def main():
+            RandomForestClassifier().fit(X, y)  # <- MLD601
+        """,
+        """
+        import click
+        from sklearn.ensemble import RandomForestClassifier
+        def helper():
+            RandomForestClassifier().fit(X, y)
+        """,
+    ),
+    (
+        "a seed set at module level covers a command, one under the main guard does not",
+        """
+        import click
+        import numpy as np
+        from sklearn.ensemble import RandomForestClassifier
+        @click.command()
+        def main():
+            RandomForestClassifier().fit(X, y)  # <- MLD601
+        if __name__ == "__main__":
+            np.random.seed(0)
+            main()
+        """,
+        """
+        import click
+        import numpy as np
+        from sklearn.ensemble import RandomForestClassifier
+        np.random.seed(0)
+        @click.command()
+        def main():
+            RandomForestClassifier().fit(X, y)
+        if __name__ == "__main__":
+            main()
+        """,
+    ),
 ]
 
 

@@ -182,6 +182,30 @@ TWINS = [
         },
     ),
     (
+        "a module imported by a tested module is not tested itself (only a package re-exports)",
+        {
+            "churn/__init__.py": "",
+            "churn/model.py": NET,
+            "churn/train.py": "from churn import model\n",
+            "tests/test_train.py": "import churn.train\n",
+        },
+        {
+            "churn/__init__.py": "from churn import model\n",
+            "churn/model.py": clean(NET),
+            "tests/test_train.py": "import churn\n",
+        },
+    ),
+    (
+        "a requirements file and a README beside the code are read without error",
+        {"requirements.txt": "torch==2.3.0\n", "README.md": "# churn\n", "train.py": TRAIN},
+        {
+            "requirements.txt": "torch==2.3.0\n",
+            "README.md": "# churn\n",
+            "train.py": clean(TRAIN),
+            "tests/test_t.py": "import train\n",
+        },
+    ),
+    (
         "demo folders are not expected to have tests",
         {"app/train.py": TRAIN},
         {"demo/train.py": clean(TRAIN)},
@@ -215,3 +239,14 @@ def test_a_single_file_run_sees_the_repos_tests(tmp_path):
     assert lint_repo(tmp_path, [tmp_path / "churn" / "train.py"]) == ()
     write(tmp_path, {"tests/test_t.py": "import churn.other\n"})
     assert found(tmp_path, lint_repo(tmp_path, [tmp_path / "churn" / "train.py"])) == [("churn/train.py", 4)]
+
+
+@pytest.mark.parametrize(("tests", "has_tests"), [({}, False), ({"tests/test_data.py": "import data\n"}, True)])
+def test_the_finding_says_whether_the_repo_has_any_test(tmp_path, tests, has_tests):
+    write(tmp_path, {"train.py": TRAIN, **tests})
+    (finding,) = lint_repo(tmp_path)
+    assert dict(finding.data)["repo_has_tests"] is has_tests
+    assert finding.message.endswith(
+        "(a smoke test that trains on a few rows or predicts on a fixed input is enough to start)"
+    )
+    assert ("the repo has no tests at all" in finding.message) is not has_tests
