@@ -224,6 +224,32 @@ def test_included_file_is_reported_at_the_include_line(tmp_path):
     findings = lint_project(tmp_path, files)
     assert flagged(findings) == [("requirements.txt", 1)]
     assert "base.txt" in findings[0].message
+    # The whole include line: from its first column, with no end column of its own.
+    assert findings[0].column == 1
+
+
+def test_the_ignore_library_policy_turns_the_rule_off_without_a_parse_error(tmp_path):
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n\n[project]\nname = "x"\nversion = "1"\ndependencies = ["torch>=2.0"]\n'
+    }
+    both = ("MLD301", "MLD000")
+    assert lint_project(tmp_path / "a", files, options={"library-policy": "ignore"}, select=both) == []
+    bounded = lint_project(tmp_path / "b", files, options={"library-policy": "upper-bound"}, select=both)
+    assert flagged(bounded) == [("pyproject.toml", 7)]
+
+
+def test_a_dotted_pip_tools_input_is_locked_by_its_compiled_file(tmp_path):
+    files = {"requirements.dev.in": "torch>=2.0\n", "requirements.dev.txt": "torch==2.3.1\n"}
+    assert lint_project(tmp_path / "a", files) == []
+    unlocked = {"requirements.dev.in": "torch>=2.0\n", "requirements.txt": "torch==2.3.1\n"}
+    assert flagged(lint_project(tmp_path / "b", unlocked)) == [("requirements.dev.in", 1)]
+
+
+def test_an_install_command_under_the_upper_bound_policy_asks_for_a_bound(tmp_path):
+    files = {"Dockerfile": "FROM python:3.11\nRUN pip install torch>=2.0\n"}
+    (finding,) = lint_project(tmp_path, files, options={"policy": "upper-bound"})
+    assert "is installed without an upper bound" in finding.message
+    assert finding.message.endswith("add a < bound or pin it with ==")
 
 
 def test_continuation_line_is_reported_at_its_first_line(tmp_path):

@@ -11,6 +11,8 @@ LOOSEST = {"hardcoded-hyperparameter": {"min-literals": 1}}
 SK = "from sklearn.ensemble import RandomForestClassifier as RFC\n\n\n"
 LGB = "import lightgbm as lgb\n\n\n"
 TORCH = "import torch\nfrom torch.utils.data import DataLoader\n\n\n"
+KERAS = "import tensorflow as tf\nfrom tensorflow.keras.callbacks import EarlyStopping, ModelCheckpoint\n\n\n"
+XGB = "import xgboost as xgb\n\n\n"
 
 TWINS = [
     ("depth-vs-seed", SK + "clf = RFC(max_depth=42)\n", "max_depth", "random_state"),
@@ -41,6 +43,30 @@ TWINS = [
         "import torch\n\n\ndef build(parser):\n    return TwoTower(lr=3e-4)\n",
         "TwoTower(lr=3e-4)",
         "parser.set_defaults(lr=3e-4)",
+    ),
+    (
+        "epochs-with-a-checkpoint-vs-with-an-early-stopping-object",
+        KERAS + "model.fit(X, y, epochs=100, callbacks=[ModelCheckpoint('best.h5')])\n",
+        "ModelCheckpoint('best.h5')",
+        "EarlyStopping(monitor='val_loss')",
+    ),
+    (
+        "epochs-with-a-checkpoint-vs-with-an-early-stopping-name",
+        KERAS + "model.fit(X, y, epochs=100, callbacks=[ModelCheckpoint('best.h5')])\n",
+        "ModelCheckpoint('best.h5')",
+        "early_stopping",
+    ),
+    (
+        "params-keyword-dict-depth-vs-objective-only",
+        XGB + "booster = xgb.train(params={'max_depth': 6}, dtrain=dtrain)\n",
+        "'max_depth': 6",
+        "'objective': 'binary:logistic'",
+    ),
+    (
+        "params-dict-with-a-spread-depth-vs-objective-only",
+        XGB + "booster = xgb.train({**BASE, 'max_depth': 6}, dtrain)\n",
+        "'max_depth': 6",
+        "'objective': 'binary:logistic'",
     ),
 ]
 
