@@ -88,9 +88,9 @@ class LspClient:
             {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
         )
 
-    def diagnostics(self, uri: str) -> list[dict[str, Any]]:
+    def diagnostics(self, uri: str, timeout: float = 120) -> list[dict[str, Any]]:
         message = self.wait(
-            lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+            lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri, timeout
         )
         return message["params"]["diagnostics"]
 
