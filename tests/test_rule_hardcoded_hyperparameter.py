@@ -13,7 +13,7 @@ POSITIVES = [
         import torch
 
         def configure(model):
-            return torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.01)
+            return torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.05)
         """,
         "lr,weight_decay",
     ),

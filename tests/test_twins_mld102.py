@@ -13,8 +13,20 @@ LGB = "import lightgbm as lgb\n\n\n"
 TORCH = "import torch\nfrom torch.utils.data import DataLoader\n\n\n"
 KERAS = "import tensorflow as tf\nfrom tensorflow.keras.callbacks import EarlyStopping, ModelCheckpoint\n\n\n"
 XGB = "import xgboost as xgb\n\n\n"
+FASTAI = "from fastai.vision.all import *\n\nlearn = vision_learner(dls, resnet18, metrics=error_rate)\n"
 
 TWINS = [
+    # mnist-fastapi-fastai: fastai's schedules take the epoch count and the peak rate positionally.
+    ("fastai-one-cycle-vs-named", FASTAI + "learn.fit_one_cycle(5, wd=0.1)\n", "5, wd=0.1", "EPOCHS, wd=WD"),
+    ("fastai-fine-tune-vs-named", FASTAI + "learn.fine_tune(4)\n", "(4)", "(EPOCHS)"),
+    ("fastai-one-cycle-vs-its-default", FASTAI + "learn.fit_one_cycle(EPOCHS, pct_start=0.3)\n", "0.3", "0.25"),
+    ("fastai-vs-no-ml-import", FASTAI + "learn.fit_one_cycle(5)\n", "from fastai.vision.all import *", "import os"),
+    (
+        "adamw-decay-vs-torch-default",
+        TORCH + "def f(model):\n    return torch.optim.AdamW(model.parameters(), weight_decay=0.05)\n",
+        "=0.05",
+        "=0.01",
+    ),
     ("depth-vs-seed", SK + "clf = RFC(max_depth=42)\n", "max_depth", "random_state"),
     ("depth-vs-n-jobs", SK + "clf = RFC(max_depth=4)\n", "max_depth", "n_jobs"),
     ("depth-vs-unbounded-sentinel", LGB + "m = lgb.LGBMClassifier(max_depth=8)\n", "=8", "=-1"),
@@ -263,3 +275,10 @@ def test_a_training_call_whose_result_is_unused_still_trains(lint):
     source = "import tensorflow as tf\n\nif __name__ == '__main__':\n    history = model.fit(x, y, epochs=30)\n"
     (finding,) = lint(source, select=("MLD102",), rule_options=LOOSEST)
     assert "epochs=30" in finding.message
+
+
+def test_a_relative_star_import_is_not_a_framework_import(lint):
+    # ``from .torch import *`` is the project's own module named torch, not the framework.
+    source = FASTAI.replace("from fastai.vision.all import *", "from .fastai import *") + "learn.fit_one_cycle(5)\n"
+    assert lint(source, select=("MLD102",), rule_options=LOOSEST) == []
+    assert len(lint(source.replace("from .fastai", "from fastai"), select=("MLD102",), rule_options=LOOSEST)) == 1

@@ -153,3 +153,10 @@ def test_faiss_serving_an_index_is_a_framework(lint):
     (finding,) = lint("fastapi>=0.104.0\nfaiss-cpu>=1.7.4\n", select=("MLD301",), filename="requirements.txt")
     assert "'faiss-cpu'" in finding.message
     assert lint("fastapi>=0.104.0\nfaiss-cpu==1.8.0\n", select=("MLD301",), filename="requirements.txt") == []
+
+
+def test_fastai_is_a_framework(lint):
+    # mnist-fastapi-fastai: the trained learner is exported and loaded by whatever fastai is installed
+    (finding,) = lint("fastapi\nfastai>=2.7\n", select=("MLD301",), filename="requirements.txt")
+    assert "'fastai'" in finding.message
+    assert lint("fastapi\nfastai==2.7.14\n", select=("MLD301",), filename="requirements.txt") == []

@@ -40,6 +40,7 @@ ML_IMPORT_ROOTS = frozenset(
         "peft",
         "trl",
         "timm",
+        "fastai",
         "statsmodels",
         "prophet",
         "sentence_transformers",
@@ -401,6 +402,11 @@ HYPERPARAMETER_APIS: dict[str, dict[str, HyperparameterAPI]] = {
 HYPERPARAMETER_METHODS: dict[str, HyperparameterAPI] = {
     "fit": parse_api_spec("epochs batch_size steps_per_epoch early_stopping_rounds warmup_steps num_boost_round"),
     "compile": parse_api_spec("loss_weights"),
+    # fastai's Learner: the epoch count is the first argument, the peak learning rate
+    # the second (``lr_max`` in fastai 2, ``max_lr`` in fastai 1); ``wd`` is weight decay.
+    "fit_one_cycle": parse_api_spec("n_epoch@0 lr_max@1 max_lr lr div div_factor pct_start wd"),
+    "fit_flat_cos": parse_api_spec("n_epoch@0 lr@1 div_final pct_start wd"),
+    "fine_tune": parse_api_spec("epochs@0 base_lr@1 freeze_epochs lr_mult pct_start div wd"),
 }
 
 # Any other call (``TemporalFusionTransformer.from_dataset(...)``, ``PPO(...)``,
@@ -463,7 +469,14 @@ LIBRARY_DEFAULTS: dict[str, dict[str, float]] = {
     "KMeans": {"n_clusters": 8},
     "SelectKBest": {"k": 10},
     "SelectPercentile": {"percentile": 10},
-    **{name: {"lr": 0.001, "learning_rate": 0.001} for name in ("Adam", "AdamW")},
+    "Adam": {"lr": 0.001, "learning_rate": 0.001},
+    # torch's AdamW decays by 0.01 unless told otherwise (Keras' default is 0.004: a Keras
+    # ``weight_decay=0.01`` is taken as the conventional value too, precision before recall).
+    "AdamW": {"lr": 0.001, "learning_rate": 0.001, "weight_decay": 0.01},
+    # fastai's one-cycle and fine-tuning schedules written out with their defaults.
+    "fit_one_cycle": {"div": 25.0, "pct_start": 0.25},
+    "fit_flat_cos": {"pct_start": 0.75},
+    "fine_tune": {"base_lr": 0.002, "freeze_epochs": 1, "lr_mult": 100, "pct_start": 0.3, "div": 5.0},
     "Nadam": {"learning_rate": 0.001},
     "RMSprop": {"lr": 0.01, "learning_rate": 0.001},
 }

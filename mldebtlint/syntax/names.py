@@ -56,6 +56,9 @@ class ImportResolver:
 
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
+        # Modules imported with ``from m import *`` (fastai's idiom): they bind no
+        # name we can resolve, but the file does import them.
+        self.star_modules: set[str] = set()
 
     # -- collecting -------------------------------------------------------
     def add_import(self, node: cst.Import) -> None:
@@ -69,9 +72,11 @@ class ImportResolver:
                 self.aliases.setdefault(root, root)
 
     def add_import_from(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
         module = _module_name(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            if module and not node.relative:
+                self.star_modules.add(module)
+            return
         if node.relative:
             module = "." * len(node.relative) + module
         for alias in node.names:
@@ -118,10 +123,12 @@ class ImportResolver:
     def imports_any(self, prefixes: Iterable[str]) -> bool:
         """Whether any import targets one of these top-level modules."""
         roots = {target.split(".", 1)[0] for target in self.aliases.values()}
+        roots.update(module.split(".", 1)[0] for module in self.star_modules)
         return any(prefix in roots for prefix in prefixes)
 
     def imported_roots(self) -> set[str]:
-        return {target.lstrip(".").split(".", 1)[0] for target in self.aliases.values()}
+        roots = {target.lstrip(".").split(".", 1)[0] for target in self.aliases.values()}
+        return roots | {module.split(".", 1)[0] for module in self.star_modules}
 
 
 def _top_level_statements(body: Iterable[cst.CSTNode]) -> Iterable[cst.SimpleStatementLine]:
