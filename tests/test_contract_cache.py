@@ -369,13 +369,19 @@ def test_a_warm_project_run_equals_a_cold_one(tmp_path):
     assert comparable(check(project, cache=True)) == cold
 
 
-def test_a_manifest_entry_ignores_new_scripts_and_hidden_files_but_not_setup_py(tmp_path, an_hour_later):
-    manifest = tmp_path / "requirements.txt"
+def stored_manifest(folder: Path) -> tuple[Path, ResultCache]:
+    """A requirements.txt in ``folder`` whose (empty) result the cache has stored."""
+    manifest = folder / "requirements.txt"
     manifest.write_text("torch>=2.0\n")
-    cache = ResultCache(tmp_path / ".cache", "k")
+    cache = ResultCache(folder / ".cache", "k")
     probe = cache.probe("requirements.txt", str(manifest), True, True)
     digest = cache_module.content_digest(manifest.read_bytes())
     cache.store("requirements.txt", str(manifest), probe, digest, True, True, FileResult(path="requirements.txt"))
+    return manifest, cache
+
+
+def test_a_manifest_entry_ignores_new_scripts_and_hidden_files_but_not_setup_py(tmp_path, an_hour_later):
+    manifest, cache = stored_manifest(tmp_path)
     (tmp_path / "train.py").write_text("x = 1\n")
     (tmp_path / ".hidden").write_text("")
     assert cache.probe("requirements.txt", str(manifest), True, True).hit is not None
@@ -479,11 +485,6 @@ def test_includes_are_followed_transitively_and_a_cycle_ends(tmp_path):
 
 def test_a_touched_manifest_with_the_same_bytes_is_still_a_hit(tmp_path, an_hour_later):
     """Its own stat is not a sibling's: a checkout that rewrites the same bytes re-uses the entry."""
-    manifest = tmp_path / "requirements.txt"
-    manifest.write_text("torch>=2.0\n")
-    cache = ResultCache(tmp_path / ".cache", "k")
-    probe = cache.probe("requirements.txt", str(manifest), True, True)
-    digest = cache_module.content_digest(manifest.read_bytes())
-    cache.store("requirements.txt", str(manifest), probe, digest, True, True, FileResult(path="requirements.txt"))
+    manifest, cache = stored_manifest(tmp_path)
     aged(manifest, seconds=120)
     assert cache.probe("requirements.txt", str(manifest), True, True).hit is not None
