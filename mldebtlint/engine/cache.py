@@ -39,6 +39,7 @@ from typing import Any
 
 from mldebtlint import __version__
 from mldebtlint.core.types import FileResult
+from mldebtlint.manifests.lines import include_targets
 
 CACHE_DIR_NAME = ".mldebtlint_cache"
 # Index keys that are not file paths (a path is never empty).
@@ -96,8 +97,6 @@ def run_key(settings_key: str, codes: frozenset[str], root: str) -> str:
 _CONTENT_SIBLING = re.compile(
     r"(requirement|constraint|lock|pipfile|environment)|\.(txt|in|toml|cfg|ya?ml)$", re.IGNORECASE
 )
-# A requirements-file include: ``-r other.txt``, ``--constraint=c.txt``.
-_INCLUDE_LINE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+)(\S+)", re.MULTILINE)
 _MAX_INCLUDES = 64
 
 
@@ -120,8 +119,8 @@ def _included_files(path: str) -> list[str]:
                 text = handle.read(1 << 20).decode("utf-8", "replace")
         except OSError:
             continue
-        for match in _INCLUDE_LINE.finditer(text):
-            target = os.path.normpath(os.path.join(os.path.dirname(current), match.group(1)))
+        for written in include_targets(text):
+            target = os.path.normpath(os.path.join(os.path.dirname(current), written))
             if target != path and target not in seen:
                 seen.append(target)
                 pending.append(target)

@@ -21,6 +21,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 
 from mldebtlint.core.types import Location
+from mldebtlint.manifests.lines import INCLUDE_OPTIONS, logical_lines, option_value
 from mldebtlint.manifests.specs import canonical_key, requirement_from_url_line, strength_of
 
 MAX_INCLUDE_DEPTH = 10
@@ -123,40 +124,6 @@ class SourceText:
 # -- requirement lines (requirements files, environment.yml pip: lists) -------
 
 
-def _logical_lines(text: str) -> list[tuple[int, int, str]]:
-    """(offset, end offset, content) per logical line: comments removed,
-    backslash continuations joined (pip's rules)."""
-    out: list[tuple[int, int, str]] = []
-    offset, pending, pending_start = 0, "", None
-    for raw in text.splitlines(keepends=True):
-        line = raw.rstrip("\r\n")
-        cut = next((i for i, ch in enumerate(line) if ch == "#" and (i == 0 or line[i - 1].isspace())), None)
-        content = line if cut is None else line[:cut]
-        if pending_start is None:
-            pending_start = offset
-        if content.endswith("\\") and cut is None:
-            pending += content[:-1] + " "
-        else:
-            pending += content
-            out.append((pending_start, offset + len(content.rstrip()), pending))
-            pending, pending_start = "", None
-        offset += len(raw)
-    if pending_start is not None and pending.strip():
-        out.append((pending_start, offset, pending))
-    return out
-
-
-def _option_value(tokens: list[str], long: str, short: str) -> str | None:
-    first = tokens[0]
-    if first in (long, short):
-        return tokens[1] if len(tokens) > 1 else None
-    if first.startswith(long + "="):
-        return first[len(long) + 1 :]
-    if first.startswith(short) and not first.startswith("--"):
-        return first[len(short) :] or None
-    return None
-
-
 def _parse_requirement(text: str, hashed: bool, span: Location, group: str) -> RequirementEntry | Problem | None:
     """One requirement (PEP 508, or a bare/egg URL); None for local paths."""
     stripped = text.strip()
@@ -192,7 +159,7 @@ def parse_requirement_lines(
 ) -> ParsedManifest:
     """A requirements file: -r/-c includes are read relative to ``folder``."""
     doc, manifest = SourceText(text), ParsedManifest("requirements")
-    for start, end, content in _logical_lines(text):
+    for start, end, content in logical_lines(text):
         body = content.strip()
         if not body:
             continue
@@ -200,13 +167,13 @@ def parse_requirement_lines(
         span = doc.span(lead, max(end, lead + len(body)))
         tokens = body.split()
         if body.startswith("-") and not body.startswith(("-e", "--editable")):
-            for kind, long, short in (("r", "--requirement", "-r"), ("c", "--constraint", "-c")):
-                target = _option_value(tokens, long, short)
+            for kind, long, short in INCLUDE_OPTIONS:
+                target = option_value(tokens, long, short)
                 if target is not None:
                     _include(manifest, folder, target, kind, span.line, _seen, _depth)
             continue
         if body.startswith(("-e", "--editable")):
-            body = _option_value(tokens, "--editable", "-e") or ""
+            body = option_value(tokens, "--editable", "-e") or ""
         requirement_text, options = _split_options(body)
         hashed = "--hash" in options
         manifest.hashed |= hashed
