@@ -7,19 +7,12 @@ import textwrap
 
 import click
 
+from mldebtlint.commands.options import output_format_option
 from mldebtlint.core.catalog import CatalogEntry, load_catalog, lookup
 
 
 @click.command()
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format (--format is an alias).",
-)
+@output_format_option(["text", "json", "markdown"], "text")
 def rules(output_format: str) -> None:
     """List every rule: code, name, category, default on/off and summary."""
     entries = list(load_catalog().values())

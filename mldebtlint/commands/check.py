@@ -10,7 +10,13 @@ import click
 from mldebtlint.adoption.baseline import atomic_write_text
 from mldebtlint.commands import show
 from mldebtlint.commands.cache import apply_cache_options, cache_options
-from mldebtlint.commands.options import check_paths, resolve_settings, selection_options, warn_run_problems
+from mldebtlint.commands.options import (
+    check_paths,
+    output_format_option,
+    resolve_settings,
+    selection_options,
+    warn_run_problems,
+)
 from mldebtlint.commands.show import STATISTICS_FORMATS
 from mldebtlint.core.config import Settings
 from mldebtlint.core.types import CheckResult
@@ -49,15 +55,7 @@ def adoption_options(function):
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(FORMATS)),
-    default="text",
-    show_default=True,
-    help="Output format (--format is an alias).",
-)
+@output_format_option(sorted(FORMATS), "text")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the output to a file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option(

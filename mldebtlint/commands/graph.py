@@ -7,20 +7,12 @@ from pathlib import Path
 import click
 
 from mldebtlint.adoption.baseline import atomic_write_text
-from mldebtlint.commands.options import check_paths, resolve_settings, warn_run_problems
+from mldebtlint.commands.options import check_paths, output_format_option, resolve_settings, warn_run_problems
 
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(["dot", "mermaid", "json"]),
-    default="dot",
-    show_default=True,
-    help="Output format (--format is an alias).",
-)
+@output_format_option(["dot", "mermaid", "json"], "dot")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the graph to a file.")
 @click.option(
     "--max-chain-length",

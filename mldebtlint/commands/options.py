@@ -16,6 +16,19 @@ def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
 
 
+def output_format_option(choices: list[str], default: str):
+    """``--output-format`` (ruff's name) with ``--format`` as its alias, for every command."""
+    return click.option(
+        "--output-format",
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format (--format is an alias).",
+    )
+
+
 def selection_options(function):
     function = click.option("--select", multiple=True, help="Rules to enable (code, name or prefix); replaces config.")(
         function

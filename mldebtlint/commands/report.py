@@ -13,7 +13,13 @@ import click
 
 from mldebtlint.adoption.baseline import atomic_write_text
 from mldebtlint.commands.cache import apply_cache_options, cache_options
-from mldebtlint.commands.options import check_paths, resolve_settings, selection_options, warn_run_problems
+from mldebtlint.commands.options import (
+    check_paths,
+    output_format_option,
+    resolve_settings,
+    selection_options,
+    warn_run_problems,
+)
 from mldebtlint.core import scoring
 from mldebtlint.engine.runner import RunOptions, run
 from mldebtlint.report import FORMATS, render
@@ -92,15 +98,7 @@ def gate_failures(report: dict, fail_under_rating: str | None, max_debt_ratio: f
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(list(FORMATS)),
-    default="text",
-    show_default=True,
-    help="Output format (--format is an alias).",
-)
+@output_format_option(list(FORMATS), "text")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option(
     "--top",
